@@ -1,0 +1,1 @@
+"""Adapters that read board services and normalise them to provider-neutral cards."""

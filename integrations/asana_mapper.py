@@ -1,0 +1,87 @@
+"""Asana task JSON (a project export, or the adapter's live read) -> provider-neutral cards."""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from . import _parse as p
+from .errors import MalformedItem
+from .models import BoardSnapshot, Card, FieldValue
+
+# The opt_fields the rules need; the live adapter asks for exactly these.
+TASK_FIELDS = (
+    "name", "notes", "created_at", "modified_at", "due_on", "due_at", "completed",
+    "tags.name", "memberships.section.name", "memberships.project.gid",
+    "custom_fields.name", "custom_fields.type", "custom_fields.number_value",
+    "custom_fields.text_value", "custom_fields.display_value",
+    "actual_time_minutes", "permalink_url",
+)
+
+
+def project_snapshot(project_id: str, tasks: Iterable[Any], name: str = "") -> BoardSnapshot:
+    """Normalise a project's tasks; a malformed task is skipped with a warning naming it."""
+    cards: list[Card] = []
+    warnings: list[str] = []
+    for index, raw in enumerate(tasks):
+        try:
+            if not isinstance(raw, Mapping):
+                raise MalformedItem(f"expected an object, got {type(raw).__name__}")
+            cards.append(task_card(raw, project_id))
+        except MalformedItem as err:
+            label = f"#{index} (gid {raw.get('gid')!r:.40}, {str(raw.get('name'))!r:.60})" if isinstance(raw, Mapping) else f"#{index}"
+            warnings.append(f"task {label} skipped: {err}")
+    return BoardSnapshot(provider="asana", id=project_id, name=name, cards=tuple(cards), warnings=tuple(warnings))
+
+
+def task_card(raw: Mapping[str, Any], project_id: str = "") -> Card:
+    """One Asana task as a card."""
+    gid = p.text(raw, "gid")
+    created = p.timestamp(raw.get("created_at"), "created_at")
+    if created is None:
+        raise MalformedItem("field 'created_at' is missing")
+    minutes = raw.get("actual_time_minutes")
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, (int, float))):
+        raise MalformedItem(f"field 'actual_time_minutes' should be a number, got {minutes!r:.60}")
+    due = p.timestamp(raw.get("due_at"), "due_at") or p.day_end(raw.get("due_on"), "due_on")
+    return Card(
+        id=gid,
+        title=p.text(raw, "name"),
+        created_at=created,
+        provider="asana",
+        board_id=project_id,
+        description=p.text(raw, "notes", default=""),
+        labels=tuple(t["name"] for t in raw.get("tags") or [] if isinstance(t, Mapping) and isinstance(t.get("name"), str)),
+        list=_section(raw, project_id),
+        due=due,
+        custom_fields=_custom_fields(raw.get("custom_fields") or []),
+        time_tracked_minutes=float(minutes) if minutes is not None else None,
+        url=str(raw.get("permalink_url") or ""),
+        completed=bool(raw.get("completed")),
+        modified_at=p.timestamp(raw.get("modified_at"), "modified_at"),
+    )
+
+
+def _section(raw: Mapping[str, Any], project_id: str) -> str:
+    for membership in raw.get("memberships") or []:
+        if not isinstance(membership, Mapping):
+            continue
+        project = membership.get("project") or {}
+        if project_id and project.get("gid") not in (None, project_id):
+            continue
+        section = membership.get("section") or {}
+        if isinstance(section.get("name"), str):
+            return section["name"]
+    return ""
+
+
+def _custom_fields(fields: Iterable[Any]) -> dict[str, FieldValue]:
+    values: dict[str, FieldValue] = {}
+    for field in fields:
+        if not isinstance(field, Mapping) or not isinstance(field.get("name"), str):
+            continue
+        if field.get("number_value") is not None:
+            values[field["name"]] = p.number(field["number_value"])
+        elif field.get("text_value") is not None:
+            values[field["name"]] = p.number(field["text_value"])
+        else:
+            values[field["name"]] = p.number(field.get("display_value"))
+    return values

@@ -1,0 +1,1 @@
+"""Stateful fakes of the Trello and Asana REST APIs, for tests and the demo."""

@@ -1,0 +1,69 @@
+"""Serve a fake API's request handler over HTTP on a loopback port, in a background thread."""
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable, Mapping
+from urllib.parse import parse_qsl, urlsplit
+
+# handler(method, path, query, body_bytes, headers) -> (status, headers, body_bytes)
+Handler = Callable[[str, str, Mapping[str, str], bytes, Mapping[str, str]], tuple[int, Mapping[str, str], bytes]]
+
+
+class LoopbackServer:
+    """A context manager: `with LoopbackServer(handler) as srv: srv.url` -> 'http://127.0.0.1:PORT'."""
+
+    def __init__(self, handler: Handler, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._handler = handler
+        self._server = ThreadingHTTPServer((host, port), self._request_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox-http", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "LoopbackServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> "LoopbackServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _request_class(self):
+        handler = self._handler
+
+        class _Request(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self) -> None:
+                parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                status, headers, payload = handler(self.command, parts.path, dict(parse_qsl(parts.query)),
+                                                   body, dict(self.headers.items()))
+                if status == 0:  # the fake asks to drop the connection without answering
+                    self.close_connection = True
+                    return
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+            def log_message(self, *args) -> None:  # keep test output clean
+                pass
+
+        return _Request

@@ -1,0 +1,154 @@
+"""Trello board JSON (an export, or the adapter's live read) -> provider-neutral cards."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable, Mapping, Sequence
+
+from . import _parse as p
+from .errors import MalformedItem
+from .models import BoardSnapshot, Card, Comment, DueChange, FieldValue
+
+
+def board_snapshot(board: Mapping[str, Any], actions: Sequence[Mapping[str, Any]] | None = None) -> BoardSnapshot:
+    """Normalise a board with its cards; `actions` defaults to the export's own list."""
+    if actions is None:
+        actions = board.get("actions") or []
+    lists = {lst.get("id"): lst for lst in board.get("lists") or [] if isinstance(lst, Mapping)}
+    labels = {lab.get("id"): lab.get("name") or "" for lab in board.get("labels") or [] if isinstance(lab, Mapping)}
+    fields = {f.get("id"): f for f in board.get("customFields") or [] if isinstance(f, Mapping)}
+    by_card = _actions_by_card(actions)
+    cards: list[Card] = []
+    warnings: list[str] = []
+    for index, raw in enumerate(board.get("cards") or []):
+        if isinstance(raw, Mapping) and (raw.get("closed") or lists.get(raw.get("idList"), {}).get("closed")):
+            continue
+        try:
+            if not isinstance(raw, Mapping):
+                raise MalformedItem(f"expected an object, got {type(raw).__name__}")
+            cards.append(_card(raw, lists, labels, fields, by_card.get(raw.get("id"), ())))
+        except MalformedItem as err:
+            warnings.append(f"card {_describe(index, raw)} skipped: {err}")
+    return BoardSnapshot(
+        provider="trello",
+        id=str(board.get("id", "")),
+        name=str(board.get("name", "")),
+        cards=tuple(cards),
+        warnings=tuple(warnings),
+        last_activity=_quiet_timestamp(board.get("dateLastActivity")),
+    )
+
+
+def _card(raw, lists, labels, fields, actions) -> Card:
+    card_id = p.text(raw, "id")
+    title = p.text(raw, "name")
+    created = p.objectid_time(card_id) or _created_from_actions(actions)
+    if created is None:
+        raise MalformedItem("no creation time: the id is not a Trello object id and there is no createCard action")
+    return Card(
+        id=card_id,
+        title=title,
+        created_at=created,
+        provider="trello",
+        board_id=str(raw.get("idBoard") or ""),
+        description=p.text(raw, "desc", default=""),
+        labels=_label_names(raw, labels),
+        list=str(lists.get(raw.get("idList"), {}).get("name") or ""),
+        due=p.timestamp(raw.get("due"), "due"),
+        due_changes=_due_changes(actions),
+        custom_fields=_custom_fields(raw.get("customFieldItems") or [], fields),
+        comments=_comments(actions),
+        url=str(raw.get("url") or raw.get("shortUrl") or ""),
+        completed=bool(raw.get("dueComplete")),
+        modified_at=_quiet_timestamp(raw.get("dateLastActivity")),
+    )
+
+
+def _label_names(raw, board_labels) -> tuple[str, ...]:
+    names = [lab.get("name") for lab in raw.get("labels") or [] if isinstance(lab, Mapping)]
+    if not names:
+        names = [board_labels.get(i) for i in raw.get("idLabels") or []]
+    return tuple(n for n in names if isinstance(n, str) and n)
+
+
+def _custom_fields(items: Iterable[Any], fields: Mapping[str, Mapping[str, Any]]) -> dict[str, FieldValue]:
+    values: dict[str, FieldValue] = {}
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        definition = fields.get(item.get("idCustomField")) or {}
+        name = definition.get("name")
+        if not isinstance(name, str):
+            continue
+        value = item.get("value") or {}
+        if "idValue" in item and item["idValue"]:
+            options = {o.get("id"): (o.get("value") or {}).get("text") for o in definition.get("options") or []}
+            values[name] = options.get(item["idValue"])
+        elif isinstance(value, Mapping) and "number" in value:
+            values[name] = p.number(value["number"])
+        elif isinstance(value, Mapping) and "text" in value:
+            values[name] = p.number(value["text"])
+    return values
+
+
+def _actions_by_card(actions: Sequence[Any]) -> dict[str, list[Mapping[str, Any]]]:
+    grouped: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for action in actions:
+        if not isinstance(action, Mapping):
+            continue
+        card = (action.get("data") or {}).get("card") or {}
+        if isinstance(card, Mapping) and isinstance(card.get("id"), str):
+            grouped[card["id"]].append(action)
+    for group in grouped.values():
+        group.sort(key=lambda a: str(a.get("date") or ""))
+    return grouped
+
+
+def _created_from_actions(actions) -> Any:
+    for action in actions:
+        if action.get("type") == "createCard":
+            return p.timestamp(action.get("date"), "date")
+    return None
+
+
+def _due_changes(actions) -> tuple[DueChange, ...]:
+    changes = []
+    for action in actions:
+        data = action.get("data") or {}
+        old = data.get("old") or {}
+        # Setting a due date for the first time is planning, not rescheduling.
+        if action.get("type") != "updateCard" or "due" not in old or not old.get("due"):
+            continue
+        changes.append(DueChange(
+            at=p.timestamp(action.get("date"), "date"),
+            old=p.timestamp(old.get("due"), "old.due"),
+            new=p.timestamp((data.get("card") or {}).get("due"), "card.due"),
+        ))
+    return tuple(changes)
+
+
+def _comments(actions) -> tuple[Comment, ...]:
+    comments = []
+    for action in actions:
+        if action.get("type") != "commentCard":
+            continue
+        author = (action.get("memberCreator") or {}).get("fullName") or ""
+        comments.append(Comment(
+            id=str(action.get("id") or ""),
+            text=str((action.get("data") or {}).get("text") or ""),
+            created_at=p.timestamp(action.get("date"), "date"),
+            author=str(author),
+        ))
+    return tuple(comments)
+
+
+def _quiet_timestamp(value):
+    try:
+        return p.timestamp(value, "date")
+    except MalformedItem:
+        return None
+
+
+def _describe(index: int, raw: Any) -> str:
+    if isinstance(raw, Mapping):
+        return f"#{index} (id {raw.get('id')!r:.40}, {str(raw.get('name'))!r:.60})"
+    return f"#{index}"

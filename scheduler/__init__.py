@@ -1,0 +1,1 @@
+"""The worker side of ScopeKeeper: configuration, CLI, jobs and side effects."""
