@@ -1,0 +1,1 @@
+"""Pure decisions: contract model, scope matching, hours, flags and comment texts."""

@@ -1,0 +1,79 @@
+"""Red flags on a card: discount requests, urgency, after-hours, vagueness, rescheduling."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Sequence
+from zoneinfo import ZoneInfo
+
+from . import lexicon
+from .contract import WEEKDAYS, BusinessHours
+from .matching import Hit, PhraseMatcher
+from .text import Token
+
+FLAG_ORDER = ("discount_request", "urgent_deadline", "after_hours", "vague_request", "rescheduled")
+_VAGUE_MAX_WORDS = 3
+
+
+class FlagWords:
+    """The discount and urgency vocabulary of one language, compiled for fast matching."""
+
+    def __init__(self, language: str) -> None:
+        entries = [("discount", p) for p in lexicon.for_language(lexicon.DISCOUNT, language)]
+        entries += [("discount_exception", p) for p in lexicon.for_language(lexicon.DISCOUNT_EXCEPTIONS, language)]
+        entries += [("urgent", p) for p in lexicon.for_language(lexicon.URGENT, language)]
+        self._matcher: PhraseMatcher[str] = PhraseMatcher(entries, language)
+
+    def find(self, tokens: Sequence[Token]) -> dict[str, Hit[str]]:
+        """The first non-negated discount and urgency hits in the text."""
+        hits = self._matcher.find(tokens)
+        exceptions = [h for h in hits if h.target == "discount_exception"]
+        found: dict[str, Hit[str]] = {}
+        for hit in hits:
+            if hit.target == "discount_exception" or hit.target in found or _negated(tokens, hit.first):
+                continue
+            if hit.target == "discount" and any(e.first <= hit.first < e.last for e in exceptions):
+                continue
+            found[hit.target] = hit
+        return found
+
+
+def _negated(tokens: Sequence[Token], first: int) -> bool:
+    return any(tokens[i].folded in lexicon.NEGATIONS for i in range(max(0, first - 2), first))
+
+
+def short_notice(created: datetime, due: datetime | None, min_notice_hours: float) -> str | None:
+    """Evidence when the due date leaves less notice than the contract asks for."""
+    if due is None:
+        return None
+    notice = due - created
+    if notice >= timedelta(hours=min_notice_hours):
+        return None
+    return f"due {_duration(notice)} after the request (contract asks for {min_notice_hours:g} h notice)"
+
+
+def outside_business_hours(created: datetime, hours: BusinessHours, tz: ZoneInfo) -> str | None:
+    """Evidence when the card was created outside the client's business hours (client time)."""
+    local = created.astimezone(tz)
+    day = WEEKDAYS[local.weekday()]
+    clock = local.time().replace(tzinfo=None)
+    if day in hours.days and hours.start <= clock < hours.end:
+        return None
+    return (f"created {local:%a %Y-%m-%d %H:%M} {tz.key}, outside business hours "
+            f"({', '.join(hours.days)} {hours.start:%H:%M}-{hours.end:%H:%M})")
+
+
+def vague(title_words: int, description: str) -> str | None:
+    """Evidence when the card gives too little to act on."""
+    if description.strip() or title_words > _VAGUE_MAX_WORDS:
+        return None
+    return f"no description and a {title_words}-word title"
+
+
+def rescheduled(due_changes: int) -> str | None:
+    """Evidence when the due date has moved twice or more."""
+    return f"due date changed {due_changes} times" if due_changes >= 2 else None
+
+
+def _duration(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours:.1f} h" if abs(hours) < 48 else f"{hours / 24:.1f} days"

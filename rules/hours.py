@@ -1,0 +1,69 @@
+"""Hours spent on a card: the hours field, tracked time, or a tag in the title."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any, Mapping
+
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_HOUR_UNITS = r"h|hr|hrs|hour|hours|godz|godz\.|godzin|godziny|godzina|heure|heures|hora|horas"
+_MINUTE_UNITS = r"m|min|mins|minute|minutes|minut|minuty|minuto|minutos"
+_TAG = re.compile(
+    rf"\[\s*(?:{_NUMBER}\s*(?P<hunit>{_HOUR_UNITS})(?:\s*(?P<mins>\d{{1,2}})\s*(?:{_MINUTE_UNITS})?)?"
+    rf"|{_NUMBER}\s*(?P<munit>{_MINUTE_UNITS}))\s*\]",
+    re.IGNORECASE,
+)
+_SIXTY = Decimal(60)
+
+
+def parse_hours(value: Any) -> Decimal | None:
+    """A non-negative number of hours from 2, 2.5, '2.5' or '1,5'; None when it is not one."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip().replace(",", ".") if isinstance(value, str) else repr(float(value))
+    try:
+        hours = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    return hours if hours.is_finite() and hours >= 0 else None
+
+
+def title_tag(title: str) -> tuple[Decimal, str] | None:
+    """Hours from a tag such as '[2h]', '[1.5 h]', '[1,5h]', '[1h30]' or '[30m]', with the tag."""
+    match = _TAG.search(title)
+    if not match:
+        return None
+    if match["munit"]:
+        return parse_hours(match[4]) / _SIXTY, match.group()
+    hours = parse_hours(match[1])
+    if match["mins"]:
+        hours += Decimal(match["mins"]) / _SIXTY
+    return hours, match.group()
+
+
+def strip_tags(title: str) -> str:
+    """The title without its hours tag."""
+    return _TAG.sub(" ", title)
+
+
+def card_hours(custom_fields: Mapping[str, Any], tracked_minutes: float | None, title: str,
+               hours_field: str) -> tuple[Decimal | None, str | None]:
+    """Hours of a card and where they came from: tracked time, the hours field, else a title tag."""
+    if tracked_minutes:
+        minutes = parse_hours(tracked_minutes)
+        if minutes:
+            return (minutes / _SIXTY).normalize(), f"{_fmt(minutes)} min of tracked time (actual_time_minutes)"
+    wanted = hours_field.casefold()
+    for name, raw in custom_fields.items():
+        if name.casefold() == wanted and raw is not None:
+            hours = parse_hours(raw)
+            if hours is not None:
+                return hours.normalize(), f"{_fmt(hours)} h from field '{name}'"
+    tag = title_tag(title)
+    if tag:
+        return tag[0].normalize(), f"{_fmt(tag[0])} h from title tag '{tag[1]}'"
+    return None, None
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f")

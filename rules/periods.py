@@ -1,0 +1,33 @@
+"""Contract periods: ISO weeks or calendar months, in the client's timezone."""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ContractPeriod:
+    """One contract period: first and last local day, and a key like '2026-11' or '2026-W47'."""
+
+    start: date
+    end: date
+    key: str
+
+
+def period_of_day(day: date, kind: str) -> ContractPeriod:
+    """The period of kind 'week' or 'month' that contains this local day."""
+    if kind == "week":
+        start = day - timedelta(days=day.weekday())
+        year, week, _ = day.isocalendar()
+        return ContractPeriod(start, start + timedelta(days=6), f"{year}-W{week:02d}")
+    if kind == "month":
+        last = calendar.monthrange(day.year, day.month)[1]
+        return ContractPeriod(day.replace(day=1), day.replace(day=last), f"{day:%Y-%m}")
+    raise ValueError(f"unknown period kind {kind!r}")
+
+
+def period_of(instant: datetime, kind: str, tz: ZoneInfo) -> ContractPeriod:
+    """The period containing an instant, judged by the local date in `tz` (DST-safe)."""
+    return period_of_day(instant.astimezone(tz).date(), kind)

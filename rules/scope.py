@@ -1,0 +1,76 @@
+"""Scope decision of one card: label first, then out-of-scope keywords, then service keywords."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence, Union
+
+from .contract import Contract, OutOfScope, Service
+from .matching import Hit, PhraseMatcher
+from .text import Token, fold
+
+Target = Union[Service, OutOfScope]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The verdict, the service or category that decided it, and why."""
+
+    verdict: str  # in_scope | out_of_scope | needs_review
+    service: Service | None
+    category: OutOfScope | None
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A piece of card text with its tokens, named for evidence ('title', 'description')."""
+
+    name: str
+    text: str
+    tokens: Sequence[Token]
+
+
+class ScopeMatcher:
+    """A contract's services and out-of-scope categories, compiled for one language."""
+
+    def __init__(self, contract: Contract, language: str) -> None:
+        targets: list[Target] = [*contract.out_of_scope, *contract.services]
+        self._keywords: PhraseMatcher[int] = PhraseMatcher(
+            ((i, keyword) for i, target in enumerate(targets) for keyword in target.keywords), language)
+        self._targets = targets
+        self._labels: dict[str, int] = {}
+        # Out-of-scope categories come first, so they win a label both name.
+        for i, target in enumerate(targets):
+            for label in (*target.labels, target.name):
+                self._labels.setdefault(fold(label.strip()), i)
+
+    def decide(self, labels: Sequence[str], fields: Sequence[Field]) -> Scope:
+        """Label naming a service or category decides; else out-of-scope beats service; else review."""
+        labelled = sorted({(self._labels[fold(l.strip())], l) for l in labels if fold(l.strip()) in self._labels})
+        if labelled:
+            index, label = labelled[0]
+            return self._scope(self._targets[index], (f"label '{label}'",))
+        found: list[tuple[Hit[int], Field]] = [(hit, f) for f in fields for hit in self._keywords.find(f.tokens)]
+        if not found:
+            return Scope("needs_review", None, None, ("no service, category or label matched",))
+        categories = [(h, f) for h, f in found if isinstance(self._targets[h.target], OutOfScope)]
+        hit, field = (categories or found)[0]
+        evidence = [_keyword_evidence(hit, field)]
+        if categories:
+            evidence += [f"also matched service '{self._targets[h.target].name}' by {_keyword_evidence(h, f)}; "
+                         "out of scope takes precedence"
+                         for h, f in found[:3] if not isinstance(self._targets[h.target], OutOfScope)]
+        return self._scope(self._targets[hit.target], tuple(evidence))
+
+    @staticmethod
+    def _scope(target: Target, evidence: tuple[str, ...]) -> Scope:
+        if isinstance(target, OutOfScope):
+            return Scope("out_of_scope", None, target, evidence)
+        return Scope("in_scope", target, None, evidence)
+
+
+def _keyword_evidence(hit: Hit[int], field: Field) -> str:
+    written = field.text[field.tokens[hit.first].start:field.tokens[hit.last - 1].end]
+    if fold(written) == fold(hit.keyword):
+        return f"keyword '{hit.keyword}' in {field.name}"
+    return f"keyword '{hit.keyword}' matched '{written}' in {field.name}"
