@@ -1,0 +1,43 @@
+"""`config check`: what each client buys, and whether the week still fits."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from .config import AppConfig
+
+
+def capacity(config: AppConfig) -> tuple[float, float | None]:
+    """Contracted hours per week across clients, and the VA's weekly capacity (None if unset)."""
+    return sum(c.weekly_hours for c in config.clients), config.scopekeeper.weekly_capacity_hours
+
+
+def print_config_summary(config: AppConfig, console: Console, path: str) -> None:
+    """Print per-client summary and the capacity check."""
+    console.print(f"[green]✓[/] {path} is valid: {len(config.clients)} client(s), mode {config.scopekeeper.mode}, "
+                  f"scan every {_duration(config.scopekeeper.scan_every.total_seconds())}.", highlight=False)
+    table = Table(expand=False)
+    for column in ("Client", "Lang", "Boards", "Contract", "h/week", "Services", "Out of scope"):
+        table.add_column(column, overflow="fold")
+    for client in config.clients:
+        c = client.contract
+        boards = ", ".join(f"{b.provider}:{b.id}" for b in client.boards) or "[yellow]none yet[/]"
+        table.add_row(client.name, client.language, boards,
+                      f"{c.hours:g} h/{c.period} at {c.overage_rate:g} {c.currency}/h extra",
+                      f"{client.weekly_hours:.1f}", ", ".join(s.name for s in c.services),
+                      ", ".join(f"{o.name} ({o.response})" for o in c.out_of_scope) or "—")
+    console.print(table)
+    booked, available = capacity(config)
+    if available is None:
+        console.print(f"Contracted: {booked:.1f} h/week. Set scopekeeper.weekly_capacity_hours to check your capacity.")
+    elif booked > available:
+        console.print(f"[red]Overbooked:[/] clients contract {booked:.1f} h/week, {booked - available:.1f} h more "
+                      f"than your capacity of {available:g} h. Say no to new work, or renegotiate.", highlight=False)
+    else:
+        console.print(f"[green]Capacity:[/] {booked:.1f} of {available:g} h/week contracted; "
+                      f"{available - booked:.1f} h/week free for a new client.", highlight=False)
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
