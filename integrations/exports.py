@@ -33,11 +33,18 @@ def parse_export(raw: bytes | str, source: str) -> BoardSnapshot:
     try:
         document = json.loads(raw)
     except json.JSONDecodeError as err:
-        if err.pos >= len(raw.rstrip()):
+        if _truncated(raw, err):
             raise ExportError(f"{source}: the JSON ends early at line {err.lineno}, column {err.colno}: "
                               "the file looks truncated; download the export again") from None
         raise ExportError(f"{source}: not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}") from None
     return _dispatch(document, source)
+
+
+def _truncated(text: str, err: json.JSONDecodeError) -> bool:
+    """A download cut short: the parser ran off the end, or a document never closes."""
+    body = text.strip()
+    return (err.pos >= len(body) or err.msg.startswith("Unterminated string")
+            or (body[:1] in "{[" and body[-1:] not in "}]"))
 
 
 def _dispatch(document: Any, source: str) -> BoardSnapshot:

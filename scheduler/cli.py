@@ -35,12 +35,13 @@ def _stdout() -> Console:
     return Console() if sys.stdout.isatty() else Console(width=120)
 
 
-def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+def _say(prefix: str, colour: str, message: str) -> None:
+    """One unwrapped line on stderr; click drops the colour when stderr is not a terminal."""
+    click.echo(click.style(prefix, fg=colour) + " " + message, err=True)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> "click.exceptions.Exit":
-    _stderr().print(f"[red]error:[/] {message}", markup=True)
+    _say("error:", "red", message)
     return click.exceptions.Exit(code)
 
 
@@ -49,7 +50,7 @@ def _load(path: str) -> AppConfig:
         return load_config(path)
     except ConfigError as err:
         for problem in err.problems:
-            _stderr().print(f"[red]config error:[/] {err.path}: {problem}")
+            _say("config error:", "red", f"{err.path}: {problem}")
         raise click.exceptions.Exit(EXIT_USAGE) from None
 
 
@@ -98,7 +99,7 @@ def scan(config_path: str, client_name: str, export: str | None, now_text: str |
     except IntegrationError as err:
         raise _fail(f"{client.name}: {err}", EXIT_FAILED) from None
     for warning in output.warnings:
-        _stderr().print(f"[yellow]warning:[/] {warning}")
+        _say("warning:", "yellow", warning)
     if fmt == "json":
         click.echo(json.dumps(output.result.to_json(), ensure_ascii=False, indent=2))
     else:

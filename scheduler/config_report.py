@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 
 from .config import AppConfig
 
@@ -16,17 +15,17 @@ def print_config_summary(config: AppConfig, console: Console, path: str) -> None
     """Print per-client summary and the capacity check."""
     console.print(f"[green]✓[/] {path} is valid: {len(config.clients)} client(s), mode {config.scopekeeper.mode}, "
                   f"scan every {_duration(config.scopekeeper.scan_every.total_seconds())}.", highlight=False)
-    table = Table(expand=False)
-    for column in ("Client", "Lang", "Boards", "Contract", "h/week", "Services", "Out of scope"):
-        table.add_column(column, overflow="fold")
     for client in config.clients:
         c = client.contract
-        boards = ", ".join(f"{b.provider}:{b.id}" for b in client.boards) or "[yellow]none yet[/]"
-        table.add_row(client.name, client.language, boards,
-                      f"{c.hours:g} h/{c.period} at {c.overage_rate:g} {c.currency}/h extra",
-                      f"{client.weekly_hours:.1f}", ", ".join(s.name for s in c.services),
-                      ", ".join(f"{o.name} ({o.response})" for o in c.out_of_scope) or "—")
-    console.print(table)
+        boards = ", ".join(f"{b.provider}:{b.id}" for b in client.boards) or "[yellow]none yet[/] (scopekeeper connect)"
+        console.print(f"\n[bold]{client.name}[/] ({client.language}, {client.timezone})", highlight=False)
+        console.print(f"  boards:       {boards}", highlight=False)
+        console.print(f"  contract:     {c.hours:g} h per {c.period} = {client.weekly_hours:.1f} h/week, "
+                      f"extra hours at {c.overage_rate:g} {c.currency}/h", highlight=False)
+        console.print(f"  services:     {', '.join(s.name for s in c.services)}", highlight=False)
+        console.print("  out of scope: " + (", ".join(f"{o.name} ({o.response})" for o in c.out_of_scope) or "none"),
+                      highlight=False)
+    console.print()
     booked, available = capacity(config)
     if available is None:
         console.print(f"Contracted: {booked:.1f} h/week. Set scopekeeper.weekly_capacity_hours to check your capacity.")
