@@ -34,7 +34,7 @@ def board_snapshot(board: Mapping[str, Any], actions: Sequence[Mapping[str, Any]
         name=str(board.get("name", "")),
         cards=tuple(cards),
         warnings=tuple(warnings),
-        last_activity=_quiet_timestamp(board.get("dateLastActivity")),
+        last_activity=quiet_timestamp(board.get("dateLastActivity")),
     )
 
 
@@ -56,10 +56,10 @@ def _card(raw, lists, labels, fields, actions) -> Card:
         due=p.timestamp(raw.get("due"), "due"),
         due_changes=_due_changes(actions),
         custom_fields=_custom_fields(raw.get("customFieldItems") or [], fields),
-        comments=_comments(actions),
+        comments=comments(actions),
         url=str(raw.get("url") or raw.get("shortUrl") or ""),
         completed=bool(raw.get("dueComplete")),
-        modified_at=_quiet_timestamp(raw.get("dateLastActivity")),
+        modified_at=quiet_timestamp(raw.get("dateLastActivity")),
     )
 
 
@@ -126,7 +126,8 @@ def _due_changes(actions) -> tuple[DueChange, ...]:
     return tuple(changes)
 
 
-def _comments(actions) -> tuple[Comment, ...]:
+def comments(actions) -> tuple[Comment, ...]:
+    """Comment actions (commentCard) as comments, in the order given."""
     comments = []
     for action in actions:
         if action.get("type") != "commentCard":
@@ -141,7 +142,8 @@ def _comments(actions) -> tuple[Comment, ...]:
     return tuple(comments)
 
 
-def _quiet_timestamp(value):
+def quiet_timestamp(value):
+    """A timestamp, or None when it is missing or malformed (for optional fields)."""
     try:
         return p.timestamp(value, "date")
     except MalformedItem:

@@ -34,10 +34,14 @@ def add_board(path: str | Path, client: str, provider: str, board_id: str) -> bo
             raise ConfigEditError(f"{path}: clients '{client}'.boards is not a list")
         if any(b.get("provider") == provider and str(b.get("id")) == board_id for b in boards):
             return False
-        entry = InlineTable(tomlkit.container.Container(), tomlkit.items.Trivia(), new=True)
-        entry.update({"provider": provider, "id": board_id})
-        boards.append(entry)
+        boards.append(_board_entry(provider, board_id))
         path.write_text(tomlkit.dumps(document), encoding="utf-8")
         return True
     names = ", ".join(repr(t.get("name")) for t in clients) or "none"
     raise ConfigEditError(f"{path}: no client named {client!r} (clients: {names})")
+
+
+def _board_entry(provider: str, board_id: str) -> InlineTable:
+    """`{ provider = "...", id = "..." }`, spaced like the entries the VA wrote."""
+    quoted = [tomlkit.string(value).as_string() for value in (provider, board_id)]
+    return tomlkit.parse(f"entry = {{ provider = {quoted[0]}, id = {quoted[1]} }}")["entry"]

@@ -17,7 +17,9 @@ class LoopbackServer:
         self._handler = handler
         self._server = ThreadingHTTPServer((host, port), self._request_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox-http", daemon=True)
+        # A short poll interval makes stop() quick; tests start and stop many servers.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="sandbox-http", daemon=True)
 
     @property
     def url(self) -> str:
@@ -44,6 +46,9 @@ class LoopbackServer:
 
         class _Request(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body leave in two writes; on a keep-alive connection Nagle would hold the
+            # body for the client's delayed ACK, ~40 ms per answer. TCP_NODELAY sends each at once.
+            disable_nagle_algorithm = True
 
             def _serve(self) -> None:
                 parts = urlsplit(self.path)
