@@ -1,0 +1,110 @@
+"""Requests per scan of a Trello board: ScopeKeeper's adapter beside the naive py-trello way, on the sandbox.
+
+Run: .venv/bin/python benchmarks/trello_requests.py
+Both ways go over real HTTP to the sandbox, through the same transport and limiter; the limiter runs on
+simulated time, so "wait" is how long Trello's 100-requests-per-10-s token budget would hold each scan.
+"""
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing it
+
+from trello import TrelloClient  # noqa: E402
+
+from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TrelloSandbox, synthetic_export  # noqa: E402
+from integrations.trello import TrelloAdapter  # noqa: E402
+from integrations.trello_http import TrelloHttp  # noqa: E402
+from integrations.trello_limits import TrelloLimits  # noqa: E402
+
+SIZES = (10, 100, 1000)
+COMMENTS_PER_CARD = 2
+UNCHANGED_BOARDS = 3
+
+
+class SimulatedTime:
+    """A clock that sleeping moves forward, so the limiter's waits cost no real time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+
+
+def adapter_for(url: str, time_: SimulatedTime) -> TrelloAdapter:
+    return TrelloAdapter(SANDBOX_KEY, SANDBOX_TOKEN, base_url=url, clock=time_, sleep=time_.sleep,
+                         rng=random.Random(1))
+
+
+def scopekeeper_scan(url: str, board_id: str) -> tuple[int, int, float]:
+    """(requests of the change check, requests of the read, simulated wait) for a board that changed."""
+    time_ = SimulatedTime()
+    adapter = adapter_for(url, time_)
+    assert adapter.changed_boards([board_id], {}) == [board_id]  # never seen: changed
+    check = adapter.requests_made
+    adapter.read_board(board_id)
+    return check, adapter.requests_made - check, time_.now
+
+
+def naive_scan(url: str, board_id: str) -> tuple[int, float]:
+    """(requests, simulated wait) of board.all_cards() plus each card's get_comments()."""
+    time_ = SimulatedTime()
+    http = TrelloHttp(SANDBOX_KEY, SANDBOX_TOKEN, TrelloLimits(SANDBOX_KEY, SANDBOX_TOKEN, clock=time_,
+                                                               sleep=time_.sleep, rng=random.Random(1)), base_url=url)
+    board = TrelloClient(SANDBOX_KEY, api_secret=SANDBOX_TOKEN, http_service=http).get_board(board_id)
+    for card in board.all_cards():
+        card.get_comments()
+    return http.requests_made, time_.now
+
+
+def unchanged_scan(url: str, board_ids: list[str]) -> int:
+    """Requests of a scan after a first one, when nothing happened on any board."""
+    adapter = adapter_for(url, SimulatedTime())
+    last_seen = {b: adapter.read_board(b).last_activity for b in board_ids}
+    before = adapter.requests_made
+    assert adapter.changed_boards(board_ids, last_seen) == []
+    return adapter.requests_made - before
+
+
+def main() -> None:
+    sandbox = TrelloSandbox(enforce_limits=False)  # the client-side limiter paces both ways
+    boards = {n: sandbox.load_export(synthetic_export(n, comments_per_card=COMMENTS_PER_CARD, seed=n)) for n in SIZES}
+    quiet = [sandbox.load_export(synthetic_export(10, seed=900 + n)) for n in range(UNCHANGED_BOARDS)]
+    header = ("cards", "actions", "check", "read", "scan", "naive", "fewer", "wait", "naive wait")
+    rows = []
+    with sandbox.serve() as server:
+        url = server.url + "/1"
+        for n, board_id in boards.items():
+            check, read, wait = scopekeeper_scan(url, board_id)
+            naive, naive_wait = naive_scan(url, board_id)
+            rows.append((n, n * COMMENTS_PER_CARD, check, read, check + read, naive, f"{naive / read:.0f}x",
+                         f"{wait:.0f} s", f"{naive_wait:.0f} s"))
+        unchanged = unchanged_scan(url, quiet)
+
+    print(f"Requests per scan of one changed Trello board, {COMMENTS_PER_CARD} comments per card")
+    print("(check: the token's one change check; read: the board; scan: both; naive: get_board + all_cards +")
+    print(" get_comments per card; fewer: naive / read; wait: time Trello's token budget holds the scan)\n")
+    widths = [max(len(str(v)) for v in column) for column in zip(header, *rows)]
+    for row in (header, *rows):
+        print("  ".join(str(v).rjust(w) for v, w in zip(row, widths)))
+    print(f"\nNothing changed on {UNCHANGED_BOARDS} boards: {unchanged} request for the scan (one per token).")
+
+    by_size = {row[0]: row for row in rows}
+    small = [by_size[n][3] for n in SIZES if n * COMMENTS_PER_CARD < 1000]
+    print("\nTargets:")
+    print(f"  <= 2 requests per changed board (under 1,000 actions): {small} -> "
+          f"{'met' if max(small) <= 2 else 'MISSED'}; 1 more per further 1,000 actions "
+          f"({by_size[1000][3]} at 1,000 cards)")
+    ratio = by_size[1000][5] / by_size[1000][3]
+    print(f"  >= 50x fewer than naive at 1,000 cards: {ratio:.0f}x -> {'met' if ratio >= 50 else 'MISSED'}")
+    print(f"  1 request per token when nothing changed: {unchanged} -> {'met' if unchanged == 1 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

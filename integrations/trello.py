@@ -1,0 +1,170 @@
+"""Live Trello through py-trello: a whole board in two requests, change detection, comments posted exactly once."""
+from __future__ import annotations
+
+import random
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Mapping
+
+from trello import TrelloClient
+
+from .errors import Fatal, Retriable, UnknownOutcome
+from .models import BoardSnapshot, Comment
+from .reference import references_in
+from .trello_http import API, TrelloHttp
+from .trello_limits import TrelloLimits
+from .trello_mapper import board_snapshot, comments as comments_of, quiet_timestamp
+from .trello_retry import retrying
+
+PAGE = 1000  # the most actions Trello returns at once
+# Everything the mapper reads, in one request. All lists, not only open ones: cards stay open when their list is
+# archived, and the mapper drops them by their list's `closed`, exactly as it does for an export.
+BOARD_QUERY = {
+    "fields": "name,closed,dateLastActivity,url",
+    "lists": "all", "list_fields": "name,closed",
+    "cards": "open",
+    "card_fields": "name,desc,closed,idBoard,idList,idLabels,labels,due,dueComplete,url,shortUrl,dateLastActivity",
+    "card_customFieldItems": "true",
+    "customFields": "true",
+    "labels": "all", "label_fields": "name,color",
+}
+ACTION_SHAPE = {"fields": "type,date,data,idMemberCreator", "memberCreator_fields": "fullName", "limit": str(PAGE)}
+BOARD_ACTIONS = {"filter": "commentCard,updateCard", **ACTION_SHAPE}
+CARD_COMMENTS = {"filter": "commentCard", **ACTION_SHAPE}
+
+
+class TrelloAdapter:
+    """One Trello token with its API key: reads boards, tells which changed, posts and finds comments."""
+
+    def __init__(self, api_key: str, token: str, *, base_url: str = API, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic, timeout: float = 30.0,
+                 rng: random.Random | None = None) -> None:
+        self._rng = rng or random.Random()
+        self._sleep = sleep
+        limits = TrelloLimits(api_key, token, clock=clock, sleep=sleep, rng=self._rng)
+        self._http = TrelloHttp(api_key, token, limits, base_url=base_url, timeout=timeout)
+        # The token goes in api_secret: that is how py-trello sends a key and a token, rather than signing OAuth1.
+        self._client = TrelloClient(api_key, api_secret=token, http_service=self._http)
+        self._lock = threading.Lock()
+        self._own_posts: dict[str, dict[str, datetime]] = {}   # board id -> {comment action id: its date}
+        self._settled: dict[str, datetime] = {}               # board id -> activity known to be only our comments
+
+    def __repr__(self) -> str:
+        return f"<TrelloAdapter {self._http.base_url}>"
+
+    @property
+    def requests_made(self) -> int:
+        """HTTP requests sent so far (attempts, retries included)."""
+        return self._http.requests_made
+
+    def read_board(self, board_id: str) -> BoardSnapshot:
+        """The board with its open cards, then its comment and update actions, through the export's mapper."""
+        board = self._fetch("GET", f"/boards/{board_id}", BOARD_QUERY)
+        return board_snapshot(board, self._pages(f"/boards/{board_id}/actions", BOARD_ACTIONS))
+
+    def board_activity(self) -> dict[str, datetime | None]:
+        """Every board of the token's member with its dateLastActivity, in one request."""
+        boards = self._fetch("GET", "/members/me/boards", {"fields": "name,dateLastActivity"})
+        return {str(b["id"]): quiet_timestamp(b.get("dateLastActivity"))
+                for b in _objects(boards, "/members/me/boards") if b.get("id")}
+
+    def changed_boards(self, board_ids: Iterable[str], last_seen: Mapping[str, datetime]) -> list[str]:
+        """The boards among `board_ids` whose activity advanced past `last_seen` (what the caller last read).
+
+        Costs one request for all boards. Trello moves a board's dateLastActivity for ScopeKeeper's own comments
+        too, so a board whose activity is not after the latest comment this adapter posted there (after
+        last_seen) gets one small check: GET /boards/{id}/actions?since=last_seen, limit one more than our
+        comments. When nothing but our comments came back, the board is unchanged, and remembered as settled at
+        that activity so later scans pay nothing; when anything else did (a client acted between our read and
+        our post), it is changed. A board never seen, without a date, or missing from the member's boards
+        (deleted, access removed) counts as changed: reading it then reports why. Own comments are remembered by
+        this adapter only: in a fresh process they make the board look changed once, and its next read moves
+        last_seen past them.
+        """
+        activity = self.board_activity()
+        return [b for b in board_ids if self._changed(b, activity.get(b), last_seen.get(b))]
+
+    def post_comment(self, card_id: str, text: str) -> str:
+        """Post `text` on the card; the new comment's action id. UnknownOutcome when the answer was lost."""
+        action = self._fetch("POST", f"/cards/{card_id}/actions/comments", body={"text": text})
+        action_id = action.get("id") if isinstance(action, dict) else None
+        if not isinstance(action_id, str) or not action_id:
+            raise UnknownOutcome(f"Trello POST /cards/{card_id}/actions/comments: accepted, but without the "
+                                 "comment's id; check the card before sending again", status=200, provider="trello")
+        board_id = ((action.get("data") or {}).get("board") or {}).get("id")
+        posted = quiet_timestamp(action.get("date"))
+        if isinstance(board_id, str) and posted is not None:
+            with self._lock:
+                self._own_posts.setdefault(board_id, {})[action_id] = posted
+        return action_id
+
+    def find_comment(self, card_id: str, reference: str) -> Comment | None:
+        """The card's earliest comment carrying `reference` (e.g. 'SK-3f2a9c'), or None."""
+        comments = sorted(comments_of(self._pages(f"/cards/{card_id}/actions", CARD_COMMENTS)),
+                          key=lambda c: c.created_at)
+        return next((c for c in comments if reference in references_in(c.text)), None)
+
+    def me(self) -> dict:
+        """The token's member: id, username, fullName."""
+        return self._fetch("GET", "/members/me", {"fields": "id,username,fullName"})
+
+    def open_boards(self) -> list[dict]:
+        """The member's open boards: id, name, url, dateLastActivity."""
+        boards = self._fetch("GET", "/members/me/boards", {"filter": "open", "fields": "name,url,dateLastActivity"})
+        return list(_objects(boards, "/members/me/boards"))
+
+    def _changed(self, board_id: str, activity: datetime | None, seen: datetime | None) -> bool:
+        if activity is None or seen is None:
+            return True
+        with self._lock:
+            settled = max(seen, self._settled.get(board_id, seen))
+            own = {i: d for i, d in self._own_posts.get(board_id, {}).items() if d > settled}
+            self._own_posts[board_id] = own  # older comments are accounted for by `settled`
+        if activity <= settled:
+            return False
+        if not own or activity > max(own.values()):
+            return True
+        since = settled.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        recent = self._fetch("GET", f"/boards/{board_id}/actions",
+                             {"since": since, "limit": str(len(own) + 1), "fields": "id", "memberCreator": "false"})
+        if any(a.get("id") not in own for a in _objects(recent, f"/boards/{board_id}/actions")):
+            return True
+        with self._lock:
+            self._settled[board_id] = activity
+        return False
+
+    def _pages(self, path: str, query: Mapping[str, str]) -> list[dict]:
+        """All actions, newest first, paging back with `before` while full pages come."""
+        actions: list[dict] = []
+        page_query = dict(query)
+        while True:
+            page = list(_objects(self._fetch("GET", path, page_query), path))
+            actions.extend(page)
+            if len(page) < PAGE:
+                return actions
+            oldest = page[-1].get("id")
+            if not isinstance(oldest, str):
+                raise Fatal(f"Trello GET {path}: an action without an id; cannot page back", provider="trello")
+            page_query["before"] = oldest
+
+    def _fetch(self, method: str, path: str, query: Mapping[str, str] | None = None,
+               body: Mapping[str, Any] | None = None) -> Any:
+        def call() -> Any:
+            try:
+                # A fresh dict each try: fetch_json writes the key and token into the one it is given.
+                return self._client.fetch_json(path, http_method=method, query_params=dict(query or {}),
+                                               post_args=body)
+            except ValueError:  # a 200 whose body is not JSON: a proxy's page, or a cut answer
+                if method == "GET":
+                    raise Retriable(f"Trello GET {path}: the answer was not JSON", provider="trello") from None
+                raise UnknownOutcome(f"Trello {method} {path}: the answer was not JSON; it may have been carried "
+                                     "out: check before sending again", provider="trello") from None
+        return retrying(call, sleep=self._sleep, rng=self._rng)
+
+
+def _objects(payload: Any, path: str) -> Iterable[dict]:
+    """The objects of a list answer; anything else is a Trello we do not understand."""
+    if not isinstance(payload, list):
+        raise Fatal(f"Trello GET {path}: expected a list, got {type(payload).__name__}", provider="trello")
+    return (item for item in payload if isinstance(item, dict))
