@@ -1,0 +1,171 @@
+"""Live Asana projects through the official SDK: paged reads, incremental scans and comment stories.
+
+Request costs (one request = one page of at most 100 items, nothing per task):
+- read_project: ceil(n/100) for a project of n tasks, one for an empty one (GET /projects/{gid}/tasks).
+- read_modified: max(1, ceil(k/100)) for k tasks modified since the last scan (GET /tasks?project=
+  &modified_since=): the pages of modified tasks, and for an unchanged project the one listing request
+  that says so. The issue's budget ceil(k/100) + 1 counts that always-made listing as the "+1"; as the
+  listing's first page already carries up to 100 modified tasks, k >= 1 costs one request less.
+- post_comment: one POST; find_comment: ceil(s/100) for a task with s stories, and only for a task
+  whose comment outcome is unknown (reconciliation), never for every task.
+
+Rescheduling: Asana's task records carry no due-date history and reading every task's stories would
+cost a request per task, so due-date changes are the ones ScopeKeeper observes between its own scans
+(merge_incremental). History before the first scan is unknown: a task moved three times before
+ScopeKeeper first read it starts with no recorded change, and two moves between two scans count as one.
+
+The Events API is not used: the SDK's EventIterator never advances the sync token, and the
+modified_since listing answers "what changed" in the same single request.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Callable
+
+import asana
+
+from . import _parse as p
+from .asana_mapper import TASK_FIELDS, project_snapshot
+from .asana_transport import AsanaTransport
+from .errors import UnknownOutcome
+from .models import BoardSnapshot, Card, Comment, DueChange
+from .reference import references_in
+
+log = logging.getLogger("integrations.asana")
+
+DEFAULT_HOST = "https://app.asana.com/api/1.0"
+# opt_fields must be one comma-separated string: the SDK would send a list as its Python repr.
+TASK_OPT_FIELDS = ",".join(TASK_FIELDS)
+STORY_OPT_FIELDS = "created_at,created_by.name,resource_subtype,text"
+
+
+class AsanaAdapter:
+    """One personal access token's connection; share one instance per token, its budgets are per token."""
+
+    def __init__(self, token: str, *, host: str = DEFAULT_HOST, requests_per_minute: int = 150,
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 timeout: float = 30.0, max_concurrent_reads: int = 50, max_concurrent_writes: int = 15,
+                 max_attempts: int = 5, max_wait: float = 120.0, token_env: str = "ASANA_TOKEN") -> None:
+        if not token:
+            raise ValueError(f"an Asana personal access token is required (set {token_env})")
+        self.host = host
+        self._http = AsanaTransport(
+            token, host=host, requests_per_minute=requests_per_minute, max_concurrent_reads=max_concurrent_reads,
+            max_concurrent_writes=max_concurrent_writes, max_attempts=max_attempts, max_wait=max_wait,
+            timeout=timeout, sleep=sleep, clock=clock, token_env=token_env)
+        client = self._http.client
+        self._tasks = asana.TasksApi(client)
+        self._stories = asana.StoriesApi(client)
+        self._users = asana.UsersApi(client)
+        self._workspaces = asana.WorkspacesApi(client)
+        self._projects = asana.ProjectsApi(client)
+
+    def __repr__(self) -> str:
+        return f"AsanaAdapter(host={self.host!r}, requests_made={self.requests_made})"
+
+    def __enter__(self) -> "AsanaAdapter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def requests_made(self) -> int:
+        """HTTP requests sent so far, retries included."""
+        return self._http.requests_made
+
+    def close(self) -> None:
+        """Release the connections."""
+        self._http.close()
+
+    def read_project(self, project_gid: str) -> BoardSnapshot:
+        """The whole project, normalised by the same mapper as an export: ceil(n/100) requests."""
+        tasks = self._http.list_all(f"GET /projects/{project_gid}/tasks", self._tasks.get_tasks_for_project,
+                                    project_gid, params={"opt_fields": TASK_OPT_FIELDS})
+        return project_snapshot(project_gid, tasks)
+
+    def read_modified(self, project_gid: str, since: datetime) -> list[Card]:
+        """Tasks of the project modified since `since`: the start of the previous read, a few minutes
+        earlier against clock skew (a task read twice is harmless, merge_incremental is idempotent).
+
+        max(1, ceil(k/100)) requests. Tasks deleted or removed from the project do not show up
+        here; a periodic read_project catches them.
+        """
+        params = {"project": project_gid, "modified_since": _iso(since), "opt_fields": TASK_OPT_FIELDS}
+        tasks = self._http.list_all(f"GET /tasks?project={project_gid}", self._tasks.get_tasks, params=params)
+        snapshot = project_snapshot(project_gid, tasks)
+        for warning in snapshot.warnings:
+            log.warning("project %s: %s", project_gid, warning)
+        return list(snapshot.cards)
+
+    def post_comment(self, task_gid: str, text: str) -> str:
+        """Post a comment story (text already ending with its `ref SK-...`); returns the story gid.
+
+        Raises UnknownOutcome when Asana may have stored it without our hearing back: reconcile with
+        find_comment, never post again blindly.
+        """
+        label = f"POST /tasks/{task_gid}/stories"
+        answer = self._http.write(label, self._stories.create_story_for_task, {"data": {"text": text}}, task_gid,
+                                  opts={})
+        gid = (answer.get("data") or {}).get("gid")
+        if not gid:
+            raise UnknownOutcome(f"{label}: Asana accepted the comment but its answer names no story; "
+                                 "reconcile by reading the task's stories", provider="asana")
+        return str(gid)
+
+    def find_comment(self, task_gid: str, reference: str) -> Comment | None:
+        """The comment story on one task carrying `ref <reference>`, if any (reconciliation only)."""
+        stories = self._http.list_all(f"GET /tasks/{task_gid}/stories", self._stories.get_stories_for_task,
+                                      task_gid, params={"opt_fields": STORY_OPT_FIELDS})
+        for story in stories:
+            if story.get("resource_subtype") == "comment_added" and reference in references_in(story.get("text")):
+                return Comment(
+                    id=str(story.get("gid") or ""),
+                    text=str(story.get("text") or ""),
+                    created_at=p.timestamp(story.get("created_at"), "created_at"),
+                    author=str((story.get("created_by") or {}).get("name") or ""),
+                )
+        return None
+
+    def me(self) -> dict:
+        """The token's user: gid, name, email."""
+        return self._http.read("GET /users/me", self._users.get_user, "me",
+                               opts={"opt_fields": "name,email"}).get("data") or {}
+
+    def workspaces(self) -> list[dict]:
+        """The workspaces the token's user belongs to (gid, name)."""
+        return self._http.list_all("GET /workspaces", self._workspaces.get_workspaces, params={"opt_fields": "name"})
+
+    def projects(self, workspace_gid: str) -> list[dict]:
+        """The workspace's projects that are not archived (gid, name)."""
+        return self._http.list_all(f"GET /workspaces/{workspace_gid}/projects",
+                                   self._projects.get_projects_for_workspace, workspace_gid,
+                                   params={"archived": "false", "opt_fields": "name"})
+
+
+def merge_incremental(previous: BoardSnapshot, modified: list[Card], observed_at: datetime) -> BoardSnapshot:
+    """The previous snapshot with the modified tasks replaced (or added) and their due-date moves recorded.
+
+    A move is recorded, at `observed_at`, when a task already had a due date in `previous` and now has
+    another one (or none). Setting a first due date is planning, not rescheduling (as for Trello).
+    """
+    by_id = {card.id: card for card in modified}
+    cards = [_merged(old, by_id.pop(old.id), observed_at) if old.id in by_id else old for old in previous.cards]
+    cards.extend(by_id.values())
+    return replace(previous, cards=tuple(cards))
+
+
+def _merged(old: Card, new: Card, observed_at: datetime) -> Card:
+    changes = old.due_changes
+    if old.due is not None and new.due != old.due:
+        changes += (DueChange(at=observed_at, old=old.due, new=new.due),)
+    return replace(new, due_changes=changes)
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("modified_since needs a timezone-aware datetime (Asana compares in UTC)")
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
