@@ -5,9 +5,9 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
 from zoneinfo import ZoneInfo
 
+from integrations.errors import NotFound
 from integrations.exports import read_export
 from integrations.models import BoardSnapshot, Card
 from rules.evaluate import ClientRules
@@ -42,34 +42,62 @@ def scan_export(client: Client, export: str | Path, now: datetime) -> ScanOutput
 
 
 def scan_live(config: AppConfig, client: Client, now: datetime) -> ScanOutput:
-    """Read every board of the client from its service, then evaluate all cards together."""
-    snapshots = [_read_board(config, board.provider, board.id) for board in client.boards]
+    """Read every board of the client from its service, then evaluate all cards together.
+
+    A board that no longer exists is skipped with a warning; other service errors propagate.
+    """
+    readers = _Readers(config)
+    snapshots: list[BoardSnapshot] = []
+    notes: list[str] = []
+    try:
+        for board in client.boards:
+            try:
+                snapshots.append(readers.read(board.provider, board.id))
+            except NotFound:
+                notes.append(f"{board.provider} board {board.id} of {client.name} was not found (deleted, or "
+                             "no longer shared with this account): skipped; remove it from the config")
+    finally:
+        readers.close()
     cards: list[Card] = [card for s in snapshots for card in s.cards]
-    warnings = tuple(w for s in snapshots for w in s.warnings)
-    return ScanOutput(rules_for(client).evaluate(cards, now), warnings)
+    return ScanOutput(rules_for(client).evaluate(cards, now), tuple(notes) + tuple(w for s in snapshots for w in s.warnings))
 
 
-def _read_board(config: AppConfig, provider: str, board_id: str) -> BoardSnapshot:
-    if provider == "trello":
-        from integrations.trello import TrelloAdapter
+class _Readers:
+    """One adapter per service for a scan, created on first use (so only needed secrets are read)."""
 
-        conn = config.connections.trello
-        adapter = TrelloAdapter(get_secret(conn.api_key_env), get_secret(conn.token_env),
-                                **_base_url("base_url", TRELLO_URL_ENV))
-        return adapter.read_board(board_id)
-    from integrations.asana import AsanaAdapter
+    def __init__(self, config: AppConfig) -> None:
+        self._config = config
+        self._trello = None
+        self._asana = None
 
-    conn_a = config.connections.asana
-    adapter_a = AsanaAdapter(get_secret(conn_a.token_env), requests_per_minute=conn_a.requests_per_minute,
-                             **_base_url("host", ASANA_URL_ENV))
-    return adapter_a.read_project(board_id)
+    def read(self, provider: str, board_id: str) -> BoardSnapshot:
+        if provider == "trello":
+            return self._trello_adapter().read_board(board_id)
+        return self._asana_adapter().read_project(board_id)
+
+    def close(self) -> None:
+        if self._asana is not None:
+            self._asana.close()
+
+    def _trello_adapter(self):
+        if self._trello is None:
+            from integrations.trello import TrelloAdapter
+
+            conn = self._config.connections.trello
+            self._trello = TrelloAdapter(get_secret(conn.api_key_env), get_secret(conn.token_env),
+                                         **_base_url("base_url", TRELLO_URL_ENV))
+        return self._trello
+
+    def _asana_adapter(self):
+        if self._asana is None:
+            from integrations.asana import AsanaAdapter
+
+            conn = self._config.connections.asana
+            self._asana = AsanaAdapter(get_secret(conn.token_env), requests_per_minute=conn.requests_per_minute,
+                                       token_env=conn.token_env, **_base_url("host", ASANA_URL_ENV))
+        return self._asana
 
 
 def _base_url(argument: str, variable: str) -> dict[str, str]:
     url = os.environ.get(variable)
     return {argument: url} if url else {}
-
-
-def merge_warnings(*groups: Sequence[str]) -> tuple[str, ...]:
-    """Warnings of several reads, without repeats."""
-    return tuple(dict.fromkeys(w for g in groups for w in g))
