@@ -135,11 +135,13 @@ class Message:
     text: str
 
 
+@lru_cache(maxsize=4096)
 def money(amount: Decimal, currency: str, language: str) -> str:
     """An amount in the client's locale: '$67.50', '67,50 €', '165,00 zł'."""
     return format_currency(amount, currency, locale=LOCALES[language])
 
 
+@lru_cache(maxsize=4096)
 def hours_phrase(hours: Decimal, language: str, *, genitive: bool = False) -> str:
     """'1.5 hours', '1,5 heure', '2 horas', 'o 1,5 godziny' / 'limit 6 godzin'."""
     number = format_decimal(hours.normalize(), locale=LOCALES[language])

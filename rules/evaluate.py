@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from typing import Iterable, Mapping, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
@@ -14,11 +13,13 @@ from .comments import Message, hours_phrase, money, render
 from .contract import Contract, Templates
 from .findings import Finding, HoursSummary, ScanResult
 from .hours import card_hours, strip_tags
-from .periods import ContractPeriod, period_of
+from .matching import PhraseMatcher
+from .periods import ContractPeriod, period_of, period_of_day
 from .scope import Field, Scope, ScopeMatcher
-from .text import tokenize
+from .text import tokenize, written
 
 _CENT = Decimal("0.01")
+_READING_MEMO = 100_000
 _ZERO = Decimal(0)
 
 
@@ -38,6 +39,14 @@ class CardLike(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class _Reading:
+    """The text-only part of a card's assessment."""
+
+    scope: Scope
+    flags: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class _Assessed:
     card: CardLike
     period: ContractPeriod
@@ -54,8 +63,12 @@ class ClientRules:
                  templates: Templates | None = None, client: str = "") -> None:
         self.contract, self.language, self.tz = contract, language, timezone
         self.templates, self.client = templates, client
-        self._scope = ScopeMatcher(contract, language)
-        self._flag_words = _flag_words(language)
+        self._scope = ScopeMatcher(contract)
+        # One pass over each text finds service/category keywords (int targets) and flag words (str).
+        self._phrases: PhraseMatcher[int | str] = PhraseMatcher(
+            [*self._scope.entries, *fl.word_entries(language)], language)
+        # Scans come back to the same cards every few minutes: their texts are read once.
+        self._readings: dict[tuple[tuple[str, ...], str, str], _Reading] = {}
 
     def evaluate(self, cards: Iterable[CardLike], now: datetime) -> ScanResult:
         """Findings for every card created up to `now`, and the hours of the period containing it."""
@@ -69,34 +82,48 @@ class ClientRules:
                           self._summary(findings, now), findings)
 
     def _assess(self, card: CardLike) -> _Assessed:
-        title = Field("title", card.title, tokenize(card.title, self.language))
-        description = Field("description", card.description or "", tokenize(card.description or "", self.language))
-        scope = self._scope.decide(card.labels, (title, description))
+        text = self._read(tuple(card.labels), card.title, card.description or "")
         hours, hours_evidence = card_hours(card.custom_fields, card.time_tracked_minutes, card.title,
                                            self.contract.hours_field)
-        flags, flag_evidence = self._flags(card, title, description)
-        evidence = scope.evidence + ((hours_evidence,) if hours_evidence else ()) + flag_evidence
-        return _Assessed(card, period_of(card.created_at, self.contract.period, self.tz), scope, hours,
-                         flags, evidence)
+        local = card.created_at.astimezone(self.tz)
+        flags, flag_evidence = self._flags(card, local, text.flags)
+        evidence = text.scope.evidence + ((hours_evidence,) if hours_evidence else ()) + flag_evidence
+        return _Assessed(card, period_of_day(local.date(), self.contract.period), text.scope, hours, flags, evidence)
 
-    def _flags(self, card: CardLike, title: Field, description: Field) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        found: dict[str, str] = {}
-        for field in (title, description):
-            for kind, hit in self._flag_words.find(field.tokens).items():
-                flag = "discount_request" if kind == "discount" else "urgent_deadline"
-                written = field.text[field.tokens[hit.first].start:field.tokens[hit.last - 1].end]
-                found.setdefault(flag, f"'{written}' in {field.name}")
+    def _read(self, labels: tuple[str, ...], title: str, description: str) -> _Reading:
+        """What the card's words say: scope and flag words (memoised: scans revisit the same cards)."""
+        key = (labels, title, description)
+        reading = self._readings.get(key)
+        if reading is None:
+            fields = (self._field("title", title), self._field("description", description))
+            flags: dict[str, str] = {}
+            for field in fields:
+                for kind, hit in fl.word_flags(field.hits, field.tokens).items():
+                    flag = "discount_request" if kind == "discount" else "urgent_deadline"
+                    flags.setdefault(flag, f"'{written(field.text, hit.first, hit.last)}' in {field.name}")
+            if not fields[1].tokens and (why := fl.vague(len(tokenize(strip_tags(title), self.language)), description)):
+                flags["vague_request"] = why
+            reading = _Reading(self._scope.decide(labels, fields), flags)
+            if len(self._readings) >= _READING_MEMO:
+                self._readings.clear()
+            self._readings[key] = reading
+        return reading
+
+    def _field(self, name: str, text: str) -> Field:
+        tokens = tokenize(text, self.language)
+        return Field(name, text, tokens, self._phrases.find(tokens) if tokens else ())
+
+    def _flags(self, card: CardLike, local: datetime,
+               word_flags: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        found = dict(word_flags)
         contract = self.contract
-        checks = {
-            "urgent_deadline": lambda: fl.short_notice(card.created_at, card.due, contract.min_notice_hours),
-            "after_hours": lambda: fl.outside_business_hours(card.created_at, contract.business_hours, self.tz),
-            "vague_request": lambda: fl.vague(len(tokenize(strip_tags(card.title), self.language)),
-                                              card.description or "") if not description.tokens else None,
-            "rescheduled": lambda: fl.rescheduled(len(card.due_changes)),
-        }
-        for flag, check in checks.items():
-            if flag not in found and (why := check()):
-                found[flag] = why
+        if "urgent_deadline" not in found and (why := fl.short_notice(card.created_at, card.due,
+                                                                     contract.min_notice_hours)):
+            found["urgent_deadline"] = why
+        if why := fl.outside_business_hours(local, contract.business_hours):
+            found["after_hours"] = why
+        if why := fl.rescheduled(len(card.due_changes)):
+            found["rescheduled"] = why
         ordered = tuple(f for f in fl.FLAG_ORDER if f in found)
         return ordered, tuple(f"{f}: {found[f]}" for f in ordered)
 
@@ -127,26 +154,29 @@ class ClientRules:
         )
 
     def _messages(self, a: _Assessed, extra: Decimal, amount: Decimal) -> tuple[str, tuple[Message, ...]]:
-        c, lang = self.contract, self.language
-        values = dict(
-            client=self.client, title=a.card.title, period=c.period,
-            service=a.scope.service.name if a.scope.service else "",
-            category=a.scope.category.name if a.scope.category else "",
-            consultation_url=c.consultation_url or "",
-            referral=(a.scope.category.referral or "") if a.scope.category else "",
-            hours=hours_phrase(a.hours, lang) if a.hours is not None else "",
-            extra_hours=hours_phrase(extra, lang), contracted_hours=hours_phrase(c.hours_decimal, lang, genitive=True),
-            rate=money(c.rate_decimal, c.currency, lang), amount=money(amount, c.currency, lang),
-        )
         response = "none"
         if a.scope.category is not None:
             response = a.scope.category.response
         elif a.scope.verdict == "in_scope" and extra > 0:
             response = "extra_hours"
-        messages = [render(response, lang, self.templates, **values)] if response != "none" else []
-        if "discount_request" in a.flags:
-            messages.append(render("discount", lang, self.templates, **values))
-        return response, tuple(messages)
+        kinds = ([response] if response != "none" else []) + (["discount"] if "discount_request" in a.flags else [])
+        if not kinds:
+            return response, ()
+        values = self._placeholders(a, extra, amount)
+        return response, tuple(render(kind, self.language, self.templates, **values) for kind in kinds)
+
+    def _placeholders(self, a: _Assessed, extra: Decimal, amount: Decimal) -> dict[str, object]:
+        c, lang, category = self.contract, self.language, a.scope.category
+        return dict(
+            client=self.client, title=a.card.title, period=c.period,
+            service=a.scope.service.name if a.scope.service else "",
+            category=category.name if category else "",
+            consultation_url=c.consultation_url or "",
+            referral=(category.referral or "") if category else "",
+            hours=hours_phrase(a.hours, lang) if a.hours is not None else "",
+            extra_hours=hours_phrase(extra, lang), contracted_hours=hours_phrase(c.hours_decimal, lang, genitive=True),
+            rate=money(c.rate_decimal, c.currency, lang), amount=money(amount, c.currency, lang),
+        )
 
     def _summary(self, findings: Sequence[Finding], now: datetime) -> HoursSummary:
         current = period_of(now, self.contract.period, self.tz).key
@@ -166,7 +196,3 @@ def evaluate(cards: Iterable[CardLike], contract: Contract, *, language: str, ti
     rules = ClientRules(contract, language=language, timezone=timezone, templates=templates, client=client)
     return rules.evaluate(cards, now)
 
-
-@lru_cache(maxsize=None)
-def _flag_words(language: str) -> fl.FlagWords:
-    return fl.FlagWords(language)

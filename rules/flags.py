@@ -3,38 +3,35 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Sequence
-from zoneinfo import ZoneInfo
 
 from . import lexicon
 from .contract import WEEKDAYS, BusinessHours
-from .matching import Hit, PhraseMatcher
+from .matching import Hit
 from .text import Token
 
 FLAG_ORDER = ("discount_request", "urgent_deadline", "after_hours", "vague_request", "rescheduled")
 _VAGUE_MAX_WORDS = 3
 
 
-class FlagWords:
-    """The discount and urgency vocabulary of one language, compiled for fast matching."""
+def word_entries(language: str) -> list[tuple[str, str]]:
+    """(kind, phrase) of the discount and urgency vocabulary, for the client's phrase matcher."""
+    entries = [("discount", p) for p in lexicon.for_language(lexicon.DISCOUNT, language)]
+    entries += [("discount_exception", p) for p in lexicon.for_language(lexicon.DISCOUNT_EXCEPTIONS, language)]
+    entries += [("urgent", p) for p in lexicon.for_language(lexicon.URGENT, language)]
+    return entries
 
-    def __init__(self, language: str) -> None:
-        entries = [("discount", p) for p in lexicon.for_language(lexicon.DISCOUNT, language)]
-        entries += [("discount_exception", p) for p in lexicon.for_language(lexicon.DISCOUNT_EXCEPTIONS, language)]
-        entries += [("urgent", p) for p in lexicon.for_language(lexicon.URGENT, language)]
-        self._matcher: PhraseMatcher[str] = PhraseMatcher(entries, language)
 
-    def find(self, tokens: Sequence[Token]) -> dict[str, Hit[str]]:
-        """The first non-negated discount and urgency hits in the text."""
-        hits = self._matcher.find(tokens)
-        exceptions = [h for h in hits if h.target == "discount_exception"]
-        found: dict[str, Hit[str]] = {}
-        for hit in hits:
-            if hit.target == "discount_exception" or hit.target in found or _negated(tokens, hit.first):
-                continue
-            if hit.target == "discount" and any(e.first <= hit.first < e.last for e in exceptions):
-                continue
-            found[hit.target] = hit
-        return found
+def word_flags(hits: Sequence[Hit], tokens: Sequence[Token]) -> dict[str, Hit]:
+    """The first non-negated discount and urgency hits among a text's hits."""
+    exceptions = [h for h in hits if h.target == "discount_exception"]
+    found: dict[str, Hit] = {}
+    for hit in hits:
+        if hit.target not in ("discount", "urgent") or hit.target in found or _negated(tokens, hit.first):
+            continue
+        if hit.target == "discount" and any(e.first <= hit.first < e.last for e in exceptions):
+            continue
+        found[hit.target] = hit
+    return found
 
 
 def _negated(tokens: Sequence[Token], first: int) -> bool:
@@ -51,14 +48,13 @@ def short_notice(created: datetime, due: datetime | None, min_notice_hours: floa
     return f"due {_duration(notice)} after the request (contract asks for {min_notice_hours:g} h notice)"
 
 
-def outside_business_hours(created: datetime, hours: BusinessHours, tz: ZoneInfo) -> str | None:
-    """Evidence when the card was created outside the client's business hours (client time)."""
-    local = created.astimezone(tz)
+def outside_business_hours(local: datetime, hours: BusinessHours) -> str | None:
+    """Evidence when the card was created outside the client's business hours (`local`: client time)."""
     day = WEEKDAYS[local.weekday()]
     clock = local.time().replace(tzinfo=None)
     if day in hours.days and hours.start <= clock < hours.end:
         return None
-    return (f"created {local:%a %Y-%m-%d %H:%M} {tz.key}, outside business hours "
+    return (f"created {day} {local.date()} {local.hour:02d}:{local.minute:02d} {local.tzname()}, outside business hours "
             f"({', '.join(hours.days)} {hours.start:%H:%M}-{hours.end:%H:%M})")
 
 

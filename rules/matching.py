@@ -24,28 +24,39 @@ class PhraseMatcher(Generic[T]):
     """Keyword phrases -> targets; a phrase matches consecutive words whose keys meet."""
 
     def __init__(self, entries: Iterable[tuple[T, str]], language: str) -> None:
-        self._by_first_key: dict[str, list[tuple[tuple[frozenset[str], ...], T, str]]] = defaultdict(list)
+        self._by_first_key: dict[str, list[_Phrase[T]]] = defaultdict(list)
         for target, keyword in entries:
             keys = phrase_keys(keyword, language)
-            if not keys:
-                continue
-            for key in keys[0]:
-                self._by_first_key[key].append((keys, target, keyword))
+            if keys:
+                phrase = (keys, target, keyword)
+                for key in keys[0]:
+                    self._by_first_key[key].append(phrase)
+        # Words repeat across cards and scans: each distinct key set is looked up once.
+        self._starting: dict[frozenset[str], tuple[_Phrase[T], ...]] = {}
 
     def find(self, tokens: Sequence[Token]) -> list[Hit[T]]:
         """Every hit in the text, in text order; a keyword counts once per place."""
         hits: list[Hit[T]] = []
-        seen: set[tuple[str, int]] = set()
-        index = self._by_first_key
         count = len(tokens)
+        starting = self._starting
         for i, token in enumerate(tokens):
-            for key in token.keys:
-                for keys, target, keyword in index.get(key, ()):
-                    end = i + len(keys)
-                    if end > count or (keyword, i) in seen:
-                        continue
-                    if all(keys[j] & tokens[i + j].keys for j in range(1, len(keys))):
-                        seen.add((keyword, i))
-                        hits.append(Hit(target, keyword, i, end))
-        hits.sort(key=lambda h: (h.first, -h.last))
+            phrases = starting.get(token.keys)
+            if phrases is None:
+                phrases = starting[token.keys] = self._phrases_starting_with(token.keys)
+            for keys, target, keyword in phrases:
+                end = i + len(keys)
+                if end <= count and all(keys[j] & tokens[i + j].keys for j in range(1, len(keys))):
+                    hits.append(Hit(target, keyword, i, end))
+        if len(hits) > 1:
+            hits.sort(key=lambda h: (h.first, -h.last))
         return hits
+
+    def _phrases_starting_with(self, keys: frozenset[str]) -> tuple[_Phrase[T], ...]:
+        found: dict[int, _Phrase[T]] = {}
+        for key in keys:
+            for phrase in self._by_first_key.get(key, ()):
+                found.setdefault(id(phrase), phrase)
+        return tuple(found.values())
+
+
+_Phrase = tuple  # (keys of each word, target, keyword as written)

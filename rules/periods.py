@@ -4,6 +4,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -16,6 +17,7 @@ class ContractPeriod:
     key: str
 
 
+@lru_cache(maxsize=4096)
 def period_of_day(day: date, kind: str) -> ContractPeriod:
     """The period of kind 'week' or 'month' that contains this local day."""
     if kind == "week":

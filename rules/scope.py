@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from typing import Sequence, Union
 
 from .contract import Contract, OutOfScope, Service
-from .matching import Hit, PhraseMatcher
-from .text import Token, fold
+from .matching import Hit
+from .text import Token, fold, written
 
 Target = Union[Service, OutOfScope]
 
@@ -23,20 +23,20 @@ class Scope:
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """A piece of card text with its tokens, named for evidence ('title', 'description')."""
+    """A piece of card text with its tokens and phrase hits, named for evidence ('title', 'description')."""
 
     name: str
     text: str
     tokens: Sequence[Token]
+    hits: Sequence[Hit]
 
 
 class ScopeMatcher:
-    """A contract's services and out-of-scope categories, compiled for one language."""
+    """A contract's services and categories; `entries` are its keywords for the client's phrase matcher."""
 
-    def __init__(self, contract: Contract, language: str) -> None:
+    def __init__(self, contract: Contract) -> None:
         targets: list[Target] = [*contract.out_of_scope, *contract.services]
-        self._keywords: PhraseMatcher[int] = PhraseMatcher(
-            ((i, keyword) for i, target in enumerate(targets) for keyword in target.keywords), language)
+        self.entries: list[tuple[int, str]] = [(i, k) for i, target in enumerate(targets) for k in target.keywords]
         self._targets = targets
         self._labels: dict[str, int] = {}
         # Out-of-scope categories come first, so they win a label both name.
@@ -50,7 +50,7 @@ class ScopeMatcher:
         if labelled:
             index, label = labelled[0]
             return self._scope(self._targets[index], (f"label '{label}'",))
-        found: list[tuple[Hit[int], Field]] = [(hit, f) for f in fields for hit in self._keywords.find(f.tokens)]
+        found: list[tuple[Hit[int], Field]] = [(h, f) for f in fields for h in f.hits if type(h.target) is int]
         if not found:
             return Scope("needs_review", None, None, ("no service, category or label matched",))
         categories = [(h, f) for h, f in found if isinstance(self._targets[h.target], OutOfScope)]
@@ -70,7 +70,7 @@ class ScopeMatcher:
 
 
 def _keyword_evidence(hit: Hit[int], field: Field) -> str:
-    written = field.text[field.tokens[hit.first].start:field.tokens[hit.last - 1].end]
-    if fold(written) == fold(hit.keyword):
+    text = written(field.text, hit.first, hit.last)
+    if fold(text) == fold(hit.keyword):
         return f"keyword '{hit.keyword}' in {field.name}"
-    return f"keyword '{hit.keyword}' matched '{written}' in {field.name}"
+    return f"keyword '{hit.keyword}' matched '{text}' in {field.name}"

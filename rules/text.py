@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import simplemma
 import snowballstemmer
@@ -23,16 +23,14 @@ _FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": 
 _MIN_STEM_LEN = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word of the text: its keys for matching, and where it stands in the original."""
+class Token(NamedTuple):
+    """A word of the text: its keys for matching, and its folded form."""
 
     keys: frozenset[str]
     folded: str
-    start: int
-    end: int
 
 
+@lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
     """Lower case without accents: 'Réseaux' -> 'reseaux', 'zniżkę' -> 'znizke'."""
     decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_FOLD_EXTRA))
@@ -54,6 +52,8 @@ def core_word(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def word_keys(word: str, language: str) -> frozenset[str]:
     """Match keys of one lower-case word: its form and lemma ('=...'), and their stems ('~...')."""
+    if not word.isalpha():
+        return frozenset(("=" + fold(word),))  # numbers, codes and names with digits do not inflect
     lemma = simplemma.lemmatize(word, lang=language).casefold()
     keys = {"=" + fold(word), "=" + fold(lemma)}
     if len(word) >= _MIN_STEM_LEN:
@@ -64,13 +64,35 @@ def word_keys(word: str, language: str) -> frozenset[str]:
 
 
 def tokenize(text: str, language: str) -> list[Token]:
-    """The text's words with their keys, in order."""
-    tokens = []
-    for match in _WORD.finditer(text):
-        word = core_word(match.group().casefold())
-        if word:
-            tokens.append(Token(word_keys(word, language), fold(word), match.start(), match.end()))
-    return tokens
+    """The text's words with their keys, in order (positions come from `written` when needed)."""
+    cache = _TOKENS[language]
+    return [cache.get(word) or _analyse(word, language) for word in _WORD.findall(text)]
+
+
+def written(text: str, first: int, last: int) -> str:
+    """The original text of words first..last-1, as the client wrote it (for evidence)."""
+    start = 0
+    for index, match in enumerate(_WORD.finditer(text)):
+        if index == first:
+            start = match.start()
+        if index == last - 1:
+            return text[start:match.end()]
+    raise IndexError(f"text has fewer than {last} words")
+
+
+# Per-language memo of written word -> Token; cleared when it grows past a bound.
+_TOKENS: dict[str, dict[str, Token]] = {language: {} for language in LANGUAGES}
+_TOKENS_MAX = 200_000
+
+
+def _analyse(written_word: str, language: str) -> Token:
+    word = core_word(written_word.casefold()) or written_word.casefold()
+    token = Token(word_keys(word, language), fold(word))
+    cache = _TOKENS[language]
+    if len(cache) >= _TOKENS_MAX:
+        cache.clear()
+    cache[written_word] = token
+    return token
 
 
 def phrase_keys(phrase: str, language: str) -> tuple[frozenset[str], ...]:

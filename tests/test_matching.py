@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from rules.matching import PhraseMatcher
-from rules.text import core_word, fold, same_phrase, tokenize
+from rules.text import core_word, fold, same_phrase, tokenize, written
 
 
 def matches(keyword: str, text: str, language: str) -> bool:
@@ -70,10 +70,11 @@ def test_keyword_does_not_match_unrelated_words(language: str, keyword: str, tex
     assert not matches(keyword, text, language)
 
 
-def test_tokens_point_back_to_the_original_text() -> None:
-    text = "Mise à jour de l'Agenda"
-    last = tokenize(text, "fr")[-1]
-    assert text[last.start:last.end] == "l'Agenda" and last.folded == "agenda"
+def test_hits_point_back_to_the_original_text() -> None:
+    text = "Mise à jour de l'Agenda des Rendez-Vous"
+    tokens = tokenize(text, "fr")
+    assert tokens[4].folded == "agenda" and written(text, 4, 5) == "l'Agenda"
+    assert written(text, 6, 8) == "Rendez-Vous"
 
 
 @pytest.mark.parametrize("word, core", [
