@@ -147,16 +147,24 @@ def connect() -> None:
     """Connect a Trello or Asana account and add boards to a client."""
 
 
-def _register_connectors() -> None:
-    for module, name in (("scheduler.connect_trello", "trello"), ("scheduler.connect_asana", "asana")):
+def _register() -> None:
+    """Commands that live in their own modules: connectors, the worker's and the reports'."""
+    from . import connect_asana, connect_trello
+
+    connect.add_command(connect_trello.command, "trello")
+    connect.add_command(connect_asana.command, "asana")
+    for module in ("scheduler.cli_worker", "scheduler.cli_reports"):
         try:
-            command = __import__(module, fromlist=["command"]).command
-        except (ImportError, AttributeError):
-            continue
-        connect.add_command(command, name)
+            commands = __import__(module, fromlist=["commands"]).commands
+        except ModuleNotFoundError as err:
+            if err.name != module:
+                raise
+            continue  # that part of the product is not built yet
+        for command in commands:
+            cli.add_command(command)
 
 
-_register_connectors()
+_register()
 
 
 def main() -> None:
