@@ -16,7 +16,7 @@ from .hours import card_hours, strip_tags
 from .matching import PhraseMatcher
 from .periods import ContractPeriod, period_of, period_of_day
 from .scope import Field, Scope, ScopeMatcher
-from .text import tokenize, written
+from .text import spans, tokenize
 
 _CENT = Decimal("0.01")
 _READING_MEMO = 100_000
@@ -98,9 +98,9 @@ class ClientRules:
             fields = (self._field("title", title), self._field("description", description))
             flags: dict[str, str] = {}
             for field in fields:
-                for kind, hit in fl.word_flags(field.hits, field.tokens).items():
+                for kind, hit in fl.word_flags(field.flag_hits, field.tokens).items():
                     flag = "discount_request" if kind == "discount" else "urgent_deadline"
-                    flags.setdefault(flag, f"'{written(field.text, hit.first, hit.last)}' in {field.name}")
+                    flags.setdefault(flag, f"'{field.written(hit)}' in {field.name}")
             if not fields[1].tokens and (why := fl.vague(len(tokenize(strip_tags(title), self.language)), description)):
                 flags["vague_request"] = why
             reading = _Reading(self._scope.decide(labels, fields), flags)
@@ -111,7 +111,12 @@ class ClientRules:
 
     def _field(self, name: str, text: str) -> Field:
         tokens = tokenize(text, self.language)
-        return Field(name, text, tokens, self._phrases.find(tokens) if tokens else ())
+        hits = self._phrases.find(tokens) if tokens else ()
+        if not hits:
+            return Field(name, text, tokens, (), (), ())
+        scope_hits = [h for h in hits if type(h.target) is int]
+        flag_hits = [h for h in hits if type(h.target) is str] if len(scope_hits) < len(hits) else []
+        return Field(name, text, tokens, scope_hits, flag_hits, spans(text))
 
     def _flags(self, card: CardLike, local: datetime,
                word_flags: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -22,7 +22,9 @@ def word_entries(language: str) -> list[tuple[str, str]]:
 
 
 def word_flags(hits: Sequence[Hit], tokens: Sequence[Token]) -> dict[str, Hit]:
-    """The first non-negated discount and urgency hits among a text's hits."""
+    """The first non-negated discount and urgency hits among a text's flag-word hits."""
+    if not hits:
+        return {}
     exceptions = [h for h in hits if h.target == "discount_exception"]
     found: dict[str, Hit] = {}
     for hit in hits:

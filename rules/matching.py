@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Generic, Hashable, Iterable, Sequence, TypeVar
+from typing import Generic, Hashable, Iterable, NamedTuple, Sequence, TypeVar
 
 from .text import Token, phrase_keys
 
+# (keys of each word, target, keyword as written)
+_Phrase = tuple
 T = TypeVar("T", bound=Hashable)
+_MEMO_LIMIT = 200_000
 
 
-@dataclass(frozen=True, slots=True)
-class Hit(Generic[T]):
+class Hit(NamedTuple, Generic[T]):
     """One keyword found: what it stands for, the keyword, and the words that matched it."""
 
     target: T
@@ -42,11 +43,15 @@ class PhraseMatcher(Generic[T]):
         for i, token in enumerate(tokens):
             phrases = starting.get(token.keys)
             if phrases is None:
+                if len(starting) >= _MEMO_LIMIT:  # a worker runs for months: new words must not grow it forever
+                    starting.clear()
                 phrases = starting[token.keys] = self._phrases_starting_with(token.keys)
             for keys, target, keyword in phrases:
-                end = i + len(keys)
-                if end <= count and all(keys[j] & tokens[i + j].keys for j in range(1, len(keys))):
-                    hits.append(Hit(target, keyword, i, end))
+                length = len(keys)
+                if length == 1:
+                    hits.append(Hit(target, keyword, i, i + 1))
+                elif i + length <= count and all(keys[j] & tokens[i + j].keys for j in range(1, length)):
+                    hits.append(Hit(target, keyword, i, i + length))
         if len(hits) > 1:
             hits.sort(key=lambda h: (h.first, -h.last))
         return hits
@@ -58,5 +63,3 @@ class PhraseMatcher(Generic[T]):
                 found.setdefault(id(phrase), phrase)
         return tuple(found.values())
 
-
-_Phrase = tuple  # (keys of each word, target, keyword as written)

@@ -6,7 +6,7 @@ from typing import Sequence, Union
 
 from .contract import Contract, OutOfScope, Service
 from .matching import Hit
-from .text import Token, fold, written
+from .text import Token, fold
 
 Target = Union[Service, OutOfScope]
 
@@ -28,7 +28,13 @@ class Field:
     name: str
     text: str
     tokens: Sequence[Token]
-    hits: Sequence[Hit]
+    hits: Sequence[Hit[int]]          # service and category keywords (target: index)
+    flag_hits: Sequence[Hit[str]]     # discount and urgency words (target: kind)
+    spans: Sequence[tuple[int, int]]  # of the words, when there are hits to quote
+
+    def written(self, hit: Hit) -> str:
+        """The words of a hit as the client wrote them."""
+        return self.text[self.spans[hit.first][0]:self.spans[hit.last - 1][1]]
 
 
 class ScopeMatcher:
@@ -50,7 +56,7 @@ class ScopeMatcher:
         if labelled:
             index, label = labelled[0]
             return self._scope(self._targets[index], (f"label '{label}'",))
-        found: list[tuple[Hit[int], Field]] = [(h, f) for f in fields for h in f.hits if type(h.target) is int]
+        found: list[tuple[Hit[int], Field]] = [(h, f) for f in fields for h in f.hits]
         if not found:
             return Scope("needs_review", None, None, ("no service, category or label matched",))
         categories = [(h, f) for h, f in found if isinstance(self._targets[h.target], OutOfScope)]
@@ -70,7 +76,7 @@ class ScopeMatcher:
 
 
 def _keyword_evidence(hit: Hit[int], field: Field) -> str:
-    text = written(field.text, hit.first, hit.last)
+    text = field.written(hit)
     if fold(text) == fold(hit.keyword):
         return f"keyword '{hit.keyword}' in {field.name}"
     return f"keyword '{hit.keyword}' matched '{text}' in {field.name}"

@@ -33,6 +33,8 @@ class Token(NamedTuple):
 @lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
     """Lower case without accents: 'Réseaux' -> 'reseaux', 'zniżkę' -> 'znizke'."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_FOLD_EXTRA))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -69,15 +71,9 @@ def tokenize(text: str, language: str) -> list[Token]:
     return [cache.get(word) or _analyse(word, language) for word in _WORD.findall(text)]
 
 
-def written(text: str, first: int, last: int) -> str:
-    """The original text of words first..last-1, as the client wrote it (for evidence)."""
-    start = 0
-    for index, match in enumerate(_WORD.finditer(text)):
-        if index == first:
-            start = match.start()
-        if index == last - 1:
-            return text[start:match.end()]
-    raise IndexError(f"text has fewer than {last} words")
+def spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where each of `tokenize`'s words stands in the text (needed only to quote evidence)."""
+    return tuple(m.span() for m in _WORD.finditer(text))
 
 
 # Per-language memo of written word -> Token; cleared when it grows past a bound.

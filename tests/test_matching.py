@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from rules.matching import PhraseMatcher
-from rules.text import core_word, fold, same_phrase, tokenize, written
+from rules.text import core_word, fold, same_phrase, spans, tokenize
 
 
 def matches(keyword: str, text: str, language: str) -> bool:
@@ -70,11 +70,12 @@ def test_keyword_does_not_match_unrelated_words(language: str, keyword: str, tex
     assert not matches(keyword, text, language)
 
 
-def test_hits_point_back_to_the_original_text() -> None:
+def test_spans_point_back_to_the_original_words() -> None:
     text = "Mise à jour de l'Agenda des Rendez-Vous"
-    tokens = tokenize(text, "fr")
-    assert tokens[4].folded == "agenda" and written(text, 4, 5) == "l'Agenda"
-    assert written(text, 6, 8) == "Rendez-Vous"
+    tokens, where = tokenize(text, "fr"), spans(text)
+    assert len(tokens) == len(where) and tokens[4].folded == "agenda"
+    assert text[where[4][0]:where[4][1]] == "l'Agenda"
+    assert text[where[6][0]:where[7][1]] == "Rendez-Vous"
 
 
 @pytest.mark.parametrize("word, core", [
