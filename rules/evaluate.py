@@ -48,6 +48,8 @@ class _Reading:
 
 @dataclass(frozen=True, slots=True)
 class _Assessed:
+    """One card judged on its own, before the period's hours are shared out."""
+
     card: CardLike
     period: ContractPeriod
     scope: Scope
