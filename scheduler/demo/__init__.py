@@ -1,0 +1,1 @@
+"""`scopekeeper demo`: sample boards on local sandboxes, one scan, review, posting and reports."""
