@@ -1,0 +1,193 @@
+"""`scopekeeper run --once` at scale: 200 Trello boards of 200 cards, 50 ms per request, Trello's token budget.
+
+Run: .venv/bin/python benchmarks/worker_scale.py [--boards 200] [--cards 200] [--clients 20] [--state-url URL]
+The worker runs as its own process against the Trello sandbox served here on loopback, which answers each
+request after `--latency` seconds and refuses (429) past 100 requests per 10 s per token, as Trello does.
+Printed: wall time against the rate-limit lower bound, the worker's peak memory, and a second scan.
+
+The fake must not be what this measures. TrelloSandbox keeps the actions of all its boards in one dict and
+scans them on every request (~70 ms of CPU per board read at 200 boards), and even alone a board's answers
+take ~30 ms of CPU to build, on the same two cores the worker needs. So each board gets its own sandbox,
+whose answers to the two requests of a board read are built once before the run (nothing changes during
+it), behind one server whose requests all pass a further sandbox first: that one adds the latency and
+enforces the token's budget, with its 429s and rate-limit headers.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing it
+
+from integrations.sandbox.server import LoopbackServer  # noqa: E402
+from integrations.sandbox.trello import (SANDBOX_KEY, SANDBOX_TOKEN, TOKEN_LIMIT, WINDOW,  # noqa: E402
+                                         TrelloSandbox, synthetic_export)
+from integrations.trello import BOARD_ACTIONS, BOARD_QUERY  # noqa: E402
+from scheduler.scan import TRELLO_URL_ENV  # noqa: E402
+
+CREDENTIALS = {"Authorization": f'OAuth oauth_consumer_key="{SANDBOX_KEY}", oauth_token="{SANDBOX_TOKEN}"'}
+CLIENT = """
+[[clients]]
+name = "Client {n}"
+boards = [{boards}]
+
+[clients.contract]
+hours = 20
+period = "month"
+overage_rate = 40
+currency = "EUR"
+hours_field = "Hours"
+
+[[clients.contract.services]]
+name = "Newsletter"
+keywords = ["newsletter"]
+labels = ["Newsletter"]
+
+[[clients.contract.services]]
+name = "Social media"
+keywords = ["social"]
+labels = ["Social"]
+"""
+
+
+class ShardedTrello:
+    """Trello's API over one sandbox per board; a referee sandbox answers for the token's budget."""
+
+    def __init__(self, latency: float) -> None:
+        self.referee = TrelloSandbox(latency=latency)
+        self._shards: dict[str, TrelloSandbox] = {}
+        self._built: dict[tuple, tuple] = {}  # (path, query) -> the shard's answer
+
+    @property
+    def log(self) -> list[dict]:
+        return self.referee.log
+
+    @property
+    def rate_limited(self) -> int:
+        return self.referee.rate_limited
+
+    def load(self, export: dict) -> str:
+        shard = TrelloSandbox(enforce_limits=False)
+        board_id = shard.load_export(export)
+        self._shards[board_id] = shard
+        for path, query in ((f"/1/boards/{board_id}", BOARD_QUERY), (f"/1/boards/{board_id}/actions", BOARD_ACTIONS)):
+            self._built[_key(path, query)] = shard.handle("GET", path, dict(query), b"", CREDENTIALS)
+        return board_id
+
+    def handle(self, method: str, path: str, query, body: bytes, headers):
+        status, budget, answer = self.referee.handle("GET", "/1/members/me", {}, b"", headers)
+        if status != 200:  # 429 (or a refused token): the request goes no further
+            return status, budget, answer
+        budget = {k: v for k, v in budget.items() if k.startswith("x-rate-limit")}
+        parts = path.split("/")  # "", "1", "boards", <id>, ...
+        if path.startswith("/1/members/me/boards"):
+            boards = [b for shard in self._shards.values()
+                      for b in json.loads(shard.handle(method, path, query, body, headers)[2])]
+            return 200, {"Content-Type": "application/json", **budget}, json.dumps(boards).encode()
+        shard = self._shards.get(parts[3]) if len(parts) > 3 and parts[2] == "boards" else None
+        if shard is None:
+            return 404, {"Content-Type": "text/plain", **budget}, b"The requested resource was not found."
+        built = self._built.get(_key(path, query)) if method == "GET" else None
+        status, reply, answer = built or shard.handle(method, path, query, body, headers)
+        return status, {**reply, **budget}, answer
+
+
+def _key(path: str, query) -> tuple:
+    return path, tuple(sorted(query.items()))
+
+
+def main() -> None:
+    options = _options()
+    sandbox = ShardedTrello(options.latency)
+    board_ids = [sandbox.load(synthetic_export(options.cards, seed=seed)) for seed in range(1, options.boards + 1)]
+    with tempfile.TemporaryDirectory() as folder, LoopbackServer(sandbox.handle) as server:
+        config = Path(folder) / "scopekeeper.toml"
+        state_url = options.state_url or f"sqlite:///{Path(folder) / 'scopekeeper.db'}"
+        config.write_text(_config(state_url, board_ids, options.clients), encoding="utf-8")
+        env = {**os.environ, "TRELLO_API_KEY": SANDBOX_KEY, "TRELLO_TOKEN": SANDBOX_TOKEN,
+               TRELLO_URL_ENV: server.url + "/1", "SCOPEKEEPER_LOG_LEVEL": "WARNING"}
+        first = _scan(config, env, sandbox)
+        time.sleep(WINDOW)  # the second scan starts with the token's budget whole again
+        second = _scan(config, env, sandbox)
+    _report(options, first, second)
+
+
+def _scan(config: Path, env: dict, sandbox: ShardedTrello) -> dict:
+    """One `scopekeeper run --once` in its own process: wall time, requests, 429s, the process's peak memory."""
+    logged, refused = len(sandbox.log), sandbox.rate_limited
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-c", "from scheduler.cli import main; main()", "run", "--once",
+                                "--config", str(config)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _high_water_mb(process.pid))
+        time.sleep(0.05)
+    wall = time.monotonic() - started
+    if process.returncode != 0:
+        sys.exit(f"scopekeeper run failed ({process.returncode}):\n{process.stderr.read()[-3000:]}")
+    requests = sandbox.log[logged:]
+    return {"wall": wall, "requests": len(requests), "refused": sandbox.rate_limited - refused,
+            "span": requests[-1]["at"] - requests[0]["at"] if requests else 0.0, "peak_mb": peak}
+
+
+def _high_water_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM). Not getrusage(RUSAGE_CHILDREN): a child forked
+    from this process, itself large with the fake's boards, would count those pages until its exec."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # ended meanwhile
+        return 0.0
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else 0.0
+
+
+def _bound(requests: int, latency: float) -> float:
+    """The least time `requests` can take from an empty window: request k waits until 10 * floor(k / 100) s."""
+    return WINDOW * ((requests - 1) // TOKEN_LIMIT) + latency if requests else 0.0
+
+
+def _report(options, first: dict, second: dict) -> None:
+    bound = _bound(first["requests"], options.latency)
+    cards = options.boards * options.cards
+    print(f"scopekeeper run --once: {options.boards} boards x {options.cards} cards ({cards:,} cards), "
+          f"{options.clients} clients, {options.latency * 1000:.0f} ms per request, "
+          f"Trello's {TOKEN_LIMIT} requests per {WINDOW:.0f} s per token")
+    print(f"first scan      {first['requests']} requests, {first['refused']} refused (429)")
+    print(f"  wall time     {first['wall']:6.1f} s  (process start to exit; first to last request "
+          f"{first['span']:.1f} s)")
+    print(f"  lower bound   {bound:6.1f} s  (request k cannot start before {WINDOW:.0f} s x floor(k / {TOKEN_LIMIT}), "
+          "plus one answer)")
+    print(f"  ratio         {first['wall'] / bound:6.2f} x  (target <= 1.3)")
+    print(f"  peak memory   {first['peak_mb']:6.0f} MB (target < 300 MB; the worker process's VmHWM)")
+    print(f"second scan     {second['requests']} requests (nothing changed), {second['refused']} refused, "
+          f"{second['wall']:.1f} s wall, peak memory {second['peak_mb']:.0f} MB")
+
+
+def _config(state_url: str, board_ids: list[str], clients: int) -> str:
+    text = (f'[scopekeeper]\nstate_url = "{state_url}"\nmode = "review"\nscan_every = "15m"\n'
+            f'[connections.trello]\napi_key_env = "TRELLO_API_KEY"\ntoken_env = "TRELLO_TOKEN"\n')
+    for n in range(clients):
+        mine = board_ids[n::clients]
+        text += CLIENT.format(n=n + 1, boards=", ".join(f'{{ provider = "trello", id = "{b}" }}' for b in mine))
+    return text
+
+
+def _options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--boards", type=int, default=200)
+    parser.add_argument("--cards", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--state-url", help="default: a SQLite file in a temporary folder")
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    main()

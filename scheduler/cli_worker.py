@@ -1,0 +1,244 @@
+"""The worker's commands: `scopekeeper run`, `review` and `status` (added to the CLI by scheduler.cli)."""
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+
+import click
+from rich.console import Console
+
+from . import logs
+from .config import AppConfig
+from .secrets import get_secret
+from .store import Store, StoreError, open_store
+from .store.outbox import Outbox
+from .store.scans import client_statuses
+from .store.schema import APPROVED, PENDING_REVIEW
+from .store.store import SCHEDULER_LOCK
+from .worker import Worker
+from .worker_adapters import Adapters
+from .worker_execute import Executor
+from .worker_review import edited_text, editable_text, review_listing, status_table
+from .worker_schedule import AlreadyRunning, run as run_worker
+
+MODES = ("dry-run", "review", "auto")
+log = logging.getLogger("scopekeeper.run")
+
+
+def _config_option(command):
+    option = click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SCOPEKEEPER_CONFIG",
+                          help="Configuration file (or $SCOPEKEEPER_CONFIG; default scopekeeper.toml).")
+    return option(command)
+
+
+@click.command()
+@_config_option
+@click.option("--once", is_flag=True, help="Scan every client once and exit (status 1 if a scan failed).")
+@click.option("--mode", type=click.Choice(MODES), help="Override scopekeeper.mode for this run.")
+@click.option("--log-format", type=click.Choice(logs.FORMATS), envvar=logs.FORMAT_ENV,
+              help=f"human (default) or json, one object per line (or ${logs.FORMAT_ENV}).")
+@click.option("--log-level", envvar=logs.LEVEL_ENV, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"],
+              case_sensitive=False), help=f"INFO by default (or ${logs.LEVEL_ENV}).")
+def run(config_path: str | None, once: bool, mode: str | None, log_format: str | None, log_level: str | None) -> None:
+    """Scan every client on schedule and act on the findings.
+
+    \b
+    Modes (scopekeeper.mode, or --mode):
+      review   queue comments for your approval (scopekeeper review); the default
+      auto     post comments directly, at most max_comments_per_run per client scan
+      dry-run  print what would be queued or posted; write nothing anywhere
+    Each client is scanned every scan_every; the weekly report goes out on [scopekeeper.report]'s
+    day and time. With PostgreSQL, a second `run` on the same database waits on standby and takes
+    over if the first stops; with SQLite, only one may run per state file. SIGTERM or Ctrl-C stop
+    it cleanly between cards.
+
+    \b
+    Examples:
+      scopekeeper run --once --mode dry-run     # preview one scan of every client
+      scopekeeper run --log-format json         # run for good, logs as JSON lines
+    """
+    logs.configure(log_format, log_level)
+    config = _load(config_path)
+    mode = mode or config.scopekeeper.mode
+    stop, halt = threading.Event(), threading.Event()
+    _stop_on_signals(stop, halt)
+    store = _open(config, read_only=mode == "dry-run")
+    adapters = Adapters(config)
+    worker = Worker(config, store, adapters, mode=mode, stop=halt, show=click.echo)
+    log.info("scopekeeper run: %d client(s), mode %s, %s", len(config.clients), mode,
+             "one scan each" if once else f"every {config.scopekeeper.scan_every}", extra={"event": "start"})
+    try:
+        code = run_worker(worker, config, stop, once=once)
+    except AlreadyRunning as err:
+        raise _fail(str(err), 1) from None
+    finally:
+        adapters.close()
+        store.close()
+    log.info("scopekeeper run stopped", extra={"event": "stop"})
+    sys.exit(code)
+
+
+@click.group(invoke_without_command=True)
+@_config_option
+@click.option("--client", "client_name", help="Only this client's comments.")
+@click.pass_context
+def review(ctx: click.Context, config_path: str | None, client_name: str | None) -> None:
+    """List the comments waiting for your approval, with card links and text.
+
+    \b
+    Then, by the IDs it shows:
+      scopekeeper review approve 12 13        # posted at the next scan
+      scopekeeper review approve 12 --post    # posted now
+      scopekeeper review reject 14
+      scopekeeper review edit 12              # opens $EDITOR on the comment's text
+    """
+    ctx.obj = config_path
+    if ctx.invoked_subcommand is None:
+        config = _load(config_path)
+        try:
+            client = config.client(client_name).name if client_name else None
+        except KeyError as err:
+            raise _fail(str(err.args[0])) from None
+        outbox = Outbox(_open(config))
+        click.echo(review_listing(outbox.listed((PENDING_REVIEW,), client=client),
+                                  len(outbox.listed((APPROVED,), client=client))))
+
+
+@review.command()
+@_config_option
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "every", is_flag=True, help="Approve every comment waiting for review.")
+@click.option("--post", is_flag=True, help="Post the approved comments now instead of at the next scan.")
+@click.pass_context
+def approve(ctx: click.Context, config_path: str | None, ids: tuple[int, ...], every: bool, post: bool) -> None:
+    """Approve comments by ID: they are posted at the next scan, or now with --post."""
+    config = _load(config_path or ctx.obj)
+    store = _open(config)
+    outbox = Outbox(store)
+    if every:
+        ids = tuple(i.id for i in outbox.listed((PENDING_REVIEW,)))
+    if not ids:
+        raise _fail("give the IDs to approve (see `scopekeeper review`), or --all")
+    failed = _each(outbox, ids, lambda i: outbox.approve(i) or getattr(outbox.get(i), "status", None) == APPROVED,
+                   "approved")
+    approved = [i for i in ids if i not in failed]
+    if post and approved:
+        logs.configure(default_level="WARNING")
+        adapters = Adapters(config)
+        try:
+            result = Executor(store, adapters, threading.Event()).post(ids=approved)
+        finally:
+            adapters.close()
+        click.echo(f"posted {result.posted}" + (f"; {result.unknown} outcome(s) unknown, checked at the next scan"
+                                                if result.unknown else ""))
+        for problem in result.problems:
+            _say("warning:", "yellow", problem)
+        if result.waiting:
+            raise click.exceptions.Exit(1)
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@review.command()
+@_config_option
+@click.argument("ids", nargs=-1, type=int, required=True)
+@click.pass_context
+def reject(ctx: click.Context, config_path: str | None, ids: tuple[int, ...]) -> None:
+    """Reject comments by ID: they are never posted."""
+    outbox = Outbox(_open(_load(config_path or ctx.obj)))
+    if _each(outbox, ids, outbox.reject, "rejected"):
+        raise click.exceptions.Exit(1)
+
+
+@review.command()
+@_config_option
+@click.argument("intent_id", metavar="ID", type=int)
+@click.pass_context
+def edit(ctx: click.Context, config_path: str | None, intent_id: int) -> None:
+    """Edit a comment's text in $EDITOR before it is posted (its reference line is kept)."""
+    outbox = Outbox(_open(_load(config_path or ctx.obj)))
+    intent = outbox.get(intent_id)
+    if intent is None or intent.status not in (PENDING_REVIEW, APPROVED):
+        raise _fail(f"#{intent_id} " + ("does not exist" if intent is None else f"is {intent.status}: only comments "
+                                        "waiting for review or for posting can be edited"), 1)
+    text = edited_text(intent, click.edit(editable_text(intent), extension=".txt"))
+    if text is None:
+        click.echo(f"#{intent_id}: no change")
+    elif outbox.reword(intent_id, text):
+        click.echo(f"#{intent_id}: text updated")
+    else:
+        raise _fail(f"#{intent_id} changed state meanwhile; not edited", 1)
+
+
+@click.command()
+@_config_option
+def status(config_path: str | None) -> None:
+    """Per client: the last scan, its outcome, comments waiting for review, and unknown outcomes."""
+    config = _load(config_path)
+    store = _open(config)
+    console = Console() if sys.stdout.isatty() else Console(width=120)
+    status_table(config, client_statuses(store), Outbox(store).counts(), store.lock(SCHEDULER_LOCK).holder(), console)
+
+
+def _each(outbox: Outbox, ids, change, done: str) -> list[int]:
+    """Apply `change` to each ID, saying what happened; the IDs it failed for."""
+    failed = []
+    for intent_id in ids:
+        if change(intent_id):
+            click.echo(f"#{intent_id} {done}")
+            continue
+        intent = outbox.get(intent_id)
+        _say("error:", "red", f"#{intent_id} " + ("does not exist" if intent is None else f"is {intent.status}"))
+        failed.append(intent_id)
+    return failed
+
+
+def _open(config: AppConfig, *, read_only: bool = False) -> Store:
+    try:
+        return open_store(config.scopekeeper.state_url, read_only=read_only)
+    except StoreError as err:
+        raise _fail(str(err), 1) from None
+
+
+def _register_secrets(config: AppConfig) -> None:
+    """Every secret the configuration names, so that no log line or stored error can carry it."""
+    names = [config.connections.trello.api_key_env, config.connections.trello.token_env,
+             config.connections.asana.token_env]
+    if config.smtp and config.smtp.password_env:
+        names.append(config.smtp.password_env)
+    logs.register_secrets(get_secret(name, required=False) for name in names)
+
+
+def _stop_on_signals(*events: threading.Event) -> None:
+    def handle(signum, frame) -> None:
+        log.info("%s received: stopping after the current card", signal.Signals(signum).name, extra={"event": "signal"})
+        for event in events:
+            event.set()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
+
+
+def _load(path: str | None) -> AppConfig:
+    from .cli import DEFAULT_CONFIG, _load as load  # the CLI's own loader: same error format everywhere
+
+    config = load(path or DEFAULT_CONFIG)
+    _register_secrets(config)
+    return config
+
+
+def _fail(message: str, code: int = 2) -> click.exceptions.Exit:
+    from .cli import _fail as fail
+
+    return fail(logs.redact(message), code)
+
+
+def _say(prefix: str, colour: str, message: str) -> None:
+    from .cli import _say as say
+
+    say(prefix, colour, logs.redact(message))
+
+
+commands = [run, review, status]

@@ -1,0 +1,46 @@
+"""Cards as JSON for the store, and back; comments are left out (the outbox keeps ScopeKeeper's own)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from integrations.models import Card, DueChange
+
+
+def card_to_json(card: Card) -> dict[str, Any]:
+    """Everything the rules and reports read of a card, in JSON types."""
+    return {
+        "id": card.id, "title": card.title, "created_at": _iso(card.created_at), "provider": card.provider,
+        "board_id": card.board_id, "description": card.description, "labels": list(card.labels),
+        "list": card.list, "due": _iso(card.due),
+        "due_changes": [[_iso(c.at), _iso(c.old), _iso(c.new)] for c in card.due_changes],
+        "custom_fields": dict(card.custom_fields), "time_tracked_minutes": card.time_tracked_minutes,
+        "url": card.url, "completed": card.completed, "modified_at": _iso(card.modified_at),
+    }
+
+
+def card_from_json(data: dict[str, Any]) -> Card:
+    """The Card `card_to_json` was given, without its comments."""
+    return Card(
+        id=data["id"], title=data["title"], created_at=_time(data["created_at"]), provider=data["provider"],
+        board_id=data["board_id"], description=data["description"], labels=tuple(data["labels"]),
+        list=data["list"], due=_time(data["due"]),
+        due_changes=tuple(DueChange(_time(at), _time(old), _time(new)) for at, old, new in data["due_changes"]),
+        custom_fields=data["custom_fields"], time_tracked_minutes=data["time_tracked_minutes"], url=data["url"],
+        completed=data["completed"], modified_at=_time(data["modified_at"]),
+    )
+
+
+def digest(data: Any) -> str:
+    """A stable fingerprint of JSON-able data, to tell whether a row needs rewriting."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text is not None else None

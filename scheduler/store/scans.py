@@ -1,0 +1,242 @@
+"""What a client's scan reads from the store before it starts, and writes back in one transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select, update
+
+from integrations.models import Card
+from rules.findings import Finding
+
+from ..logs import redact
+from .codec import card_from_json, card_to_json
+from .schema import BoardRow, CardRow, ClientStatusRow, FindingRow, IntentRow, LedgerRow, PENDING_REVIEW
+from .store import Store, insert_new
+
+CardKey = tuple[str, str]              # (provider, card id)
+IntentKey = tuple[str, str, str, str]  # (provider, card id, kind, period key)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownCard:
+    """A card as the store has it."""
+
+    card: Card
+    digest: str
+    finding_digest: str | None
+    gone: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BoardMemory:
+    """What the previous reads of a board left: Trello's activity marker, Asana's read times."""
+
+    last_activity: datetime | None = None
+    read_started: datetime | None = None
+    full_read_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """An intent already recorded for a key: planning never records a second one."""
+
+    id: int
+    status: str
+    edited: bool
+    text: str
+
+
+@dataclass
+class ClientState:
+    """Everything a scan needs to know about a client before reading its boards."""
+
+    cards: dict[CardKey, KnownCard]
+    boards: dict[tuple[str, str], BoardMemory]
+    intents: dict[IntentKey, OutboxEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class BoardUpdate:
+    """A board's read outcome, and its new markers (a None marker keeps the stored one)."""
+
+    provider: str
+    board_id: str
+    outcome: str  # ok | not_found | error
+    detail: str | None = None
+    markers: BoardMemory = BoardMemory()
+
+
+@dataclass(frozen=True, slots=True)
+class FindingUpdate:
+    """A card whose finding changed: its new hours and period, and a row of the findings history."""
+
+    provider: str
+    digest: str
+    finding: Finding
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """A client's hours in one contract period."""
+
+    period_key: str
+    period_start: date
+    period_end: date
+    contracted: Decimal
+    used: Decimal
+    extra: Decimal
+    extra_amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewIntent:
+    """A comment to record in the outbox: the text as it will be posted, reference included."""
+
+    provider: str
+    board_id: str
+    card_id: str
+    kind: str
+    period_key: str
+    reference: str
+    text: str
+    card_title: str
+    card_url: str
+
+
+@dataclass
+class ScanWrite:
+    """Every change of one scan, committed together: cards, boards, findings, ledger and intents."""
+
+    client: str
+    now: datetime
+    new_cards: list[tuple[Card, str]] = field(default_factory=list)      # (card, digest)
+    changed_cards: list[tuple[Card, str]] = field(default_factory=list)
+    gone: list[CardKey] = field(default_factory=list)
+    returned: list[CardKey] = field(default_factory=list)
+    boards: list[BoardUpdate] = field(default_factory=list)
+    findings: list[FindingUpdate] = field(default_factory=list)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    intents: list[NewIntent] = field(default_factory=list)
+    intent_status: str = PENDING_REVIEW
+    rewordings: list[tuple[int, str]] = field(default_factory=list)     # (intent id, new text)
+
+
+def load_client(store: Store, client: str) -> ClientState:
+    """The client's cards (gone ones included), board markers and recorded intents."""
+    with store.reading() as session:
+        cards = {
+            (row.provider, row.card_id): KnownCard(card_from_json(row.data), row.digest, row.finding_digest,
+                                                   row.gone_at is not None)
+            for row in session.execute(select(CardRow.provider, CardRow.card_id, CardRow.data, CardRow.digest,
+                                              CardRow.finding_digest, CardRow.gone_at)
+                                       .where(CardRow.client == client))
+        }
+        boards = {(row.provider, row.board_id): BoardMemory(row.last_activity, row.read_started, row.full_read_at)
+                  for row in session.scalars(select(BoardRow).where(BoardRow.client == client))}
+        intents = {(row.provider, row.card_id, row.kind, row.period_key): OutboxEntry(row.id, row.status, row.edited,
+                                                                                      row.text)
+                   for row in session.execute(select(IntentRow.id, IntentRow.provider, IntentRow.card_id,
+                                                     IntentRow.kind, IntentRow.period_key, IntentRow.status,
+                                                     IntentRow.edited, IntentRow.text)
+                                              .where(IntentRow.client == client))}
+    return ClientState(cards, boards, intents)
+
+
+def save_scan(store: Store, write: ScanWrite) -> int:
+    """Commit the scan's changes in one transaction; returns how many intents were new."""
+    client, now = write.client, write.now
+    findings = {(f.provider, f.finding.card_id): f for f in write.findings}
+    with store.session() as session:
+        if write.new_cards:  # with their findings' columns: one write per new card
+            session.execute(CardRow.__table__.insert(), [
+                {**_card_columns(client, card, digest, now), "first_seen": now,
+                 **_finding_of(findings.pop((card.provider, card.id), None))} for card, digest in write.new_cards])
+        if write.changed_cards:
+            session.execute(update(CardRow), [_card_columns(client, card, digest, now)
+                                              for card, digest in write.changed_cards])
+        for keys, gone_at in ((write.gone, now), (write.returned, None)):
+            if keys:
+                session.execute(update(CardRow), [{"client": client, "provider": p, "card_id": c, "gone_at": gone_at}
+                                                  for p, c in keys])
+        if findings:
+            session.execute(update(CardRow), [{"client": client, "provider": f.provider, "card_id": f.finding.card_id,
+                                               **_finding_of(f)} for f in findings.values()])
+        if write.findings:
+            session.execute(FindingRow.__table__.insert(), [_finding_columns(client, f, now) for f in write.findings])
+        for board in write.boards:
+            _save_board(session, client, board)
+        for entry in write.ledger:
+            session.merge(LedgerRow(client=client, updated_at=now, **_fields(entry)))
+        created = insert_new(session, IntentRow.__table__, [
+            {**_fields(i), "client": client, "status": write.intent_status, "edited": False, "attempts": 0,
+             "created_at": now, "updated_at": now} for i in write.intents])
+        for intent_id, text in write.rewordings:
+            session.execute(update(IntentRow).where(IntentRow.id == intent_id, IntentRow.status == PENDING_REVIEW,
+                                                    IntentRow.edited.is_(False))
+                            .values(text=text, updated_at=now))
+    return created
+
+
+def record_status(store: Store, client: str, *, started: datetime, finished: datetime, outcome: str,
+                  detail: str | None, posted: int) -> None:
+    """The outcome of a client's scan, for `scopekeeper status`."""
+    with store.session() as session:
+        row = session.get(ClientStatusRow, client) or ClientStatusRow(client=client)
+        row.last_scan_at, row.outcome, row.posted = started, outcome, posted
+        row.detail = redact(detail)[:2000] if detail else None
+        row.duration_seconds = (finished - started).total_seconds()
+        if outcome == "ok":
+            row.last_ok_at = started
+        session.add(row)
+
+
+def client_statuses(store: Store) -> dict[str, ClientStatusRow]:
+    """The last scan of every client scanned so far."""
+    with store.reading() as session:
+        return {row.client: row for row in session.scalars(select(ClientStatusRow))}
+
+
+def finding_history(store: Store, client: str, card_id: str) -> list[FindingRow]:
+    """A card's findings, oldest first: one row per change."""
+    with store.reading() as session:
+        return list(session.scalars(select(FindingRow).where(FindingRow.client == client,
+                                                             FindingRow.card_id == card_id)
+                                    .order_by(FindingRow.id)))
+
+
+def _save_board(session, client: str, board: BoardUpdate) -> None:
+    row = session.get(BoardRow, (client, board.provider, board.board_id)) or BoardRow(
+        client=client, provider=board.provider, board_id=board.board_id)
+    row.outcome, row.detail = board.outcome, redact(board.detail)[:2000] if board.detail else None
+    for name, value in _fields(board.markers).items():
+        if value is not None:
+            setattr(row, name, value)
+    session.add(row)
+
+
+def _card_columns(client: str, card: Card, digest: str, now: datetime) -> dict:
+    return {"client": client, "provider": card.provider, "card_id": card.id, "board_id": card.board_id,
+            "title": card.title, "url": card.url, "created_at": card.created_at, "due": card.due,
+            "data": card_to_json(card), "digest": digest, "updated_at": now}
+
+
+def _finding_of(f: FindingUpdate | None) -> dict:
+    """A card row's columns that come from its finding."""
+    if f is None:
+        return {"hours": None, "period_key": None, "finding_digest": None}
+    return {"hours": f.finding.hours, "period_key": f.finding.period.key, "finding_digest": f.digest}
+
+
+def _finding_columns(client: str, update: FindingUpdate, now: datetime) -> dict:
+    f = update.finding
+    return {"client": client, "provider": update.provider, "card_id": f.card_id, "period_key": f.period.key,
+            "verdict": f.verdict, "service": f.service, "category": f.category, "response": f.response,
+            "flags": list(f.flags), "hours": f.hours, "extra_hours": f.extra_hours, "extra_amount": f.extra_amount,
+            "observed_at": now}
+
+
+def _fields(record) -> dict:
+    return {name: getattr(record, name) for name in record.__slots__}

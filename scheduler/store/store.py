@@ -1,0 +1,157 @@
+"""The Store: opening (with migrations), sessions, locks, and what reports read."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from contextlib import contextmanager, nullcontext
+from datetime import datetime, timezone
+from typing import Iterator, Sequence
+
+from alembic.util.exc import CommandError
+from sqlalchemy import URL, Engine, Table, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from integrations.models import Card
+
+from ..logs import redact, register_secret
+from . import migrate
+from .codec import card_from_json
+from .engine import READ_ONLY_OPTION, StoreError, create, database_url, describe, sqlite_path
+from .locks import AdvisoryLock, FileLock, ThreadLock
+from .schema import CardRow, IntentRow, ReportClaimRow
+
+SCHEDULER_LOCK = "scheduler"  # held by the one active `scopekeeper run`
+OUTBOX_LOCK = "outbox"        # "outbox:<client>": held while reconciling or posting that client's comments
+
+log = logging.getLogger("scopekeeper.store")
+
+
+class Store:
+    """One state store; thread-safe (each call opens its own session)."""
+
+    def __init__(self, engine: Engine, url: URL, *, read_only: bool = False, in_memory: bool = False) -> None:
+        self.engine, self.url, self.read_only = engine, url, read_only
+        self._thread_locks: dict[str, threading.Lock] = {}
+        # An in-memory database is one shared connection: threads take turns with it.
+        self._turns = threading.RLock() if in_memory else None
+
+    def __repr__(self) -> str:
+        return f"<Store {describe(self.url)}{' read-only' if self.read_only else ''}>"
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction that writes: committed when the block ends normally, rolled back if it raises."""
+        with self._turns or nullcontext(), Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """One transaction that only reads: on SQLite it takes no write lock, so it does not queue behind writers."""
+        bind = self.engine.execution_options(**{READ_ONLY_OPTION: True})
+        with self._turns or nullcontext(), Session(bind, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def cards(self, client_name: str) -> list[Card]:
+        """Every card known for the client as last seen, including cards since archived or deleted."""
+        with self.reading() as session:
+            rows = session.scalars(select(CardRow.data).where(CardRow.client == client_name)
+                                   .order_by(CardRow.created_at, CardRow.card_id))
+            return [card_from_json(data) for data in rows]
+
+    def comment_statuses(self, client_name: str) -> dict[str, str]:
+        """Outbox state per comment reference (make_reference(provider, card_id, kind, period_key))."""
+        with self.reading() as session:
+            rows = session.execute(select(IntentRow.reference, IntentRow.status)
+                                   .where(IntentRow.client == client_name))
+            return {reference: status for reference, status in rows}
+
+    def claim_report(self, week_key: str, target: str) -> bool:
+        """True exactly once per (ISO week, target), whichever process asks first."""
+        with self.session() as session:
+            claimed = insert_new(session, ReportClaimRow.__table__,
+                                 [{"week_key": week_key, "target": target, "claimed_at": datetime.now(timezone.utc)}])
+        return claimed == 1
+
+    def lock(self, name: str):
+        """A new, not yet acquired, cross-process lock of this store (see scheduler.store.locks).
+
+        SQLite: a file in the folder `<database>.locks` beside the database, named by a digest of `name`.
+        """
+        if self.dialect == "postgresql":
+            return AdvisoryLock(self.engine, name)
+        path = sqlite_path(self.url)
+        if path is None:
+            return ThreadLock(self._thread_locks.setdefault(name, threading.Lock()))
+        folder = path.with_name(f"{path.name}.locks")
+        folder.mkdir(exist_ok=True)
+        return FileLock(folder / f"{hashlib.sha256(name.encode()).hexdigest()[:16]}.lock")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def insert_new(session: Session, table: Table, rows: Sequence[dict]) -> int:
+    """Insert the rows whose unique keys are not taken yet (the others are left alone); how many were new."""
+    if not rows:
+        return 0
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    # RETURNING, not rowcount, counts them: drivers need not count the rows of an INSERT. SQLAlchemy sends
+    # the rows in batches of multi-row statements ("insertmanyvalues").
+    statement = insert(table).on_conflict_do_nothing().returning(list(table.primary_key)[0])
+    return len(session.execute(statement, list(rows)).all())
+
+
+def open_store(state_url: str, *, read_only: bool = False) -> Store:
+    """Open the store at state_url, migrated to the newest revision.
+
+    read_only (dry runs) migrates nothing and can write nothing; a store that does not exist yet is then
+    an empty in-memory one, so a dry run shows what a first run would do.
+    """
+    url = database_url(state_url)
+    register_secret(url.password)
+    engine = create(url, read_only=read_only)
+    try:
+        if not read_only:
+            before, after = migrate.upgrade(engine)
+            if before != after:
+                log.info("state store %s migrated from revision %s to %s", describe(url), before or "(empty)", after,
+                         extra={"event": "migrated"})
+            return Store(engine, url, in_memory=url.get_backend_name() == "sqlite" and sqlite_path(url) is None)
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
+            return _empty_in_memory(url)
+        with engine.connect() as connection:
+            at = migrate.revision(connection)
+        if at is None:
+            engine.dispose()
+            return _empty_in_memory(url)
+        if at != migrate.head():
+            raise StoreError(f"the state store {describe(url)} is at revision {at}, this ScopeKeeper uses "
+                             f"{migrate.head()}: a dry run cannot migrate it; if ScopeKeeper is the newer one, run "
+                             "`scopekeeper status` once (it migrates the store), else upgrade ScopeKeeper")
+        return Store(engine, url, read_only=True)
+    except CommandError:  # a revision this release does not know: written by a newer ScopeKeeper
+        engine.dispose()
+        raise StoreError(f"the state store {describe(url)} was written by a newer ScopeKeeper than this one: "
+                         "upgrade ScopeKeeper (the store is never migrated backwards)") from None
+    except (OperationalError, DBAPIError) as err:
+        engine.dispose()
+        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+        raise StoreError(redact(f"cannot open the state store {describe(url)}: {reason}")) from None
+    except StoreError:
+        engine.dispose()
+        raise
+
+
+def _empty_in_memory(url: URL) -> Store:
+    engine = create(database_url("sqlite://"))
+    migrate.upgrade(engine)
+    return Store(engine, url, read_only=True, in_memory=True)

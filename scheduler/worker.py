@@ -1,0 +1,147 @@
+"""One client's scan as the worker runs it: read, decide, record, then post per mode.
+
+Decisions come from pure functions (rules, worker_plan); this module only moves data between the
+services, the store and the outbox. A scan never raises: whatever goes wrong is logged with the client
+(and board) and recorded as the scan's outcome for `scopekeeper status`.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from rules.evaluate import ClientRules
+
+from .config import AppConfig, Client
+from .logs import redact
+from .scan import rules_for
+from .store import Store
+from .store.schema import APPROVED, PENDING_REVIEW
+from .store.scans import ClientState, ScanWrite, load_client, record_status, save_scan
+from .worker_adapters import Adapters
+from .worker_execute import Executor, crash_point
+from .worker_observe import BoardRead, read_boards
+from .worker_plan import (CardChanges, apply_reads, finding_updates, ledger, new_and_reworded, plan_text,
+                          planned_comments)
+
+log = logging.getLogger("scopekeeper.worker")
+
+
+@dataclass
+class Observed:
+    """A client's scan between its two halves: what its boards said, or that it already failed."""
+
+    client: Client
+    started: datetime
+    clock: float
+    problems: list[str] = field(default_factory=list)
+    failed: bool = False
+    state: ClientState | None = None
+    reads: list[BoardRead] = field(default_factory=list)
+    changes: CardChanges | None = None
+
+
+class Worker:
+    """Scans clients in one mode ('dry-run', 'review' or 'auto'); safe to call from several threads."""
+
+    def __init__(self, config: AppConfig, store: Store, adapters: Adapters, *, mode: str,
+                 stop: threading.Event, show: Callable[[str], None] = print) -> None:
+        self.config, self.store, self.mode, self.stop = config, store, mode, stop
+        self._show = show
+        self.executor = Executor(store, adapters, stop)
+        self._adapters = adapters
+        self._rules: dict[str, ClientRules] = {}   # compiled once: they memoise card readings between scans
+        self._evaluated: set[str] = set()           # clients evaluated by this process (config may have changed)
+        self._lock = threading.Lock()
+
+    def reconcile_all(self) -> None:
+        """At start-up: settle every pending and unknown comment left by an earlier process."""
+        if self.mode != "dry-run":
+            for problem in self.executor.reconcile():
+                log.warning("%s", problem, extra={"event": "reconcile"})
+
+    def scan(self, client: Client) -> str:
+        """Scan one client; returns the outcome: ok, partial (some boards or comments failed), error or stopped."""
+        return self.finish(self.observe(client))
+
+    def observe(self, client: Client) -> Observed:
+        """A scan's first half, the reading: settle unresolved comments, read the boards that changed."""
+        observed = Observed(client, datetime.now(timezone.utc), time.monotonic())
+        try:
+            if self.mode != "dry-run":
+                observed.problems += self.executor.reconcile(client.name)
+            observed.state = load_client(self.store, client.name)
+            observed.reads = read_boards(self._adapters, client, observed.state, self.stop)
+            observed.problems += [read.error for read in observed.reads if read.error]
+            observed.changes = apply_reads(observed.state, observed.reads)
+        except Exception as err:  # one client's trouble must never stop the others or later scans
+            self._failed(observed, err)
+        return observed
+
+    def finish(self, observed: Observed) -> str:
+        """A scan's second half: decide, record and post per mode; then its outcome, recorded for `status`."""
+        client, posted = observed.client, 0
+        if not observed.failed:
+            try:
+                posted = self._decide_and_act(observed)
+            except Exception as err:
+                self._failed(observed, err)
+        problems = observed.problems
+        outcome = ("error" if observed.failed else "stopped" if self.stop.is_set() else
+                   "partial" if problems else "ok")
+        if self.mode != "dry-run":
+            try:
+                record_status(self.store, client.name, started=observed.started, finished=datetime.now(timezone.utc),
+                              outcome=outcome, detail="; ".join(problems) or None, posted=posted)
+            except Exception as err:
+                log.error("could not record the scan's outcome: %s", redact(str(err)), extra={"client": client.name})
+        log.info("scan %s in %.1f s: %d comment(s) posted%s", outcome, time.monotonic() - observed.clock, posted,
+                 f"; {len(problems)} problem(s)" if problems else "", extra={"client": client.name,
+                                                                             "event": "scan_done"})
+        return outcome
+
+    def _decide_and_act(self, observed: Observed) -> int:
+        client, now, state, changes = observed.client, observed.started, observed.state, observed.changes
+        write = ScanWrite(client.name, now, new_cards=changes.new, changed_cards=changes.changed,
+                          gone=changes.newly_gone, returned=changes.returned, boards=[r.update for r in observed.reads],
+                          intent_status=APPROVED if self.mode == "auto" else PENDING_REVIEW)
+        with self._lock:
+            first = client.name not in self._evaluated
+        if first or changes.any:
+            # Every known card is evaluated, gone ones too: their hours stay in the ledger.
+            result = self._rules_of(client).evaluate(changes.cards.values(), now)
+            by_id = {card.id: card for card in changes.cards.values()}
+            live = {card.id: card for key, card in changes.cards.items() if key not in changes.gone}
+            write.findings = finding_updates(result, by_id, {k[1]: v.finding_digest for k, v in state.cards.items()})
+            write.ledger = ledger(result)
+            write.intents, write.rewordings = new_and_reworded(planned_comments(result, live), state)
+        if self.mode == "dry-run":
+            waiting = len(self.executor.outbox.listed((APPROVED,), client=client.name))
+            self._show(plan_text(client.name, write.intents, self.mode, waiting,
+                                 self.config.scopekeeper.max_comments_per_run))
+            return 0
+        crash_point("before_intent")
+        created = save_scan(self.store, write)
+        with self._lock:
+            self._evaluated.add(client.name)
+        if created:
+            what = "queued for review (scopekeeper review)" if self.mode == "review" else "to post"
+            log.info("%d new comment(s) %s", created, what, extra={"client": client.name, "event": "planned"})
+        posting = self.executor.post(client=client.name, budget=self.config.scopekeeper.max_comments_per_run)
+        observed.problems += posting.problems
+        return posting.posted
+
+    def _failed(self, observed: Observed, err: Exception) -> None:
+        log.error("scan failed: %s", redact(f"{type(err).__name__}: {err}"), exc_info=True,
+                  extra={"client": observed.client.name, "event": "scan_failed"})
+        observed.problems.append(f"{type(err).__name__}: {err}")
+        observed.failed = True
+
+    def _rules_of(self, client: Client) -> ClientRules:
+        with self._lock:
+            if client.name not in self._rules:
+                self._rules[client.name] = rules_for(client)
+            return self._rules[client.name]

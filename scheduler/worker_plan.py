@@ -1,0 +1,149 @@
+"""A scan's decisions as data, without side effects: card changes, ledger, findings history, comments."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Mapping
+
+from integrations.models import Card
+from integrations.reference import make_reference, with_reference
+from rules.findings import Finding, ScanResult
+
+from .store.codec import card_to_json, digest
+from .store.scans import CardKey, ClientState, FindingUpdate, IntentKey, LedgerEntry, NewIntent
+from .worker_observe import BoardRead
+
+
+@dataclass
+class CardChanges:
+    """The client's cards after this scan's reads, and what changed in the store's copy."""
+
+    cards: dict[CardKey, Card]      # every known card, gone ones included: all of them count in the ledger
+    gone: set[CardKey]
+    new: list[tuple[Card, str]] = field(default_factory=list)        # (card, digest)
+    changed: list[tuple[Card, str]] = field(default_factory=list)
+    newly_gone: list[CardKey] = field(default_factory=list)
+    returned: list[CardKey] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.new or self.changed or self.newly_gone or self.returned)
+
+
+def apply_reads(state: ClientState, reads: Iterable[BoardRead]) -> CardChanges:
+    """Merge the boards just read into the stored cards.
+
+    A card missing from a whole read of its board is gone (archived, deleted, moved away), unless another
+    board of the client had it this scan; it keeps its last state and still counts in the ledger.
+    """
+    changes = CardChanges({key: known.card for key, known in state.cards.items()},
+                          {key for key, known in state.cards.items() if known.gone})
+    seen: set[CardKey] = set()
+    whole_boards: set[tuple[str, str]] = set()
+    for read in reads:
+        if read.cards is None:
+            continue
+        if read.full:
+            whole_boards.add((read.provider, read.board_id))
+        for card in read.cards:
+            key = (card.provider, card.id)
+            seen.add(key)
+            fingerprint = digest(card_to_json(card))
+            known = state.cards.get(key)
+            if known is None:
+                changes.new.append((card, fingerprint))
+            elif known.digest != fingerprint:
+                changes.changed.append((card, fingerprint))
+            changes.cards[key] = card
+            if key in changes.gone:
+                changes.gone.discard(key)
+                changes.returned.append(key)
+    for key, known in state.cards.items():
+        if key not in seen and key not in changes.gone and (known.card.provider, known.card.board_id) in whole_boards:
+            changes.gone.add(key)
+            changes.newly_gone.append(key)
+    return changes
+
+
+def planned_comments(result: ScanResult, live: Mapping[str, Card]) -> list[NewIntent]:
+    """One comment per message of each finding on a live card, keyed (provider, card, kind, period).
+
+    Cards gone from their board get none: their hours still count, but nobody would read a comment there.
+    """
+    planned = []
+    for finding in result.findings:
+        card = live.get(finding.card_id)
+        if card is None:
+            continue
+        for message in finding.messages:
+            reference = make_reference(card.provider, card.id, message.kind, finding.period.key)
+            planned.append(NewIntent(card.provider, card.board_id, card.id, message.kind, finding.period.key,
+                                     reference, with_reference(message.text, reference), card.title, card.url))
+    return planned
+
+
+def new_and_reworded(planned: Iterable[NewIntent], state: ClientState) -> tuple[list[NewIntent], list[tuple[int, str]]]:
+    """Comments not recorded yet; and queued ones (not edited by the VA) whose wording the findings changed."""
+    new, reworded = [], []
+    for intent in planned:
+        entry = state.intents.get(intent_key(intent))
+        if entry is None:
+            new.append(intent)
+        elif entry.status == "pending_review" and not entry.edited and entry.text != intent.text:
+            reworded.append((entry.id, intent.text))
+    return new, reworded
+
+
+def intent_key(intent: NewIntent) -> IntentKey:
+    return intent.provider, intent.card_id, intent.kind, intent.period_key
+
+
+def finding_updates(result: ScanResult, cards: Mapping[str, Card],
+                    known: Mapping[str, str | None]) -> list[FindingUpdate]:
+    """Findings that differ from the card's previous one (`known`: card id -> its finding digest)."""
+    updates = []
+    for f in result.findings:
+        fingerprint = finding_digest(f)
+        if known.get(f.card_id) != fingerprint:
+            updates.append(FindingUpdate(cards[f.card_id].provider, fingerprint, f))
+    return updates
+
+
+def finding_digest(f: Finding) -> str:
+    return digest([f.period.key, f.verdict, f.service, f.category, f.response, list(f.flags), str(f.hours),
+                   str(f.extra_hours), str(f.extra_amount), [[m.kind, m.text] for m in f.messages]])
+
+
+def ledger(result: ScanResult) -> list[LedgerEntry]:
+    """Hours per contract period of every card evaluated, and the current period even when it has none."""
+    totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
+    periods = {result.period.key: result.period}
+    for f in result.findings:
+        periods[f.period.key] = f.period
+        if f.verdict == "in_scope":
+            row = totals[f.period.key]
+            row[0] += f.hours or 0
+            row[1] += f.extra_hours
+            row[2] += f.extra_amount
+    hours = result.hours
+    return [LedgerEntry(key, period.start, period.end, hours.contracted, *totals[key], hours.currency)
+            for key, period in sorted(periods.items())]
+
+
+def plan_text(client: str, new: list[NewIntent], mode: str, waiting: int, budget: int) -> str:
+    """What a dry run prints for one client."""
+    if not new and not waiting:
+        return f"{client}: nothing new to comment on."
+    action = "post" if mode == "auto" else "queue for review"
+    lines = [f"{client}: {len(new)} new comment(s) this scan would {action}:"] if new else [f"{client}:"]
+    for intent in new:
+        lines += ["", f"  {intent.card_title}  ({intent.kind}, {intent.period_key})  {intent.card_url}",
+                  *(f"    {line}" if line else "" for line in intent.text.splitlines())]
+    if waiting:
+        lines += ["", f"  {waiting} approved comment(s) are waiting to be posted."]
+    queued = (len(new) if mode == "auto" else 0) + waiting
+    if queued > budget:
+        lines += [f"  At most {budget} would be posted this scan (scopekeeper.max_comments_per_run); "
+                  "the rest at the next scans."]
+    return "\n".join(lines)

@@ -1,0 +1,166 @@
+"""Running the worker: one active scheduler per store, APScheduler jobs defined in code, clean stops."""
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor as JobThreads
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
+
+from .config import AppConfig
+from .logs import redact
+from .store import Store
+from .store.engine import describe
+from .store.store import SCHEDULER_LOCK
+from .worker import Worker
+
+MAX_THREADS = 4             # clients scanned at once: the services' budgets are per token anyway
+STANDBY_POLL = 1.0          # a standby worker tries the lock this often: it takes over within a second or so
+HEALTH_EVERY = 5.0          # how often the active worker checks that it still holds the lock
+JITTER_SHARE, JITTER_CAP = 0.1, 120.0
+WEEK = 7 * 24 * 3600
+
+log = logging.getLogger("scopekeeper.run")
+
+
+class AlreadyRunning(Exception):
+    """Another `scopekeeper run` holds this SQLite state store."""
+
+
+def take_scheduler_lock(store: Store, stop: threading.Event):
+    """The store's scheduler lock, once this process may be the active scheduler; None if stopped first.
+
+    SQLite: a second process refuses to start (AlreadyRunning). PostgreSQL: it waits on standby and takes
+    over as soon as the active one's session ends, however it ended.
+    """
+    lock = store.lock(SCHEDULER_LOCK)
+    if lock.acquire():
+        log.info("active scheduler of the state store", extra={"event": "active"})
+        return lock
+    holder = lock.holder() or "a process that is still starting or stopping"
+    if store.dialect != "postgresql":
+        raise AlreadyRunning(
+            f"another scopekeeper run is already using the state store {describe(store.url)} ({holder}). "
+            "Only one may run per store: stop the other one first, or give this one its own state_url")
+    log.info("standby: another scopekeeper run is active on this database (%s); this one takes over if it stops",
+             holder, extra={"event": "standby"})
+    while not stop.is_set():
+        try:
+            if lock.acquire(STANDBY_POLL):
+                log.info("took over as the active scheduler of the state store", extra={"event": "took_over"})
+                return lock
+        except SQLAlchemyError as err:  # the database is unreachable: stay on standby until it is back
+            log.warning("standby: cannot reach the database (%s)", redact(str(err).splitlines()[0]),
+                        extra={"event": "standby"})
+            stop.wait(STANDBY_POLL * 5)
+    return None
+
+
+def run(worker: Worker, config: AppConfig, stop: threading.Event, *, once: bool) -> int:
+    """`scopekeeper run`: the exit status. `stop` is the process's (signals); `worker.stop` halts scans.
+
+    A dry run takes no lock: it neither writes nor posts anything.
+    """
+    if worker.mode == "dry-run":
+        if once:
+            return _exit_status(run_once(worker, config))
+        serve(worker, config, None, stop)
+        return 0
+    while not stop.is_set():
+        lock = take_scheduler_lock(worker.store, stop)
+        if lock is None:
+            break
+        try:
+            if once:
+                return _exit_status(run_once(worker, config))
+            worker.reconcile_all()
+            if not serve(worker, config, lock, stop):
+                break
+        finally:
+            lock.release()
+        worker.stop.clear()  # the lock was lost: back to standby, another worker may have taken over meanwhile
+    return 0
+
+
+def run_once(worker: Worker, config: AppConfig) -> dict[str, str]:
+    """Scan every client once; outcome per client.
+
+    Several clients read at a time, and one thread decides and records for each client as its reads end: a
+    reading thread never waits for another client's evaluation, so requests go out as fast as the token's
+    budget allows.
+    """
+    with ThreadPoolExecutor(min(MAX_THREADS, len(config.clients)), thread_name_prefix="read") as readers, \
+            ThreadPoolExecutor(1, thread_name_prefix="decide") as deciders:
+        reading = {readers.submit(worker.observe, client): client for client in config.clients}
+        finishing = {reading[done].name: deciders.submit(worker.finish, done.result())
+                     for done in as_completed(reading)}
+        return {client.name: finishing[client.name].result() for client in config.clients}
+
+
+def _exit_status(outcomes: dict[str, str]) -> int:
+    return 0 if all(outcome in ("ok", "stopped") for outcome in outcomes.values()) else 1
+
+
+def serve(worker: Worker, config: AppConfig, lock, stop: threading.Event) -> bool:
+    """Run the schedule until `stop` is set (False) or the lock is lost (True: another worker may take over)."""
+    scheduler = build_scheduler(config, worker)
+    scheduler.start()
+    lost = False
+    try:
+        while not stop.wait(HEALTH_EVERY):
+            if lock is not None and not lock.healthy():
+                log.error("lost the scheduler lock (the database connection dropped): stopping the schedule",
+                          extra={"event": "lock_lost"})
+                lost = True
+                worker.stop.set()  # running scans stop between cards: nothing may post without the lock
+                break
+    finally:
+        scheduler.shutdown(wait=True)
+    return lost
+
+
+def build_scheduler(config: AppConfig, worker: Worker) -> BackgroundScheduler:
+    """A scan job per client every scan_every (jittered, first one now), and the weekly report job."""
+    settings = config.scopekeeper
+    zone = ZoneInfo(settings.timezone)
+    every = int(settings.scan_every.total_seconds())
+    scheduler = BackgroundScheduler(
+        timezone=zone, executors={"default": JobThreads(min(MAX_THREADS, len(config.clients)) + 1)},
+        # A late job still runs (grace of a whole interval); several missed runs run once; never two at once.
+        job_defaults={"misfire_grace_time": every, "coalesce": True, "max_instances": 1})
+    now = datetime.now(zone)
+    for client in config.clients:
+        scheduler.add_job(worker.scan, IntervalTrigger(seconds=every, jitter=min(every * JITTER_SHARE, JITTER_CAP),
+                                                       timezone=zone),
+                          args=[client], id=f"scan:{client.name}", name=f"scan {client.name}", next_run_time=now,
+                          misfire_grace_time=every, coalesce=True, max_instances=1)
+    if worker.mode == "dry-run":
+        log.info("dry run: no weekly report is sent", extra={"event": "reports_off"})
+    else:
+        _add_weekly_report(scheduler, config, worker.store, zone)
+    return scheduler
+
+
+def _add_weekly_report(scheduler: BackgroundScheduler, config: AppConfig, store: Store, zone: ZoneInfo) -> None:
+    try:  # the reports live in their own package; an installation without them still scans
+        from .reports.schedule import weekly_trigger
+        from .reports.weekly import send_weekly_reports
+    except ImportError as err:
+        log.info("weekly reports are not available in this installation (%s): scheduling scans only", err,
+                 extra={"event": "reports_missing"})
+        return
+
+    def send() -> None:
+        try:
+            send_weekly_reports(config, store, datetime.now(zone))
+        except Exception as err:
+            log.error("weekly report failed: %s", redact(f"{type(err).__name__}: {err}"), exc_info=True,
+                      extra={"event": "report_failed"})
+
+    scheduler.add_job(send, weekly_trigger(config), id="weekly-report", name="weekly scope report",
+                      misfire_grace_time=WEEK, coalesce=True, max_instances=1)
