@@ -1,0 +1,144 @@
+"""`scopekeeper report`: the weekly scope reports on demand (added to the CLI by scheduler.cli)."""
+from __future__ import annotations
+
+from contextlib import ExitStack
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from integrations.errors import ExportError
+
+from .config import AppConfig, Client
+from .reports.documents import Documents, client_documents, file_stems, practice_documents
+from .reports.mail import MailError, message, send
+from .reports.model import CLIENT, VA, client_report, practice_report
+from .reports.source import ExportSource, ReportSource
+from .reports.weekly import DEFAULT_DIR
+from .reports.weeks import ReportWeek, last_complete_week, parse_week
+from .secrets import MissingSecret
+
+_FORMATS = {"html": "html", "md": "markdown", "markdown": "markdown", "csv": "csv"}
+
+
+def _cli():
+    from . import cli  # lazily: scheduler.cli imports this module while it is being loaded
+
+    return cli
+
+
+@click.command()
+@click.option("--client", "client_name", metavar="NAME", help="One client, by name as in the configuration.")
+@click.option("--all", "all_clients", is_flag=True, help="Every client, and the practice summary.")
+@click.option("--week", "week_text", metavar="YYYY-Www",
+              help="ISO week, e.g. 2026-W47 (default: the last week that has ended, in your timezone).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(sorted(_FORMATS)),
+              help="Repeatable (default: scopekeeper.report.formats).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DIR,
+              show_default=True, help="Folder for the reports; each week gets its own subfolder.")
+@click.option("--send", "send_mail", is_flag=True, help="Also email them to scopekeeper.report.email_to.")
+@click.option("--for-client", is_flag=True,
+              help="Client-safe version, in the client's language: contract figures and requests only.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SCOPEKEEPER_CONFIG",
+              default=None, help="Configuration file (or $SCOPEKEEPER_CONFIG; default scopekeeper.toml).")
+@click.option("--from-export", "exports", multiple=True, type=click.Path(dir_okay=False),
+              help="Read cards from a Trello or Asana export instead of the state store (repeatable).")
+@click.option("--now", "now_text", metavar="ISO8601", help="Fix the clock (default: the current time).")
+def report(client_name: str | None, all_clients: bool, week_text: str | None, formats: tuple[str, ...], out_dir: Path,
+           send_mail: bool, for_client: bool, config_path: str | None, exports: tuple[str, ...],
+           now_text: str | None) -> None:
+    """Write scope reports (hours, burn-up chart, extra hours to bill, out-of-scope requests, red flags).
+
+    \b
+    Examples:
+      scopekeeper report --all --week 2026-W47 --send
+      scopekeeper report --client "Estudio Sol" --for-client --format html
+      scopekeeper report --client "Estudio Sol" --from-export board.json --format md --format csv
+    """
+    cli = _cli()
+    if bool(client_name) == all_clients:
+        raise cli._fail("give --client NAME for one client, or --all")
+    config = cli._load(config_path or cli.DEFAULT_CONFIG)
+    try:
+        clients = list(config.clients) if all_clients else [config.client(client_name or "")]
+    except KeyError as err:
+        raise cli._fail(str(err.args[0])) from None
+    now = cli._parse_now(now_text, config.scopekeeper.timezone)
+    try:
+        week = parse_week(week_text) if week_text else last_complete_week(now, ZoneInfo(config.scopekeeper.timezone))
+    except ValueError as err:
+        raise cli._fail(f"--week {err}") from None
+    if send_mail and not (config.smtp and config.scopekeeper.report.email_to):
+        raise cli._fail("--send needs scopekeeper.report.email_to and an [smtp] table in the configuration")
+    chosen = {_FORMATS[f] for f in formats} or set(config.scopekeeper.report.formats)
+    with ExitStack() as stack:
+        source = _source(config, exports, None if all_clients else clients[0], stack)
+        documents = _documents(config, clients, source, week, now, chosen, CLIENT if for_client else VA,
+                               practice=all_clients and not for_client)
+    for document in documents:
+        for path in document.write(out_dir / week.key):
+            click.echo(str(path))
+    if send_mail:
+        _send(config, documents)
+
+
+def _source(config: AppConfig, exports: tuple[str, ...], client: Client | None, stack: ExitStack) -> ReportSource:
+    """Export files when given, else the worker's state store (read only)."""
+    cli = _cli()
+    if exports:
+        try:
+            source = ExportSource.read(config, exports, client)
+        except ExportError as err:
+            raise cli._fail(str(err)) from None
+        for warning in source.warnings:
+            cli._say("warning:", "yellow", warning)
+        return source
+    try:
+        from .store import StoreError, open_store
+    except ImportError as err:
+        raise cli._fail(f"the state store is not available in this installation ({err}); "
+                        "use --from-export with board exports") from None
+    try:
+        store = open_store(config.scopekeeper.state_url, read_only=True)
+    except StoreError as err:
+        raise cli._fail(str(err), cli.EXIT_FAILED) from None
+    stack.callback(store.close)
+    return store
+
+
+def _documents(config: AppConfig, clients: list[Client], source: ReportSource, week: ReportWeek, now: datetime,
+               formats: set[str], audience: str, *, practice: bool) -> list[Documents]:
+    """Each client's report, and the practice summary when asked; warns about clients without cards."""
+    cli = _cli()
+    stems = file_stems(c.name for c in config.clients)
+    reports = []
+    for client in clients:
+        if not source.cards(client.name):
+            cli._say("warning:", "yellow", f"no cards known for {client.name}: the worker has not scanned its boards "
+                     "yet (scopekeeper run), or give --from-export")
+        try:
+            reports.append(client_report(config, client, source, week, now, audience=audience))
+        except ValueError as err:  # a week that has not started
+            raise cli._fail(str(err)) from None
+    documents = [client_documents(r, formats, stems[r.client]) for r in reports]
+    if practice:
+        documents.append(practice_documents(practice_report(config, week, reports), formats))
+    return documents
+
+
+def _send(config: AppConfig, documents: list[Documents]) -> None:
+    """All the reports' emails over one SMTP connection."""
+    cli = _cli()
+    assert config.smtp is not None  # checked before anything was rendered
+    to = config.scopekeeper.report.email_to
+    try:
+        send(config.smtp, [message(d, config.smtp.sender, to) for d in documents])
+    except MissingSecret as err:
+        raise cli._fail(str(err)) from None
+    except MailError as err:
+        raise cli._fail(str(err), cli.EXIT_FAILED) from None
+    click.echo(f"sent {len(documents)} email(s) to {', '.join(to)}")
+
+
+commands = [report]

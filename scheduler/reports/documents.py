@@ -1,0 +1,99 @@
+"""A report rendered: the files for the reports folder, and the parts of its email."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Collection, Iterable
+
+from .chart import burnup_png
+from .html import client_html, data_uri, practice_html
+from .i18n import texts
+from .invoicing import billable_csv
+from .markdown import client_markdown, practice_markdown
+from .model import VA, ClientReport, PracticeReport
+
+CHART_CID = "burnup@scopekeeper"
+# Separate folders, so that no client's files (a client named "Practice"...) collide with the summary's.
+CLIENTS_DIR, FOR_CLIENT_DIR = "clients", "for-client"
+
+
+@dataclass(frozen=True)
+class Documents:
+    """Everything one report produces: files by relative path, and the email's subject, bodies and parts."""
+
+    subject: str
+    text: str
+    html: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    images: dict[str, bytes] = field(default_factory=dict)
+    attachments: dict[str, bytes] = field(default_factory=dict)
+
+    def write(self, folder: Path) -> list[Path]:
+        """Write the files under `folder`, each replaced whole (a reader never sees half a report)."""
+        written = []
+        for name, content in self.files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.name}.partial")
+            partial.write_bytes(content)
+            os.replace(partial, path)
+            written.append(path)
+        return written
+
+
+def client_documents(report: ClientReport, formats: Collection[str], stem: str) -> Documents:
+    """A client's report in the given formats; `stem` names its files (see file_stems)."""
+    t = texts(report.language)
+    chart = burnup_png(report.burnup, t)
+    base = f"{CLIENTS_DIR if report.audience == VA else FOR_CLIENT_DIR}/{stem}"
+    csv = billable_csv([report])
+    files: dict[str, bytes] = {}
+    if "html" in formats:
+        files[f"{base}.html"] = client_html(report, data_uri(chart)).encode()
+    if "markdown" in formats:
+        files[f"{base}.png"] = chart
+        files[f"{base}.md"] = client_markdown(report, f"{stem}.png").encode()
+    if "csv" in formats:
+        files[f"{base}.csv"] = csv
+    title = t("report_title" if report.audience == VA else "client_title", client=report.client)
+    return Documents(
+        subject=f"{title} · {report.week.key}", text=client_markdown(report, plain=True),
+        html=client_html(report, f"cid:{CHART_CID}"), files=files, images={CHART_CID: chart},
+        attachments={f"{stem}-{report.week.key}.csv": csv} if "csv" in formats and report.billable else {},
+    )
+
+
+def practice_documents(report: PracticeReport, formats: Collection[str]) -> Documents:
+    """The practice summary; its CSV holds every client's billable cards, for one invoicing run."""
+    t = texts(report.language)
+    html = practice_html(report)
+    csv = billable_csv(report.clients)
+    files: dict[str, bytes] = {}
+    if "html" in formats:
+        files["practice.html"] = html.encode()
+    if "markdown" in formats:
+        files["practice.md"] = practice_markdown(report).encode()
+    if "csv" in formats:
+        files["practice.csv"] = csv
+    return Documents(
+        subject=f"{t('practice_title')} · {report.week.key}", text=practice_markdown(report, plain=True), html=html,
+        files=files, attachments={f"extra-hours-{report.week.key}.csv": csv} if "csv" in formats else {},
+    )
+
+
+def file_stems(names: Iterable[str]) -> dict[str, str]:
+    """A file name per client: 'Atelier Lumière' -> 'atelier-lumiere'; names that would clash get a hash."""
+    names = list(names)
+    slugs = {name: _slug(name) for name in names}
+    clashing = {s for s in slugs.values() if list(slugs.values()).count(s) > 1}
+    return {name: f"{s}-{hashlib.sha256(name.encode()).hexdigest()[:6]}" if s in clashing else s
+            for name, s in slugs.items()}
+
+
+def _slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "client"

@@ -1,0 +1,74 @@
+"""Report emails over SMTP: plain text and HTML alternatives, the chart inline by Content-ID."""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Sequence
+
+from ..config import Smtp
+from ..logs import register_secret
+from ..secrets import get_secret
+from .documents import Documents
+
+TIMEOUT_SECONDS = 30
+
+
+class MailError(Exception):
+    """A report email could not be sent; the message names the server and the reason, never the password."""
+
+
+def message(documents: Documents, sender: str, to: Sequence[str]) -> EmailMessage:
+    """multipart/mixed [alternative [text, related [html, chart]], CSV attachments]."""
+    mail = EmailMessage()
+    mail["Subject"] = documents.subject
+    mail["From"] = sender
+    mail["To"] = ", ".join(to)
+    mail["Date"] = formatdate(localtime=True)
+    mail["Message-ID"] = make_msgid(domain="scopekeeper")
+    mail.set_content(documents.text)
+    mail.add_alternative(documents.html, subtype="html")
+    html_part = mail.get_payload()[1]
+    for cid, png in documents.images.items():
+        # Inline by Content-ID: common email clients block data: URIs and SVG, but show cid: images.
+        html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>", disposition="inline",
+                              filename=cid.split("@")[0] + ".png")
+    for name, content in documents.attachments.items():
+        mail.add_attachment(content, maintype="text", subtype="csv", filename=name)
+    return mail
+
+
+def send(smtp: Smtp, messages: Sequence[EmailMessage]) -> None:
+    """Send the messages over one connection (ssl, starttls or none, as configured)."""
+    password = _password(smtp)
+    try:
+        context = ssl.create_default_context()
+        if smtp.security == "ssl":
+            connection = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=TIMEOUT_SECONDS, context=context)
+        else:
+            connection = smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT_SECONDS)
+        with connection:
+            if smtp.security == "starttls":
+                connection.starttls(context=context)
+            if smtp.username:
+                connection.login(smtp.username, password or "")
+            for mail in messages:
+                connection.send_message(mail)
+    except (OSError, smtplib.SMTPException) as err:
+        reason = str(err) or type(err).__name__
+        if password:
+            reason = reason.replace(password, "<redacted>")
+        raise MailError(f"cannot send the report email through {smtp.host}:{smtp.port} ({smtp.security}): "
+                        f"{reason}") from None
+
+
+def _password(smtp: Smtp) -> str | None:
+    if not smtp.username:
+        return None
+    if not smtp.password_env:
+        raise MailError("smtp.username is set but smtp.password_env is not: name the environment variable "
+                        "holding the SMTP password")
+    password = get_secret(smtp.password_env)
+    register_secret(password)  # the worker's logs redact it from then on
+    return password

@@ -1,0 +1,76 @@
+"""Where reports read cards and comment statuses: the worker's state store, or export files."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Mapping, Protocol, Sequence
+
+from integrations.errors import ExportError
+from integrations.exports import read_export
+from integrations.models import Card
+
+from ..config import AppConfig, Client
+
+# Outbox states (scheduler.store) as the report names them; a comment with no state was never planned
+# (a dry run, or a scan that has not run since the card appeared).
+STATUS_GROUPS = {
+    "sent": "posted", "reconciled": "posted",
+    "pending_review": "review",
+    "approved": "queued", "pending": "queued", "unknown": "queued",
+    "rejected": "rejected",
+}
+NOT_SENT = "not_sent"
+
+
+class ReportSource(Protocol):
+    """What a report reads: scheduler.store.Store provides it, ExportSource does offline."""
+
+    def cards(self, client_name: str) -> Sequence[Card]:
+        """Every card known for the client, archived and deleted ones included (their hours still count)."""
+
+    def comment_statuses(self, client_name: str) -> Mapping[str, str]:
+        """Outbox status per reference make_reference(provider, card_id, kind, period_key)."""
+
+
+class ExportSource:
+    """Cards read from Trello or Asana export files; nothing was posted, so no comment has a status."""
+
+    def __init__(self, cards: Mapping[str, Sequence[Card]], warnings: Sequence[str] = ()) -> None:
+        self._cards = {name: tuple(found) for name, found in cards.items()}
+        self.warnings = tuple(warnings)
+
+    @classmethod
+    def read(cls, config: AppConfig, paths: Iterable[str | Path], client: Client | None = None) -> "ExportSource":
+        """Each export goes to the client listing its board; with `client`, also boards no client lists.
+
+        A board the configuration gives to another client is refused: one client's cards must never
+        appear in another's report.
+        """
+        cards: dict[str, list[Card]] = {}
+        warnings: list[str] = []
+        for path in paths:
+            snapshot = read_export(path)
+            board = f"{snapshot.provider} board {snapshot.id or '(no id)'}"
+            owner = _owner(config, snapshot.provider, snapshot.id)
+            if client is not None and owner is not None and owner.name != client.name:
+                raise ExportError(f"{path}: {board} belongs to {owner.name!r} in the configuration, not to "
+                                  f"{client.name!r}")
+            owner = owner or client
+            if owner is None:
+                raise ExportError(f"{path}: {board} belongs to no client in the configuration; add it to the "
+                                  "client's boards, or use --client NAME")
+            cards.setdefault(owner.name, []).extend(snapshot.cards)
+            warnings.extend(snapshot.warnings)
+        return cls(cards, warnings)
+
+    def cards(self, client_name: str) -> Sequence[Card]:
+        return self._cards.get(client_name, ())
+
+    def comment_statuses(self, client_name: str) -> Mapping[str, str]:
+        return {}
+
+
+def _owner(config: AppConfig, provider: str, board_id: str) -> Client | None:
+    for client in config.clients:
+        if any(b.provider == provider and b.id == board_id for b in client.boards):
+            return client
+    return None

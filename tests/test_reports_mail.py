@@ -1,0 +1,106 @@
+"""Report emails through a real SMTP server on loopback: parts, inline chart, TLS, login, no leaked password."""
+from __future__ import annotations
+
+import logging
+import tomllib
+from pathlib import Path
+
+import pytest
+import tomli_w
+from click.testing import CliRunner
+
+from reports_support import (MONDAY_AFTER, PASSWORD_ENV, QUIET_SMTP, SMTP, SMTP_PASSWORD, WEEK, practice_config,
+                             practice_source, practice_toml, smtp_server, tls_files)
+from scheduler.cli import cli
+from scheduler.reports.documents import CHART_CID, client_documents
+from scheduler.reports.mail import MailError, message, send
+from scheduler.reports.model import client_report
+
+pytestmark = QUIET_SMTP
+
+
+@pytest.fixture(autouse=True)
+def smtp_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, SMTP_PASSWORD)
+
+
+def _bakery_email(port: int, security: str):
+    config = practice_config(smtp_port=port, security=security)
+    report = client_report(config, config.client("Harbor Lane Bakery"), practice_source(), WEEK, MONDAY_AFTER)
+    documents = client_documents(report, config.scopekeeper.report.formats, "harbor-lane-bakery")
+    return config, message(documents, config.smtp.sender, config.scopekeeper.report.email_to)
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_report_email_over_tls_with_login(security: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cert, key = tls_files(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client verifies the test server's certificate
+    with smtp_server(security, tls=(cert, key)) as (inbox, port):
+        config, mail = _bakery_email(port, security)
+        send(config.smtp, [mail])
+
+    assert inbox.envelopes == [("reports@example.com", ["va@example.com"])]
+    received = inbox.messages[0]
+    assert received["Subject"] == "Scope report: Harbor Lane Bakery · 2026-W47"
+    assert received["From"] == "ScopeKeeper <reports@example.com>" and received["To"] == "va@example.com"
+    assert received.get_content_type() == "multipart/mixed"
+    alternative, attachment = received.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    text, related = alternative.iter_parts()
+    assert text.get_content_type() == "text/plain" and "- Used: 24 h" in text.get_content().replace("\xa0", " ")
+    html, chart = related.iter_parts()
+    assert html.get_content_type() == "text/html" and chart.get_content_type() == "image/png"
+    assert f'src="cid:{CHART_CID}"' in html.get_content() and "data:image" not in html.get_content()
+    assert chart["Content-ID"] == f"<{CHART_CID}>" and chart.get_content().startswith(b"\x89PNG")
+    assert attachment.get_filename() == "harbor-lane-bakery-2026-W47.csv"
+    assert b"Newsletter for the pumpkin pie week" in attachment.get_content().encode()
+
+
+def test_plain_smtp_when_security_is_none() -> None:
+    with smtp_server("none") as (inbox, port):
+        config, mail = _bakery_email(port, "none")
+        send(config.smtp, [mail])
+    assert [m["Subject"] for m in inbox.messages] == ["Scope report: Harbor Lane Bakery · 2026-W47"]
+
+
+def test_a_refused_password_is_never_shown(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    caplog.set_level(logging.DEBUG)
+    with smtp_server("none", password="the-server-expects-another") as (inbox, port):
+        config, mail = _bakery_email(port, "none")
+        with pytest.raises(MailError) as refused:
+            send(config.smtp, [mail])
+        path = tmp_path / "scopekeeper.toml"
+        path.write_text(practice_toml(smtp_port=port, state_url=f"sqlite:///{tmp_path / 'state.db'}"), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["report", "--config", str(path), "--client", "Café Tortuga", "--send",
+                                          "--week", "2026-W47", "--out", str(tmp_path / "reports")])
+    assert "535" in str(refused.value) and f"127.0.0.1:{port}" in str(refused.value)
+    assert result.exit_code == 1 and "cannot send the report email" in result.output
+    assert not inbox.messages
+    for shown in (str(refused.value), result.output, caplog.text):
+        assert SMTP_PASSWORD not in shown
+
+
+def test_missing_password_variable_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(PASSWORD_ENV)
+    path = tmp_path / "scopekeeper.toml"
+    path.write_text(practice_toml(smtp_port=1, state_url=f"sqlite:///{tmp_path / 'state.db'}"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", "--config", str(path), "--all", "--send", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and f"the secret {PASSWORD_ENV} is not set" in result.output
+
+
+def test_report_all_send_mails_every_client_and_the_practice(shared_dir: Path, manifest: dict, tmp_path: Path) -> None:
+    fixtures = shared_dir / "fixtures"
+    with smtp_server("none") as (inbox, port):
+        data = tomllib.loads((fixtures / manifest["config"]).read_text(encoding="utf-8"))
+        data["scopekeeper"]["report"]["email_to"] = ["va@example.com"]
+        data["smtp"] = SMTP | {"port": port, "security": "none"}
+        path = tmp_path / "scopekeeper.toml"
+        path.write_text(tomli_w.dumps(data), encoding="utf-8")
+        exports = [arg for b in manifest["boards"] for arg in ("--from-export", str(fixtures / b["export"]))]
+        result = CliRunner().invoke(cli, ["report", "--config", str(path), "--all", *exports, "--send",
+                                          "--week", "2026-W47", "--out", str(tmp_path / "reports")])
+    assert result.exit_code == 0, result.output
+    assert "sent 5 email(s) to va@example.com" in result.output
+    subjects = sorted(m["Subject"] for m in inbox.messages)
+    assert subjects == sorted([f"Scope report: {b['client']} · 2026-W47" for b in manifest["boards"]]
+                              + ["Practice summary · 2026-W47"])
