@@ -142,6 +142,22 @@ def config_schema() -> None:
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
 
 
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL.
+
+    \b
+    Examples:
+      eval "$(scopekeeper completion bash)"                       # in ~/.bashrc
+      scopekeeper completion fish > ~/.config/fish/completions/scopekeeper.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)(cli, {}, "scopekeeper", "_SCOPEKEEPER_COMPLETE")
+    click.echo(completer.source())
+
+
 @cli.group()
 def connect() -> None:
     """Connect a Trello or Asana account and add boards to a client."""
@@ -153,7 +169,7 @@ def _register() -> None:
 
     connect.add_command(connect_trello.command, "trello")
     connect.add_command(connect_asana.command, "asana")
-    for module in ("scheduler.cli_worker", "scheduler.cli_reports"):
+    for module in ("scheduler.cli_worker", "scheduler.cli_reports", "scheduler.demo.command"):
         try:
             commands = __import__(module, fromlist=["commands"]).commands
         except ModuleNotFoundError as err:

@@ -81,3 +81,9 @@ def test_live_scan_without_secrets_says_which_variable_to_set(monkeypatch) -> No
 def test_version_and_help() -> None:
     assert run("--version").output.startswith("scopekeeper, version ")
     assert "--from-export" in run("scan", "--help").output
+
+
+def test_completion_script_for_each_shell() -> None:
+    for shell, marker in (("bash", "complete -o nosort -F"), ("zsh", "#compdef scopekeeper"), ("fish", "complete --no-files")):
+        result = run("completion", shell)
+        assert result.exit_code == 0 and marker in result.output and "_SCOPEKEEPER_COMPLETE" in result.output
