@@ -118,7 +118,13 @@ def _parse_now(text: str | None, va_timezone: str) -> datetime:
 
 @cli.group()
 def config() -> None:
-    """Check the configuration, or print its JSON Schema."""
+    """Check the configuration, or print its JSON Schema.
+
+    \b
+    Examples:
+      scopekeeper config check scopekeeper.toml
+      scopekeeper config schema > scopekeeper.schema.json
+    """
 
 
 @config.command("check")
@@ -135,7 +141,12 @@ def config_check(path: str) -> None:
 
 @config.command("schema")
 def config_schema() -> None:
-    """Print the configuration's JSON Schema (for editor completion, e.g. with Taplo or Even Better TOML)."""
+    """Print the configuration's JSON Schema (for editor completion, e.g. with Taplo or Even Better TOML).
+
+    \b
+    Example:
+      scopekeeper config schema > scopekeeper.schema.json
+    """
     schema = AppConfig.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ScopeKeeper configuration"
@@ -160,7 +171,13 @@ def completion(shell: str) -> None:
 
 @cli.group()
 def connect() -> None:
-    """Connect a Trello or Asana account and add boards to a client."""
+    """Connect a Trello or Asana account and add boards to a client.
+
+    \b
+    Examples:
+      scopekeeper connect trello --client "Bright Path Coaching"
+      scopekeeper connect asana --client "Estudio Sol"
+    """
 
 
 def _register() -> None:

@@ -88,7 +88,7 @@ def review(ctx: click.Context, config_path: str | None, client_name: str | None)
     """List the comments waiting for your approval, with card links and text.
 
     \b
-    Then, by the IDs it shows:
+    Examples, with the IDs it shows:
       scopekeeper review approve 12 13        # posted at the next scan
       scopekeeper review approve 12 --post    # posted now
       scopekeeper review reject 14
@@ -113,7 +113,13 @@ def review(ctx: click.Context, config_path: str | None, client_name: str | None)
 @click.option("--post", is_flag=True, help="Post the approved comments now instead of at the next scan.")
 @click.pass_context
 def approve(ctx: click.Context, config_path: str | None, ids: tuple[int, ...], every: bool, post: bool) -> None:
-    """Approve comments by ID: they are posted at the next scan, or now with --post."""
+    """Approve comments by ID: they are posted at the next scan, or now with --post.
+
+    \b
+    Examples:
+      scopekeeper review approve 12 13
+      scopekeeper review approve --all --post
+    """
     config = _load(config_path or ctx.obj)
     store = _open(config)
     outbox = Outbox(store)
@@ -146,7 +152,12 @@ def approve(ctx: click.Context, config_path: str | None, ids: tuple[int, ...], e
 @click.argument("ids", nargs=-1, type=int, required=True)
 @click.pass_context
 def reject(ctx: click.Context, config_path: str | None, ids: tuple[int, ...]) -> None:
-    """Reject comments by ID: they are never posted."""
+    """Reject comments by ID: they are never posted.
+
+    \b
+    Example:
+      scopekeeper review reject 14
+    """
     outbox = Outbox(_open(_load(config_path or ctx.obj)))
     if _each(outbox, ids, outbox.reject, "rejected"):
         raise click.exceptions.Exit(1)
@@ -157,7 +168,12 @@ def reject(ctx: click.Context, config_path: str | None, ids: tuple[int, ...]) ->
 @click.argument("intent_id", metavar="ID", type=int)
 @click.pass_context
 def edit(ctx: click.Context, config_path: str | None, intent_id: int) -> None:
-    """Edit a comment's text in $EDITOR before it is posted (its reference line is kept)."""
+    """Edit a comment's text in $EDITOR before it is posted (its reference line is kept).
+
+    \b
+    Example:
+      EDITOR=nano scopekeeper review edit 12
+    """
     outbox = Outbox(_open(_load(config_path or ctx.obj)))
     intent = outbox.get(intent_id)
     if intent is None or intent.status not in (PENDING_REVIEW, APPROVED):
@@ -175,7 +191,12 @@ def edit(ctx: click.Context, config_path: str | None, intent_id: int) -> None:
 @click.command()
 @_config_option
 def status(config_path: str | None) -> None:
-    """Per client: the last scan, its outcome, comments waiting for review, and unknown outcomes."""
+    """Per client: the last scan, its outcome, comments waiting for review, and unknown outcomes.
+
+    \b
+    Example:
+      scopekeeper status --config scopekeeper.toml
+    """
     config = _load(config_path)
     store = _open(config)
     console = Console() if sys.stdout.isatty() else Console(width=120)

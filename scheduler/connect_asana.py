@@ -21,7 +21,13 @@ TOKEN_HELP = "Create one in Asana: My Settings > Apps > Developer apps > Create 
 @click.option("--project", "project_gids", multiple=True, help="A project gid to add (repeatable); otherwise choose.")
 @click.option("--api-url", default=DEFAULT_HOST, hidden=True)
 def command(config_path: Path, client_name: str | None, project_gids: tuple[str, ...], api_url: str) -> None:
-    """Connect Asana projects to a client, with your personal access token."""
+    """Connect Asana projects to a client, with your personal access token.
+
+    \b
+    Example:
+      export ASANA_TOKEN=...
+      scopekeeper connect asana --config scopekeeper.toml --client "Estudio Sol"
+    """
     config = _read_config(config_path)
     client_name = _client(config, config_path, client_name)
     token_env = (config.get("connections") or {}).get("asana", {}).get("token_env") or "ASANA_TOKEN"

@@ -26,6 +26,11 @@ def command(config_path: Path, client: str, boards: tuple[str, ...], api_url: st
     """Connect Trello boards to a client: check the API key and token, then add the chosen boards to the config.
 
     The key and token are read from the environment (or the OS keyring), never written to the config.
+
+    \b
+    Example:
+      export TRELLO_API_KEY=... TRELLO_TOKEN=...
+      scopekeeper connect trello --config scopekeeper.toml --client "Bright Path Coaching"
     """
     names = _env_names(config_path)
     key, token = (get_secret(names[n], required=False) for n in ("api_key_env", "token_env"))

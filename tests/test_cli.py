@@ -87,3 +87,17 @@ def test_completion_script_for_each_shell() -> None:
     for shell, marker in (("bash", "complete -o nosort -F"), ("zsh", "#compdef scopekeeper"), ("fish", "complete --no-files")):
         result = run("completion", shell)
         assert result.exit_code == 0 and marker in result.output and "_SCOPEKEEPER_COMPLETE" in result.output
+
+
+def _all_commands(group, prefix=()):
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name), command
+        if hasattr(command, "commands"):
+            yield from _all_commands(command, (*prefix, name))
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for path, _ in _all_commands(cli):
+        result = run(*path, "--help")
+        assert result.exit_code == 0, path
+        assert "Example" in result.output, f"scopekeeper {' '.join(path)} --help shows no example"
