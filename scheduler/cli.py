@@ -130,13 +130,14 @@ def config() -> None:
 @config.command("check")
 @click.argument("path", type=click.Path(dir_okay=False), default=DEFAULT_CONFIG, envvar="SCOPEKEEPER_CONFIG")
 def config_check(path: str) -> None:
-    """Validate PATH and summarise each client and your weekly capacity.
+    """Validate PATH and summarise each client and your weekly capacity (exit 1 when overbooked).
 
     \b
     Example:
       scopekeeper config check scopekeeper.toml
     """
-    print_config_summary(_load(path), _stdout(), path)
+    if not print_config_summary(_load(path), _stdout(), path):
+        raise click.exceptions.Exit(EXIT_FAILED)
 
 
 @config.command("schema")

@@ -11,8 +11,8 @@ def capacity(config: AppConfig) -> tuple[float, float | None]:
     return sum(c.weekly_hours for c in config.clients), config.scopekeeper.weekly_capacity_hours
 
 
-def print_config_summary(config: AppConfig, console: Console, path: str) -> None:
-    """Print per-client summary and the capacity check."""
+def print_config_summary(config: AppConfig, console: Console, path: str) -> bool:
+    """Print per-client summary and the capacity check; False when the clients overbook the VA."""
     console.print(f"[green]✓[/] {path} is valid: {len(config.clients)} client(s), mode {config.scopekeeper.mode}, "
                   f"scan every {_duration(config.scopekeeper.scan_every.total_seconds())}.", highlight=False)
     for client in config.clients:
@@ -29,12 +29,14 @@ def print_config_summary(config: AppConfig, console: Console, path: str) -> None
     booked, available = capacity(config)
     if available is None:
         console.print(f"Contracted: {booked:.1f} h/week. Set scopekeeper.weekly_capacity_hours to check your capacity.")
-    elif booked > available:
+        return True
+    if booked > available:
         console.print(f"[red]Overbooked:[/] clients contract {booked:.1f} h/week, {booked - available:.1f} h more "
                       f"than your capacity of {available:g} h. Say no to new work, or renegotiate.", highlight=False)
-    else:
-        console.print(f"[green]Capacity:[/] {booked:.1f} of {available:g} h/week contracted; "
-                      f"{available - booked:.1f} h/week free for a new client.", highlight=False)
+        return False
+    console.print(f"[green]Capacity:[/] {booked:.1f} of {available:g} h/week contracted; "
+                  f"{available - booked:.1f} h/week free for a new client.", highlight=False)
+    return True
 
 
 def _duration(seconds: float) -> str:

@@ -207,7 +207,7 @@ def test_config_check_warns_when_overbooked(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text(edited(scopekeeper__weekly_capacity_hours=5), encoding="utf-8")
     result = CliRunner().invoke(cli, ["config", "check", str(path)])
-    assert result.exit_code == 0 and "Overbooked: clients contract 6.5 h/week, 1.5 h more than your capacity of 5 h" in result.output
+    assert result.exit_code == 1 and "Overbooked: clients contract 6.5 h/week, 1.5 h more than your capacity of 5 h" in result.output
 
 
 def test_config_check_reports_errors_without_a_traceback(tmp_path: Path) -> None:
