@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable, Mapping
 
 from integrations.models import Card
 from integrations.reference import make_reference, with_reference
 from rules.findings import Finding, ScanResult
+from rules.periods import ContractPeriod, period_of_day
 
 from .store.codec import card_to_json, digest
 from .store.scans import CardKey, ClientState, FindingUpdate, IntentKey, LedgerEntry, NewIntent
@@ -70,17 +72,26 @@ def planned_comments(result: ScanResult, live: Mapping[str, Card]) -> list[NewIn
     """One comment per message of each finding on a live card, keyed (provider, card, kind, period).
 
     Cards gone from their board get none: their hours still count, but nobody would read a comment there.
+    Nor do cards from before the previous contract period: connecting a board with a long history must
+    not answer requests the client made months ago.
     """
     planned = []
+    oldest = previous_period_start(result.period)
     for finding in result.findings:
         card = live.get(finding.card_id)
-        if card is None:
+        if card is None or finding.period.start < oldest:
             continue
         for message in finding.messages:
             reference = make_reference(card.provider, card.id, message.kind, finding.period.key)
             planned.append(NewIntent(card.provider, card.board_id, card.id, message.kind, finding.period.key,
                                      reference, with_reference(message.text, reference), card.title, card.url))
     return planned
+
+
+def previous_period_start(current: ContractPeriod) -> date:
+    """The first day of the contract period before `current` (a week or a month, as its key says)."""
+    kind = "week" if "-W" in current.key else "month"
+    return period_of_day(current.start - timedelta(days=1), kind).start
 
 
 def new_and_reworded(planned: Iterable[NewIntent], state: ClientState) -> tuple[list[NewIntent], list[tuple[int, str]]]:

@@ -78,3 +78,15 @@ def test_queued_wording_follows_the_findings_unless_the_va_edited_it():
 
     assert [i.card_id for i in new] == ["c4"]
     assert reworded == [(1, "new")]
+
+
+def test_no_comments_on_cards_from_before_the_previous_period():
+    old = replace(card(1, "Content strategy for 2026"), created_at=datetime(2026, 9, 15, 12, tzinfo=timezone.utc))
+    last_month = replace(card(2, "Strategy for the launch"), created_at=datetime(2026, 10, 20, 12, tzinfo=timezone.utc))
+    this_month = card(3, "Strategy for 2027")
+    result = rules_for(CLIENT).evaluate([old, last_month, this_month], NOW)
+    assert {f.card_id for f in result.findings if f.response == "consultation"} == {"c1", "c2", "c3"}
+
+    planned = planned_comments(result, {c.id: c for c in (old, last_month, this_month)})
+
+    assert sorted(p.card_id for p in planned) == ["c2", "c3"]
