@@ -30,7 +30,7 @@ from integrations.sandbox.server import LoopbackServer  # noqa: E402
 from integrations.sandbox.trello import (SANDBOX_KEY, SANDBOX_TOKEN, TOKEN_LIMIT, WINDOW,  # noqa: E402
                                          TrelloSandbox, synthetic_export)
 from integrations.trello import BOARD_ACTIONS, BOARD_QUERY  # noqa: E402
-from scheduler.scan import TRELLO_URL_ENV  # noqa: E402
+from scheduler.worker_adapters import TRELLO_URL_ENV  # noqa: E402
 
 CREDENTIALS = {"Authorization": f'OAuth oauth_consumer_key="{SANDBOX_KEY}", oauth_token="{SANDBOX_TOKEN}"'}
 CLIENT = """

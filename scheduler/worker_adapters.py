@@ -9,8 +9,11 @@ from integrations.trello import TrelloAdapter
 
 from .config import AppConfig
 from .logs import register_secret
-from .scan import ASANA_URL_ENV, TRELLO_URL_ENV
 from .secrets import get_secret
+
+# Where the adapters send requests; the sandboxes and the demo point these at loopback.
+TRELLO_URL_ENV = "SCOPEKEEPER_TRELLO_API_URL"
+ASANA_URL_ENV = "SCOPEKEEPER_ASANA_API_URL"
 
 
 class Adapters:

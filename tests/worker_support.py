@@ -23,7 +23,7 @@ from integrations.reference import make_reference, references_in
 from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN, AsanaSandbox
 from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOKEN, TrelloSandbox
 from rules.periods import period_of
-from scheduler.scan import ASANA_URL_ENV, TRELLO_URL_ENV
+from scheduler.worker_adapters import ASANA_URL_ENV, TRELLO_URL_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 POSTGRES_ENV = "SCOPEKEEPER_TEST_POSTGRES_URL"

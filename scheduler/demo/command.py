@@ -23,7 +23,7 @@ from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOK
 
 from .. import logs
 from ..config import AppConfig, parse_config
-from ..scan import ASANA_URL_ENV, TRELLO_URL_ENV
+from ..worker_adapters import ASANA_URL_ENV, TRELLO_URL_ENV
 from ..store import open_store
 from ..store.outbox import Outbox
 from ..store.schema import PENDING_REVIEW
