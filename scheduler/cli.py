@@ -4,54 +4,24 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime
 from importlib import metadata
-from zoneinfo import ZoneInfo
 
 import click
-from rich.console import Console
 
 from integrations.errors import ExportError, IntegrationError
 
-from .config import AppConfig, ConfigError, load_config
+from .cli_common import DEFAULT_CONFIG, EXIT_FAILED, fail, load, parse_now, say, stdout
+from .config import AppConfig
 from .config_report import print_config_summary
 from .output import print_table
 from .scan import scan_export, scan_live
 from .secrets import MissingSecret
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-DEFAULT_CONFIG = "scopekeeper.toml"
-
 
 def _version() -> str:
     try:
         return metadata.version("scopekeeper")
     except metadata.PackageNotFoundError:
         return "unknown"
-
-
-def _stdout() -> Console:
-    """Rich output; wider than 80 columns when it goes to a file or a pipe."""
-    return Console() if sys.stdout.isatty() else Console(width=120)
-
-
-def _say(prefix: str, colour: str, message: str) -> None:
-    """One unwrapped line on stderr; click drops the colour when stderr is not a terminal."""
-    click.echo(click.style(prefix, fg=colour) + " " + message, err=True)
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> "click.exceptions.Exit":
-    _say("error:", "red", message)
-    return click.exceptions.Exit(code)
-
-
-def _load(path: str) -> AppConfig:
-    try:
-        return load_config(path)
-    except ConfigError as err:
-        for problem in err.problems:
-            _say("config error:", "red", f"{err.path}: {problem}")
-        raise click.exceptions.Exit(EXIT_USAGE) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,36 +54,26 @@ def scan(config_path: str, client_name: str, export: str | None, now_text: str |
       scopekeeper scan --client "Bright Path Coaching" --from-export board.json --format json
       scopekeeper scan --config scopekeeper.toml --client "Estudio Sol"      # live boards
     """
-    config = _load(config_path)
+    config = load(config_path)
     try:
         client = config.client(client_name)
     except KeyError as err:
-        raise _fail(str(err.args[0])) from None
-    now = _parse_now(now_text, config.scopekeeper.timezone)
+        raise fail(str(err.args[0])) from None
+    now = parse_now(now_text, config.scopekeeper.timezone)
     try:
         output = scan_export(client, export, now) if export else scan_live(config, client, now)
     except ExportError as err:
-        raise _fail(str(err)) from None
+        raise fail(str(err)) from None
     except MissingSecret as err:
-        raise _fail(str(err)) from None
+        raise fail(str(err)) from None
     except IntegrationError as err:
-        raise _fail(f"{client.name}: {err}", EXIT_FAILED) from None
+        raise fail(f"{client.name}: {err}", EXIT_FAILED) from None
     for warning in output.warnings:
-        _say("warning:", "yellow", warning)
+        say("warning:", "yellow", warning)
     if fmt == "json":
         click.echo(json.dumps(output.result.to_json(), ensure_ascii=False, indent=2))
     else:
-        print_table(output.result, _stdout(), config.scopekeeper.language)
-
-
-def _parse_now(text: str | None, va_timezone: str) -> datetime:
-    if not text:
-        return datetime.now(ZoneInfo(va_timezone))
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise _fail(f"--now {text!r} is not an ISO 8601 date and time, e.g. 2026-11-20T18:00:00-05:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(va_timezone))
+        print_table(output.result, stdout(), config.scopekeeper.language)
 
 
 @cli.group()
@@ -136,7 +96,7 @@ def config_check(path: str) -> None:
     Example:
       scopekeeper config check scopekeeper.toml
     """
-    if not print_config_summary(_load(path), _stdout(), path):
+    if not print_config_summary(load(path), stdout(), path):
         raise click.exceptions.Exit(EXIT_FAILED)
 
 

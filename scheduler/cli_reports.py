@@ -10,6 +10,7 @@ import click
 
 from integrations.errors import ExportError
 
+from . import cli_common as common
 from .config import AppConfig, Client
 from .reports.documents import Documents, client_documents, file_stems, practice_documents
 from .reports.mail import MailError, message, send
@@ -20,12 +21,6 @@ from .reports.weeks import ReportWeek, last_complete_week, parse_week
 from .secrets import MissingSecret
 
 _FORMATS = {"html": "html", "md": "markdown", "markdown": "markdown", "csv": "csv"}
-
-
-def _cli():
-    from . import cli  # lazily: scheduler.cli imports this module while it is being loaded
-
-    return cli
 
 
 @click.command()
@@ -56,21 +51,20 @@ def report(client_name: str | None, all_clients: bool, week_text: str | None, fo
       scopekeeper report --client "Estudio Sol" --for-client --format html
       scopekeeper report --client "Estudio Sol" --from-export board.json --format md --format csv
     """
-    cli = _cli()
     if bool(client_name) == all_clients:
-        raise cli._fail("give --client NAME for one client, or --all")
-    config = cli._load(config_path or cli.DEFAULT_CONFIG)
+        raise common.fail("give --client NAME for one client, or --all")
+    config = common.load(config_path or common.DEFAULT_CONFIG)
     try:
         clients = list(config.clients) if all_clients else [config.client(client_name or "")]
     except KeyError as err:
-        raise cli._fail(str(err.args[0])) from None
-    now = cli._parse_now(now_text, config.scopekeeper.timezone)
+        raise common.fail(str(err.args[0])) from None
+    now = common.parse_now(now_text, config.scopekeeper.timezone)
     try:
         week = parse_week(week_text) if week_text else last_complete_week(now, ZoneInfo(config.scopekeeper.timezone))
     except ValueError as err:
-        raise cli._fail(f"--week {err}") from None
+        raise common.fail(f"--week {err}") from None
     if send_mail and not (config.smtp and config.scopekeeper.report.email_to):
-        raise cli._fail("--send needs scopekeeper.report.email_to and an [smtp] table in the configuration")
+        raise common.fail("--send needs scopekeeper.report.email_to and an [smtp] table in the configuration")
     chosen = {_FORMATS[f] for f in formats} or set(config.scopekeeper.report.formats)
     with ExitStack() as stack:
         source = _source(config, exports, None if all_clients else clients[0], stack)
@@ -85,24 +79,23 @@ def report(client_name: str | None, all_clients: bool, week_text: str | None, fo
 
 def _source(config: AppConfig, exports: tuple[str, ...], client: Client | None, stack: ExitStack) -> ReportSource:
     """Export files when given, else the worker's state store (read only)."""
-    cli = _cli()
     if exports:
         try:
             source = ExportSource.read(config, exports, client)
         except ExportError as err:
-            raise cli._fail(str(err)) from None
+            raise common.fail(str(err)) from None
         for warning in source.warnings:
-            cli._say("warning:", "yellow", warning)
+            common.say("warning:", "yellow", warning)
         return source
     try:
         from .store import StoreError, open_store
     except ImportError as err:
-        raise cli._fail(f"the state store is not available in this installation ({err}); "
+        raise common.fail(f"the state store is not available in this installation ({err}); "
                         "use --from-export with board exports") from None
     try:
         store = open_store(config.scopekeeper.state_url, read_only=True)
     except StoreError as err:
-        raise cli._fail(str(err), cli.EXIT_FAILED) from None
+        raise common.fail(str(err), common.EXIT_FAILED) from None
     stack.callback(store.close)
     return store
 
@@ -110,17 +103,16 @@ def _source(config: AppConfig, exports: tuple[str, ...], client: Client | None, 
 def _documents(config: AppConfig, clients: list[Client], source: ReportSource, week: ReportWeek, now: datetime,
                formats: set[str], audience: str, *, practice: bool) -> list[Documents]:
     """Each client's report, and the practice summary when asked; warns about clients without cards."""
-    cli = _cli()
     stems = file_stems(c.name for c in config.clients)
     reports = []
     for client in clients:
         if not source.cards(client.name):
-            cli._say("warning:", "yellow", f"no cards known for {client.name}: the worker has not scanned its boards "
+            common.say("warning:", "yellow", f"no cards known for {client.name}: the worker has not scanned its boards "
                      "yet (scopekeeper run), or give --from-export")
         try:
             reports.append(client_report(config, client, source, week, now, audience=audience))
         except ValueError as err:  # a week that has not started
-            raise cli._fail(str(err)) from None
+            raise common.fail(str(err)) from None
     documents = [client_documents(r, formats, stems[r.client]) for r in reports]
     if practice:
         documents.append(practice_documents(practice_report(config, week, reports), formats))
@@ -129,15 +121,14 @@ def _documents(config: AppConfig, clients: list[Client], source: ReportSource, w
 
 def _send(config: AppConfig, documents: list[Documents]) -> None:
     """All the reports' emails over one SMTP connection."""
-    cli = _cli()
     assert config.smtp is not None  # checked before anything was rendered
     to = config.scopekeeper.report.email_to
     try:
         send(config.smtp, [message(d, config.smtp.sender, to) for d in documents])
     except MissingSecret as err:
-        raise cli._fail(str(err)) from None
+        raise common.fail(str(err)) from None
     except MailError as err:
-        raise cli._fail(str(err), cli.EXIT_FAILED) from None
+        raise common.fail(str(err), common.EXIT_FAILED) from None
     click.echo(f"sent {len(documents)} email(s) to {', '.join(to)}")
 
 

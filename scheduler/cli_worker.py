@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 
 from . import logs
+from .cli_common import DEFAULT_CONFIG, fail, load, say
 from .config import AppConfig
 from .secrets import get_secret
 from .store import Store, StoreError, open_store
@@ -243,22 +244,16 @@ def _stop_on_signals(*events: threading.Event) -> None:
 
 
 def _load(path: str | None) -> AppConfig:
-    from .cli import DEFAULT_CONFIG, _load as load  # the CLI's own loader: same error format everywhere
-
     config = load(path or DEFAULT_CONFIG)
     _register_secrets(config)
     return config
 
 
 def _fail(message: str, code: int = 2) -> click.exceptions.Exit:
-    from .cli import _fail as fail
-
     return fail(logs.redact(message), code)
 
 
 def _say(prefix: str, colour: str, message: str) -> None:
-    from .cli import _say as say
-
     say(prefix, colour, logs.redact(message))
 
 

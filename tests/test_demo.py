@@ -43,7 +43,7 @@ def test_demo_posts_each_comment_once_writes_reports_and_leaves_nothing_running(
     assert {p.suffix for p in reports} >= {".html", ".md", ".png"}
     practice = next(p for p in reports if p.name == "practice.html").read_text(encoding="utf-8")
     assert all(name in practice for name in summary["outcomes"])
-    assert f"Open the practice summary:" in run.stdout and "practice.html" in run.stdout
+    assert "Open the practice summary:" in run.stdout and "practice.html" in run.stdout
     # Nothing keeps running: no process mentions the demo folder, and the sandboxes' ports are closed.
     assert _processes_mentioning(str(out)) == []
     for url in summary["sandboxes"]:

@@ -1,0 +1,51 @@
+"""What every CLI module shares: exit codes, the default config path, messages, config loading, --now."""
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+from rich.console import Console
+
+from .config import AppConfig, ConfigError, load_config
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_CONFIG = "scopekeeper.toml"
+
+
+def stdout() -> Console:
+    """Rich output; wider than 80 columns when it goes to a file or a pipe."""
+    return Console() if sys.stdout.isatty() else Console(width=120)
+
+
+def say(prefix: str, colour: str, message: str) -> None:
+    """One unwrapped line on stderr; click drops the colour when stderr is not a terminal."""
+    click.echo(click.style(prefix, fg=colour) + " " + message, err=True)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> click.exceptions.Exit:
+    """Print the error and return the exit to raise."""
+    say("error:", "red", message)
+    return click.exceptions.Exit(code)
+
+
+def load(path: str) -> AppConfig:
+    """The configuration, or every problem printed and exit 2."""
+    try:
+        return load_config(path)
+    except ConfigError as err:
+        for problem in err.problems:
+            say("config error:", "red", f"{err.path}: {problem}")
+        raise click.exceptions.Exit(EXIT_USAGE) from None
+
+
+def parse_now(text: str | None, va_timezone: str) -> datetime:
+    """--now as an aware datetime (read in the VA's timezone without an offset); the clock without it."""
+    if not text:
+        return datetime.now(ZoneInfo(va_timezone))
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--now {text!r} is not an ISO 8601 date and time, e.g. 2026-11-20T18:00:00-05:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(va_timezone))
