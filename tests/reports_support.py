@@ -278,5 +278,5 @@ def chromium_path() -> str:
     if not path:
         if os.environ.get("CI"):
             pytest.fail("SCOPEKEEPER_TEST_CHROMIUM is not set on CI: .ci/services should install chromium")
-        pytest.skip("SCOPEKEEPER_TEST_CHROMIUM is not set (run `eval \"$(bash .ci/services)\"` as root)")
+        pytest.skip("SCOPEKEEPER_TEST_CHROMIUM is not set (as root: `bash .ci/services /tmp/sk.env && . /tmp/sk.env`)")
     return path

@@ -198,7 +198,7 @@ def postgres_schema():
     if not base:
         if os.environ.get("CI"):
             pytest.fail(f"{POSTGRES_ENV} is not set on CI: .ci/services should have started PostgreSQL")
-        pytest.skip(f"{POSTGRES_ENV} is not set (run `eval \"$(bash .ci/services)\"` to start PostgreSQL)")
+        pytest.skip(f"{POSTGRES_ENV} is not set (as root: `bash .ci/services /tmp/sk.env && . /tmp/sk.env` starts PostgreSQL)")
     schema = f"sk_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as connection:
