@@ -152,15 +152,25 @@ def hours_phrase(hours: Decimal, language: str, *, genitive: bool = False) -> st
 
 def render(kind: str, language: str, templates: Templates | None, **values: object) -> Message:
     """The text of one comment kind, from the client's template or the default wording."""
-    template = getattr(templates, kind, None) if templates else None
     period = str(values.pop("period", "month"))
+    fields = Placeholders(period_words(language, period), **values)
+    return Message(kind, template(kind, language, templates).format_map(fields))
+
+
+def template(kind: str, language: str, templates: Templates | None) -> str:
+    """The client's template for a comment kind, else the default wording."""
+    return (getattr(templates, kind, None) if templates else None) or DEFAULTS[language][kind]
+
+
+def period_words(language: str, period: str) -> dict[str, str]:
+    """The {this_period} and {next_period} placeholders for a contract period kind."""
     this_period, next_period = _PERIODS[language][period]
-    fields = {"this_period": this_period, "next_period": next_period, **values}
-    return Message(kind, (template or DEFAULTS[language][kind]).format_map(_Blank(fields)))
+    return {"this_period": this_period, "next_period": next_period}
 
 
-class _Blank(dict):
-    """Placeholders without a value (e.g. {referral} in a decline template) render empty."""
+class Placeholders(dict):
+    """Values for a template's placeholders; one without a value (e.g. {referral} in a decline template)
+    renders empty."""
 
     def __missing__(self, key: str) -> str:
         return ""

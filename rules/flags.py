@@ -7,7 +7,7 @@ from typing import Sequence
 from . import lexicon
 from .contract import WEEKDAYS, BusinessHours
 from .matching import Hit
-from .text import Token
+from .text import token
 
 FLAG_ORDER = ("discount_request", "urgent_deadline", "after_hours", "vague_request", "rescheduled")
 _VAGUE_MAX_WORDS = 3
@@ -21,14 +21,14 @@ def word_entries(language: str) -> list[tuple[str, str]]:
     return entries
 
 
-def word_flags(hits: Sequence[Hit], tokens: Sequence[Token]) -> dict[str, Hit]:
+def word_flags(hits: Sequence[Hit], words: Sequence[str], language: str) -> dict[str, Hit]:
     """The first non-negated discount and urgency hits among a text's flag-word hits."""
     if not hits:
         return {}
     exceptions = [h for h in hits if h.target == "discount_exception"]
     found: dict[str, Hit] = {}
     for hit in hits:
-        if hit.target not in ("discount", "urgent") or hit.target in found or _negated(tokens, hit.first):
+        if hit.target not in ("discount", "urgent") or hit.target in found or _negated(words, hit.first, language):
             continue
         if hit.target == "discount" and any(e.first <= hit.first < e.last for e in exceptions):
             continue
@@ -36,8 +36,8 @@ def word_flags(hits: Sequence[Hit], tokens: Sequence[Token]) -> dict[str, Hit]:
     return found
 
 
-def _negated(tokens: Sequence[Token], first: int) -> bool:
-    return any(tokens[i].folded in lexicon.NEGATIONS for i in range(max(0, first - 2), first))
+def _negated(words: Sequence[str], first: int, language: str) -> bool:
+    return any(token(words[i], language).folded in lexicon.NEGATIONS for i in range(max(0, first - 2), first))
 
 
 def short_notice(created: datetime, due: datetime | None, min_notice_hours: float) -> str | None:
@@ -50,14 +50,21 @@ def short_notice(created: datetime, due: datetime | None, min_notice_hours: floa
     return f"due {_duration(notice)} after the request (contract asks for {min_notice_hours:g} h notice)"
 
 
-def outside_business_hours(local: datetime, hours: BusinessHours) -> str | None:
-    """Evidence when the card was created outside the client's business hours (`local`: client time)."""
-    day = WEEKDAYS[local.weekday()]
-    clock = local.time().replace(tzinfo=None)
-    if day in hours.days and hours.start <= clock < hours.end:
-        return None
-    return (f"created {day} {local.date()} {local.hour:02d}:{local.minute:02d} {local.tzname()}, outside business hours "
-            f"({', '.join(hours.days)} {hours.start:%H:%M}-{hours.end:%H:%M})")
+class BusinessClock:
+    """A contract's business hours, compiled once: evidence when a moment falls outside them."""
+
+    def __init__(self, hours: BusinessHours) -> None:
+        self._days = frozenset(WEEKDAYS.index(day) for day in hours.days)
+        self._start, self._end = hours.start, hours.end
+        self._note = f"outside business hours ({', '.join(hours.days)} {hours.start:%H:%M}-{hours.end:%H:%M})"
+
+    def outside(self, local: datetime) -> str | None:
+        """Evidence when `local` (the client's time of a card's creation) is outside business hours."""
+        weekday = local.weekday()
+        if weekday in self._days and self._start <= local.time() < self._end:
+            return None
+        return (f"created {WEEKDAYS[weekday]} {local.date()} {local.hour:02d}:{local.minute:02d} {local.tzname()}, "
+                f"{self._note}")
 
 
 def vague(title_words: int, description: str) -> str | None:

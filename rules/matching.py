@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Generic, Hashable, Iterable, NamedTuple, Sequence, TypeVar
+from functools import partial
+from itertools import compress
+from typing import Callable, Generic, Hashable, Iterable, NamedTuple, Sequence, TypeVar
 
-from .text import Token, phrase_keys
+from .text import phrase_keys, token
 
-# (keys of each word, target, keyword as written)
+# (number of words, keys of each word, target, keyword as written)
 _Phrase = tuple
 T = TypeVar("T", bound=Hashable)
 _MEMO_LIMIT = 200_000
@@ -21,45 +23,64 @@ class Hit(NamedTuple, Generic[T]):
     last: int   # index after the last matching token
 
 
+# Builds a Hit without NamedTuple's Python-level __new__: a scan makes hundreds of thousands.
+_hit = partial(tuple.__new__, Hit)
+
+
 class PhraseMatcher(Generic[T]):
     """Keyword phrases -> targets; a phrase matches consecutive words whose keys meet."""
 
     def __init__(self, entries: Iterable[tuple[T, str]], language: str) -> None:
+        self.language = language
         self._by_first_key: dict[str, list[_Phrase[T]]] = defaultdict(list)
         for target, keyword in entries:
             keys = phrase_keys(keyword, language)
             if keys:
-                phrase = (keys, target, keyword)
+                phrase = (len(keys), keys, target, keyword)
                 for key in keys[0]:
                     self._by_first_key[key].append(phrase)
-        # Words repeat across cards and scans: each distinct key set is looked up once.
-        self._starting: dict[frozenset[str], tuple[_Phrase[T], ...]] = {}
+        # Words repeat across cards and scans: each written word's phrases are looked up once.
+        self._starting = _Memo(self._phrases_starting)
+        self._keys_of = _Memo(lambda word: token(word, language).keys)
 
-    def find(self, tokens: Sequence[Token]) -> list[Hit[T]]:
-        """Every hit in the text, in text order; a keyword counts once per place."""
+    def find(self, written: Sequence[str]) -> list[Hit[T]]:
+        """Every hit among a text's words (from `rules.text.words`), in text order; once per place."""
+        # Most words start no phrase: look them all up in C (map) and visit only those that do.
+        phrases_at = list(map(self._starting.__getitem__, written))
         hits: list[Hit[T]] = []
-        count = len(tokens)
-        starting = self._starting
-        for i, token in enumerate(tokens):
-            phrases = starting.get(token.keys)
-            if phrases is None:
-                if len(starting) >= _MEMO_LIMIT:  # a worker runs for months: new words must not grow it forever
-                    starting.clear()
-                phrases = starting[token.keys] = self._phrases_starting_with(token.keys)
-            for keys, target, keyword in phrases:
-                length = len(keys)
+        count, keys_of = len(written), self._keys_of
+        for i, phrases in compress(enumerate(phrases_at), phrases_at):
+            for length, keys, target, keyword in phrases:
                 if length == 1:
-                    hits.append(Hit(target, keyword, i, i + 1))
-                elif i + length <= count and all(keys[j] & tokens[i + j].keys for j in range(1, length)):
-                    hits.append(Hit(target, keyword, i, i + length))
-        if len(hits) > 1:
-            hits.sort(key=lambda h: (h.first, -h.last))
-        return hits
+                    hits.append(_hit((target, keyword, i, i + 1)))
+                elif i + length > count:
+                    continue
+                elif length == 2:  # most phrases; spares the generator below
+                    if keys[1] & keys_of[written[i + 1]]:
+                        hits.append(_hit((target, keyword, i, i + 2)))
+                elif all(keys[j] & keys_of[written[i + j]] for j in range(1, length)):
+                    hits.append(_hit((target, keyword, i, i + length)))
+        return hits  # in order already: by position, and longest first at each (see _phrases_starting)
 
-    def _phrases_starting_with(self, keys: frozenset[str]) -> tuple[_Phrase[T], ...]:
-        found: dict[int, _Phrase[T]] = {}
-        for key in keys:
-            for phrase in self._by_first_key.get(key, ()):
-                found.setdefault(id(phrase), phrase)
-        return tuple(found.values())
+    def _phrases_starting(self, word: str) -> tuple[_Phrase[T], ...]:
+        by_first_key = self._by_first_key
+        found = [phrase for key in token(word, self.language).keys if key in by_first_key
+                 for phrase in by_first_key[key]]
+        if len(found) > 1:  # one phrase can start with several of the word's keys: keep it once
+            found = list({id(phrase): phrase for phrase in found}.values())
+            found.sort(key=lambda phrase: -phrase[0])
+        return tuple(found)
 
+
+class _Memo(dict):
+    """word -> value, computed on first lookup; emptied past a bound, since a worker runs for months."""
+
+    def __init__(self, compute: Callable[[str], object]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, word: str) -> object:
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+        value = self[word] = self._compute(word)
+        return value

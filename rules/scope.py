@@ -6,7 +6,7 @@ from typing import Sequence, Union
 
 from .contract import Contract, OutOfScope, Service
 from .matching import Hit
-from .text import Token, fold
+from .text import fold, locate
 
 Target = Union[Service, OutOfScope]
 
@@ -27,14 +27,16 @@ class Field:
 
     name: str
     text: str
-    tokens: Sequence[Token]
+    words: list[str]                  # as written (rules.text.words)
     hits: Sequence[Hit[int]]          # service and category keywords (target: index)
     flag_hits: Sequence[Hit[str]]     # discount and urgency words (target: kind)
-    spans: Sequence[tuple[int, int]]  # of the words, when there are hits to quote
 
     def written(self, hit: Hit) -> str:
         """The words of a hit as the client wrote them."""
-        return self.text[self.spans[hit.first][0]:self.spans[hit.last - 1][1]]
+        if hit.last == hit.first + 1:
+            return self.words[hit.first]
+        where = locate(self.text, self.words[:hit.last])  # on demand: only quoted phrases need positions
+        return self.text[where[hit.first][0]:where[hit.last - 1][1]]
 
 
 class ScopeMatcher:
@@ -44,6 +46,7 @@ class ScopeMatcher:
         targets: list[Target] = [*contract.out_of_scope, *contract.services]
         self.entries: list[tuple[int, str]] = [(i, k) for i, target in enumerate(targets) for k in target.keywords]
         self._targets = targets
+        self._is_category = [isinstance(target, OutOfScope) for target in targets]
         self._labels: dict[str, int] = {}
         # Out-of-scope categories come first, so they win a label both name.
         for i, target in enumerate(targets):
@@ -52,20 +55,22 @@ class ScopeMatcher:
 
     def decide(self, labels: Sequence[str], fields: Sequence[Field]) -> Scope:
         """Label naming a service or category decides; else out-of-scope beats service; else review."""
-        labelled = sorted({(self._labels[fold(l.strip())], l) for l in labels if fold(l.strip()) in self._labels})
-        if labelled:
-            index, label = labelled[0]
-            return self._scope(self._targets[index], (f"label '{label}'",))
+        if labels:
+            labelled = sorted({(self._labels[fold(l.strip())], l) for l in labels if fold(l.strip()) in self._labels})
+            if labelled:
+                index, label = labelled[0]
+                return self._scope(self._targets[index], (f"label '{label}'",))
         found: list[tuple[Hit[int], Field]] = [(h, f) for f in fields for h in f.hits]
         if not found:
-            return Scope("needs_review", None, None, ("no service, category or label matched",))
-        categories = [(h, f) for h, f in found if isinstance(self._targets[h.target], OutOfScope)]
+            return _NOTHING_MATCHED
+        is_category = self._is_category
+        categories = [(h, f) for h, f in found if is_category[h.target]]
         hit, field = (categories or found)[0]
         evidence = [_keyword_evidence(hit, field)]
         if categories:
             evidence += [f"also matched service '{self._targets[h.target].name}' by {_keyword_evidence(h, f)}; "
                          "out of scope takes precedence"
-                         for h, f in found[:3] if not isinstance(self._targets[h.target], OutOfScope)]
+                         for h, f in found[:3] if not is_category[h.target]]
         return self._scope(self._targets[hit.target], tuple(evidence))
 
     @staticmethod
@@ -75,8 +80,11 @@ class ScopeMatcher:
         return Scope("in_scope", target, None, evidence)
 
 
+_NOTHING_MATCHED = Scope("needs_review", None, None, ("no service, category or label matched",))
+
+
 def _keyword_evidence(hit: Hit[int], field: Field) -> str:
     text = field.written(hit)
-    if fold(text) == fold(hit.keyword):
+    if text == hit.keyword or fold(text) == fold(hit.keyword):
         return f"keyword '{hit.keyword}' in {field.name}"
     return f"keyword '{hit.keyword}' matched '{text}' in {field.name}"

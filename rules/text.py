@@ -30,20 +30,22 @@ class Token(NamedTuple):
     folded: str
 
 
-@lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
     """Lower case without accents: 'Réseaux' -> 'reseaux', 'zniżkę' -> 'znizke'."""
-    if word.isascii():
-        return word.lower()
+    return word.lower() if word.isascii() else _fold_letters(word)
+
+
+@lru_cache(maxsize=100_000)
+def _fold_letters(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_FOLD_EXTRA))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def core_word(word: str) -> str:
     """Drop elisions and apostrophe inflections: "l'agenda" -> 'agenda', "fanpage'u" -> 'fanpage'."""
-    parts = _APOSTROPHE.split(word)
-    if len(parts) == 1:
+    if "'" not in word and "’" not in word:
         return word
+    parts = _APOSTROPHE.split(word)
     if parts[0] in _ELISIONS:
         return "".join(parts[1:])
     if len(parts[-1]) <= 3:
@@ -65,15 +67,41 @@ def word_keys(word: str, language: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+def words(text: str) -> list[str]:
+    """The text's words as written, in order: what the phrase matcher and `tokenize` read."""
+    return _WORD.findall(text)
+
+
 def tokenize(text: str, language: str) -> list[Token]:
-    """The text's words with their keys, in order (positions come from `written` when needed)."""
-    cache = _TOKENS[language]
-    return [cache.get(word) or _analyse(word, language) for word in _WORD.findall(text)]
+    """The text's words with their keys, in order (positions come from `spans` when needed)."""
+    written = _WORD.findall(text)
+    # map() over the memo runs in C; only a text with words never seen before takes the slow path.
+    tokens = list(map(_TOKENS[language].get, written))
+    if None in tokens:
+        tokens = [t or _analyse(w, language) for t, w in zip(tokens, written)]
+    return tokens
 
 
-def spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Where each of `tokenize`'s words stands in the text (needed only to quote evidence)."""
-    return tuple(m.span() for m in _WORD.finditer(text))
+def token(word: str, language: str) -> Token:
+    """The keys and folded form of one word as written."""
+    return _TOKENS[language].get(word) or _analyse(word, language)
+
+
+def spans(text: str, count: int | None = None) -> list[tuple[int, int]]:
+    """Where the first `count` words (default: all) stand in the text, to quote evidence."""
+    return locate(text, _WORD.findall(text)[:count])
+
+
+def locate(text: str, written: list[str]) -> list[tuple[int, int]]:
+    """Where the text's first words, `written` (from `words`), stand in it."""
+    found, end = [], 0
+    # Between two words there is nothing a word can start with, so each word is the next occurrence
+    # of its own text: str.find is several times faster than re-running the pattern with positions.
+    for word in written:
+        start = text.find(word, end)
+        end = start + len(word)
+        found.append((start, end))
+    return found
 
 
 # Per-language memo of written word -> Token; cleared when it grows past a bound.
@@ -83,7 +111,9 @@ _TOKENS_MAX = 200_000
 
 def _analyse(written_word: str, language: str) -> Token:
     word = core_word(written_word.casefold()) or written_word.casefold()
-    token = Token(word_keys(word, language), fold(word))
+    folded = fold(word)
+    # Numbers, codes and names with digits: mostly one-offs, not worth word_keys' memo.
+    token = Token(word_keys(word, language) if word.isalpha() else frozenset(("=" + folded,)), folded)
     cache = _TOKENS[language]
     if len(cache) >= _TOKENS_MAX:
         cache.clear()

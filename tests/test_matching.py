@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rules.matching import PhraseMatcher
-from rules.text import core_word, fold, same_phrase, spans, tokenize
+from rules.text import _WORD, core_word, fold, same_phrase, spans, tokenize, words
 
 
 def matches(keyword: str, text: str, language: str) -> bool:
-    return bool(PhraseMatcher([("x", keyword)], language).find(tokenize(text, language)))
+    return bool(PhraseMatcher([("x", keyword)], language).find(words(text)))
 
 
 @pytest.mark.parametrize("language, keyword, text", [
@@ -105,5 +107,14 @@ def test_same_phrase_detects_keywords_that_match_the_same_words(a: str, b: str, 
 
 def test_hits_come_in_text_order_with_their_span() -> None:
     matcher = PhraseMatcher([("oos", "strategia"), ("svc", "facebook")], "pl")
-    hits = matcher.find(tokenize("Posty na Facebooku i strategia", "pl"))
+    hits = matcher.find(words("Posty na Facebooku i strategia"))
     assert [(h.target, h.first, h.last) for h in hits] == [("svc", 2, 3), ("oos", 4, 5)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab é'’-_ .łĄ1\n"), max_size=40))
+def test_spans_agree_with_the_word_pattern_on_any_text(text: str) -> None:
+    # spans() locates words with str.find; the pattern's own positions are the reference.
+    expected = [m.span() for m in _WORD.finditer(text)]
+    assert spans(text) == expected
+    assert spans(text, 2) == expected[:2]
