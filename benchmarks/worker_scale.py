@@ -105,6 +105,9 @@ def _key(path: str, query) -> tuple:
 
 def main() -> None:
     options = _options()
+    if options.state_url and _has_tables(options.state_url):
+        sys.exit(f"--state-url must name an empty database: {options.state_url.split('@')[-1]} has tables "
+                 "(a previous run's state would make the first scan a re-scan)")
     sandbox = ShardedTrello(options.latency)
     board_ids = [sandbox.load(synthetic_export(options.cards, seed=seed)) for seed in range(1, options.boards + 1)]
     with tempfile.TemporaryDirectory() as folder, LoopbackServer(sandbox.handle) as server:
@@ -136,6 +139,15 @@ def _scan(config: Path, env: dict, sandbox: ShardedTrello) -> dict:
     requests = sandbox.log[logged:]
     return {"wall": wall, "requests": len(requests), "refused": sandbox.rate_limited - refused,
             "span": requests[-1]["at"] - requests[0]["at"] if requests else 0.0, "peak_mb": peak}
+
+
+def _has_tables(url: str) -> bool:
+    from sqlalchemy import create_engine, inspect
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        return bool(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
 
 
 def _high_water_mb(pid: int) -> float:

@@ -12,6 +12,9 @@ WINDOW = 10.0
 TOKEN_LIMIT = 100
 KEY_LIMIT = 300
 MAX_JITTER = 1.0
+# Our windows run this much longer than Trello's: a request stamped here when sent reaches Trello a little
+# later, and the two clocks must not disagree at a window's edge (one 429 costs a whole window).
+MARGIN = 0.25
 
 # Windows are shared by every adapter that uses the same secret and the same clock: two adapters of one key
 # must not spend 300 requests each. Keyed by a digest, so the registry never holds a secret.
@@ -25,7 +28,7 @@ def _shared_window(kind: str, secret: str, limit: int, clock: Callable[[], float
     with _windows_lock:
         window = _windows.get((digest, clock, sleep))
         if window is None:
-            window = _windows[(digest, clock, sleep)] = SlidingWindow(limit, WINDOW, clock=clock, sleep=sleep)
+            window = _windows[(digest, clock, sleep)] = SlidingWindow(limit, WINDOW + MARGIN, clock=clock, sleep=sleep)
         return window
 
 
@@ -56,7 +59,10 @@ class TrelloLimits:
     def observe(self, headers: Mapping[str, str]) -> None:
         """Follow Trello's own counters: another process may spend the same token or key."""
         for name, window in (("token", self.token), ("key", self.key)):
-            if headers.get(f"x-rate-limit-api-{name}-remaining") == "0":
+            # When our own window is full too, it already knows when the next slot frees; holding a whole
+            # interval from now would idle up to a second per window. A counter ahead of ours means
+            # spending we cannot see, whose timing is unknown: then wait the whole interval.
+            if headers.get(f"x-rate-limit-api-{name}-remaining") == "0" and window.delay() <= 0:
                 self._hold(window, _seconds(headers.get(f"x-rate-limit-api-{name}-interval-ms")))
 
     def _hold(self, window: SlidingWindow, seconds: float) -> float:

@@ -1,6 +1,7 @@
 """The client-side limiter keeps Trello's budgets: 100 per 10 s per token, 300 per key, across adapters."""
 from __future__ import annotations
 
+import pytest
 import responses
 
 from integrations import trello_limits
@@ -22,6 +23,22 @@ def test_one_token_never_exceeds_100_requests_per_10_seconds(sandbox, api, clock
     assert sandbox.rate_limited == 0
     assert _busiest_window([e["at"] for e in sandbox.log]) == 100
     assert clock.now - sandbox.log[0]["at"] >= 20.0  # 250 requests need three windows
+
+
+def test_a_window_we_filled_ourselves_reopens_when_its_first_request_ages_out(sandbox, api, clock):
+    # Trello's "remaining: 0" after our own 100th request adds no wait of its own: holding a whole
+    # interval from then on would idle the gap between the first and the 100th request, every window.
+    board_id = sandbox.load_export(synthetic_export(3))
+    adapter = make_adapter(clock)
+    clock.sleep(0.5)  # no two requests at one instant: the 100th goes out later than the first
+    for _ in range(51):
+        adapter.read_board(board_id)
+        clock.sleep(0.01)
+
+    times = [e["at"] for e in sandbox.log]
+    assert sandbox.rate_limited == 0
+    assert times[100] == pytest.approx(times[0] + trello_limits.WINDOW + trello_limits.MARGIN)
+    assert times[100] - times[99] < trello_limits.WINDOW  # the old hold: a whole interval after the 100th
 
 
 def test_adapters_of_one_key_share_its_300_requests_per_10_seconds(clock):
