@@ -178,7 +178,7 @@ def _report(options, first: dict, second: dict) -> None:
           "plus one answer)")
     print(f"  ratio         {first['wall'] / bound:6.2f} x  (target <= 1.3)")
     print(f"  peak memory   {first['peak_mb']:6.0f} MB (target < 300 MB; the worker process's VmHWM)")
-    print(f"second scan     {second['requests']} requests (nothing changed), {second['refused']} refused, "
+    print(f"second scan     {second['requests']} request(s) (nothing changed), {second['refused']} refused, "
           f"{second['wall']:.1f} s wall, peak memory {second['peak_mb']:.0f} MB")
 
 

@@ -5,7 +5,7 @@ import random
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Hashable, Iterable, Mapping
 
 from trello import TrelloClient
 
@@ -49,6 +49,8 @@ class TrelloAdapter:
         self._lock = threading.Lock()
         self._own_posts: dict[str, dict[str, datetime]] = {}   # board id -> {comment action id: its date}
         self._settled: dict[str, datetime] = {}               # board id -> activity known to be only our comments
+        self._activity_lock = threading.Lock()
+        self._activity: tuple[Hashable, dict[str, datetime | None]] | None = None  # (scan round, answer)
 
     def __repr__(self) -> str:
         return f"<TrelloAdapter {self._http.base_url}>"
@@ -63,13 +65,23 @@ class TrelloAdapter:
         board = self._fetch("GET", f"/boards/{board_id}", BOARD_QUERY)
         return board_snapshot(board, self._pages(f"/boards/{board_id}/actions", BOARD_ACTIONS))
 
-    def board_activity(self) -> dict[str, datetime | None]:
-        """Every board of the token's member with its dateLastActivity, in one request."""
-        boards = self._fetch("GET", "/members/me/boards", {"fields": "name,dateLastActivity"})
-        return {str(b["id"]): quiet_timestamp(b.get("dateLastActivity"))
-                for b in _objects(boards, "/members/me/boards") if b.get("id")}
+    def board_activity(self, scan_round: Hashable | None = None) -> dict[str, datetime | None]:
+        """Every board of the token's member with its dateLastActivity, in one request.
 
-    def changed_boards(self, board_ids: Iterable[str], last_seen: Mapping[str, datetime]) -> list[str]:
+        Callers that pass the same `scan_round` (the clients of one `run --once`) share one answer: one
+        request per token per scan, however many clients the token serves. None always asks Trello.
+        """
+        with self._activity_lock:  # held while asking, so the other clients of the round wait for the answer
+            if scan_round is not None and self._activity and self._activity[0] == scan_round:
+                return self._activity[1]
+            boards = self._fetch("GET", "/members/me/boards", {"fields": "name,dateLastActivity"})
+            answer = {str(b["id"]): quiet_timestamp(b.get("dateLastActivity"))
+                      for b in _objects(boards, "/members/me/boards") if b.get("id")}
+            self._activity = (scan_round, answer) if scan_round is not None else None
+            return answer
+
+    def changed_boards(self, board_ids: Iterable[str], last_seen: Mapping[str, datetime],
+                       scan_round: Hashable | None = None) -> list[str]:
         """The boards among `board_ids` whose activity advanced past `last_seen` (what the caller last read).
 
         Costs one request for all boards. Trello moves a board's dateLastActivity for ScopeKeeper's own comments
@@ -82,7 +94,7 @@ class TrelloAdapter:
         this adapter only: in a fresh process they make the board look changed once, and its next read moves
         last_seen past them.
         """
-        activity = self.board_activity()
+        activity = self.board_activity(scan_round)
         return [b for b in board_ids if self._changed(b, activity.get(b), last_seen.get(b))]
 
     def post_comment(self, card_id: str, text: str) -> str:

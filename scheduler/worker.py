@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Hashable
 
 from rules.evaluate import ClientRules
 
@@ -67,14 +67,17 @@ class Worker:
         """Scan one client; returns the outcome: ok, partial (some boards or comments failed), error or stopped."""
         return self.finish(self.observe(client))
 
-    def observe(self, client: Client) -> Observed:
-        """A scan's first half, the reading: settle unresolved comments, read the boards that changed."""
+    def observe(self, client: Client, scan_round: Hashable | None = None) -> Observed:
+        """A scan's first half, the reading: settle unresolved comments, read the boards that changed.
+
+        Clients observed with the same `scan_round` share each token's board-activity answer.
+        """
         observed = Observed(client, datetime.now(timezone.utc), time.monotonic())
         try:
             if self.mode != "dry-run":
                 observed.problems += self.executor.reconcile(client.name)
             observed.state = load_client(self.store, client.name)
-            observed.reads = read_boards(self._adapters, client, observed.state, self.stop)
+            observed.reads = read_boards(self._adapters, client, observed.state, self.stop, scan_round)
             observed.problems += [read.error for read in observed.reads if read.error]
             observed.changes = apply_reads(observed.state, observed.reads)
         except Exception as err:  # one client's trouble must never stop the others or later scans

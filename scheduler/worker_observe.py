@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Callable, Hashable
 
 from integrations.asana import merge_incremental
 from integrations.errors import IntegrationError, NotFound
@@ -46,7 +46,8 @@ class BoardRead:
         return BoardRead(provider, board_id, () if gone else None, gone, update, error)
 
 
-def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: threading.Event) -> list[BoardRead]:
+def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: threading.Event,
+                scan_round: Hashable | None = None) -> list[BoardRead]:
     """Every board of the client that changed since the previous scan, each failure kept to its board.
 
     Up to BOARD_READS boards are read at once: the services' budgets, not the answers' latency, should
@@ -56,7 +57,7 @@ def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: th
     pending: list[tuple[str, str, Callable]] = []
     trello = [b.id for b in client.boards if b.provider == "trello"]
     if trello:
-        changed, reads = _trello_changes(adapters, client, state, trello)
+        changed, reads = _trello_changes(adapters, client, state, trello, scan_round)
         pending += [("trello", b, lambda b=b: _trello_board(adapters, b)) for b in trello if b in changed]
     pending += [("asana", b.id, lambda b=b.id: _asana(adapters, state, b)) for b in client.boards
                 if b.provider == "asana"]
@@ -70,14 +71,14 @@ def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: th
         return reads + [r for r in pool.map(lambda job: read(*job), pending) if r is not None]
 
 
-def _trello_changes(adapters: Adapters, client: Client, state: ClientState,
-                    boards: list[str]) -> tuple[set[str], list[BoardRead]]:
+def _trello_changes(adapters: Adapters, client: Client, state: ClientState, boards: list[str],
+                    scan_round: Hashable | None) -> tuple[set[str], list[BoardRead]]:
     """The Trello boards to read, and the reads of the others: unchanged, or failed to tell."""
     last_seen = {b: m.last_activity for b in boards if (m := state.boards.get(("trello", b))) and m.last_activity}
     if not last_seen:
         return set(boards), []  # never read: no need to ask what changed
     try:
-        changed = set(adapters.for_provider("trello").changed_boards(boards, last_seen))
+        changed = set(adapters.for_provider("trello").changed_boards(boards, last_seen, scan_round))
     except (IntegrationError, MissingSecret) as err:
         return set(), [_failure(client, "trello", b, err) for b in boards]
     return changed, [BoardRead("trello", b, None, False, BoardUpdate("trello", b, "ok"))

@@ -96,7 +96,8 @@ def run_once(worker: Worker, config: AppConfig) -> dict[str, str]:
     """
     with ThreadPoolExecutor(min(MAX_THREADS, len(config.clients)), thread_name_prefix="read") as readers, \
             ThreadPoolExecutor(1, thread_name_prefix="decide") as deciders:
-        reading = {readers.submit(worker.observe, client): client for client in config.clients}
+        scan_round = object()  # the clients of this run share each token's board-activity answer
+        reading = {readers.submit(worker.observe, client, scan_round): client for client in config.clients}
         finishing = {reading[done].name: deciders.submit(worker.finish, done.result())
                      for done in as_completed(reading)}
         return {client.name: finishing[client.name].result() for client in config.clients}

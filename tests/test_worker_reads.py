@@ -65,3 +65,20 @@ def test_asana_scans_read_modified_tasks_and_a_daily_whole_read_notices_deleted_
 def _gone(store) -> set[str]:
     with store.session() as session:
         return {row.card_id for row in session.query(CardRow).where(CardRow.gone_at.is_not(None))}
+
+
+
+def test_scans_of_one_round_share_the_tokens_board_activity_request(world, make_worker):
+    worker = make_worker(mode="review")
+    client = worker.config.client(TRELLO_CLIENT)
+    assert worker.scan(client) == "ok"  # the first scan reads the board: later ones ask what changed
+
+    mark = len(world.trello.log)
+    scan_round = object()
+    worker.observe(client, scan_round)
+    worker.observe(client, scan_round)  # e.g. a second client on the same token, in the same `run --once`
+    assert trello_requests(world, mark).count("GET /1/members/me/boards") == 1
+
+    worker.observe(client, object())    # a later round asks again
+    worker.observe(client)              # and so does a scan on its own
+    assert trello_requests(world, mark).count("GET /1/members/me/boards") == 3
