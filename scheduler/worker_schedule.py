@@ -16,6 +16,7 @@ from .config import AppConfig
 from .logs import redact
 from .store import Store
 from .store.engine import describe
+from .store.scans import client_statuses
 from .store.store import SCHEDULER_LOCK
 from .worker import Worker
 
@@ -149,19 +150,38 @@ def build_scheduler(config: AppConfig, worker: Worker) -> BackgroundScheduler:
 
 def _add_weekly_report(scheduler: BackgroundScheduler, config: AppConfig, store: Store, zone: ZoneInfo) -> None:
     try:  # the reports live in their own package; an installation without them still scans
-        from .reports.schedule import weekly_trigger
+        from .reports.schedule import last_due, weekly_trigger
         from .reports.weekly import send_weekly_reports
     except ImportError as err:
         log.info("weekly reports are not available in this installation (%s): scheduling scans only", err,
                  extra={"event": "reports_missing"})
         return
 
-    def send() -> None:
+    def send(at: datetime | None = None) -> None:
         try:
-            send_weekly_reports(config, store, datetime.now(zone))
+            send_weekly_reports(config, store, at or datetime.now(zone))
         except Exception as err:
             log.error("weekly report failed: %s", redact(f"{type(err).__name__}: {err}"), exc_info=True,
                       extra={"event": "report_failed"})
 
     scheduler.add_job(send, weekly_trigger(config), id="weekly-report", name="weekly scope report",
                       misfire_grace_time=WEEK, coalesce=True, max_instances=1)
+    due = last_due(config, datetime.now(zone))
+    if _stopped_over(store, due):
+        # Produced as of its due moment, for the week it covers; a report already produced is not redone
+        # (send_weekly_reports claims each one once). Only the latest missed week is caught up.
+        log.info("the weekly report due %s was missed while ScopeKeeper was stopped: producing it now",
+                 f"{due:%a %Y-%m-%d %H:%M %Z}", extra={"event": "report_catch_up"})
+        scheduler.add_job(send, args=[due], id="weekly-report-catch-up", name="missed weekly scope report",
+                          next_run_time=datetime.now(zone))
+
+
+def _stopped_over(store: Store, due: datetime) -> bool:
+    """True when clients were last scanned before `due`: the worker was stopped when the reports were due.
+    A store that never scanned (a new installation) has no week to report yet."""
+    try:
+        scans = [status.last_scan_at for status in client_statuses(store).values()]
+    except SQLAlchemyError as err:
+        log.warning("could not tell whether a weekly report was missed: %s", redact(str(err)))
+        return False
+    return bool(scans) and min(scans) < due

@@ -11,7 +11,7 @@ import tomli_w
 from reports_support import (CLIENTS, PASSWORD_ENV, QUIET_SMTP, SMTP_PASSWORD, free_port, practice_config,
                              smtp_server)
 from scheduler.config import parse_config
-from scheduler.reports.schedule import weekly_trigger
+from scheduler.reports.schedule import last_due, weekly_trigger
 from scheduler.reports.weekly import send_weekly_reports
 
 UTC = ZoneInfo("UTC")
@@ -109,3 +109,15 @@ def test_a_failed_email_keeps_the_files_and_is_not_sent_twice(tmp_path: Path, mo
     assert all(path.is_file() for p in produced for path in p.files)
     assert send_weekly_reports(config, store, monday, out_dir=tmp_path) == []
     store.close()
+
+
+@pytest.mark.parametrize("now, due", [
+    ("2026-11-23T08:00:00+01:00", "2026-11-23T08:00:00+01:00"),  # the moment itself
+    ("2026-11-23T07:59:00+01:00", "2026-11-16T08:00:00+01:00"),  # a minute early: last week's
+    ("2026-11-23T07:30:00+00:00", "2026-11-23T08:00:00+01:00"),  # 07:30 UTC is 08:30 in Warsaw
+    ("2026-10-26T09:00:00+01:00", "2026-10-26T08:00:00+01:00"),  # the day after DST ended
+    ("2026-10-25T12:00:00+01:00", "2026-10-19T08:00:00+02:00"),  # due in summer time
+])
+def test_last_due_is_the_latest_report_moment_in_the_vas_timezone(now: str, due: str) -> None:
+    config = _config("Europe/Warsaw", "monday", "08:00")
+    assert last_due(config, datetime.fromisoformat(now)) == datetime.fromisoformat(due)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -77,3 +77,35 @@ def test_without_the_reports_package_only_scans_are_scheduled(jobs, monkeypatch,
 def test_a_dry_run_schedules_no_report(jobs):
     found, _ = jobs("dry-run")
     assert "weekly-report" not in found
+
+
+def _scanned(tmp_path, when) -> None:
+    from scheduler.store.scans import record_status
+    store = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    record_status(store, TRELLO_CLIENT, started=when, finished=when, outcome="ok", detail=None, posted=0)
+    store.close()
+
+
+def test_a_report_missed_while_stopped_is_produced_at_start_up(jobs, tmp_path, monkeypatch):
+    schedule = pytest.importorskip("scheduler.reports.schedule")
+    config = config_for("sqlite://")
+    due = schedule.last_due(config, datetime.now(timezone.utc))
+    _scanned(tmp_path, due - timedelta(hours=2))  # the last scan before the reports were due: stopped over it
+
+    found, _ = jobs()
+    catch_up = found["weekly-report-catch-up"]
+    assert catch_up.args == (due,)
+    monkeypatch.chdir(tmp_path)
+    catch_up.func(*catch_up.args)  # what the scheduler runs at once
+    week = due.date().isocalendar()
+    previous = (due - timedelta(days=7)).date().isocalendar()
+    assert (tmp_path / "reports" / f"{previous.year}-W{previous.week:02d}" / "practice.html").is_file()
+    assert not (tmp_path / "reports" / f"{week.year}-W{week.week:02d}").exists()
+
+
+def test_no_catch_up_after_a_report_that_ran_or_on_a_new_installation(jobs, tmp_path):
+    found, _ = jobs()
+    assert "weekly-report-catch-up" not in found  # never scanned: no week to report yet
+    _scanned(tmp_path, datetime.now(timezone.utc))  # running when the reports were last due
+    found, _ = jobs()
+    assert "weekly-report-catch-up" not in found

@@ -27,6 +27,15 @@ class WeeklyTrigger(CronTrigger):
         return super().get_next_fire_time(None, datetime.combine(day_after, time(0), self.timezone))
 
 
+def last_due(config: AppConfig, now: datetime) -> datetime:
+    """The latest moment at or before `now` when the weekly reports were due, in the VA's timezone."""
+    zone, report = ZoneInfo(config.scopekeeper.timezone), config.scopekeeper.report
+    local = now.astimezone(zone)
+    day = local.date() - timedelta(days=(local.weekday() - list(_DAYS).index(report.day)) % 7)
+    due = datetime.combine(day, report.time, zone)
+    return due if due <= local else datetime.combine(day - timedelta(days=7), report.time, zone)
+
+
 def weekly_trigger(config: AppConfig) -> WeeklyTrigger:
     """[scopekeeper.report] day and time, in [scopekeeper] timezone."""
     report = config.scopekeeper.report
