@@ -82,7 +82,8 @@ class Executor:
         for name in self._clients(UNRESOLVED, client):
             with self._outbox_lock(name) as locked:
                 if not locked:
-                    problems.append(f"{name}: another process was posting; reconciliation waits for the next scan")
+                    if not self._stop.is_set():
+                        problems.append(f"{name}: another process was posting; reconciliation waits for the next scan")
                     continue
                 for intent in self.outbox.listed(UNRESOLVED, client=name, live_cards_only=True):
                     if self._stop.is_set():
@@ -101,7 +102,8 @@ class Executor:
                 queue = self.outbox.listed((APPROVED,), client=name, ids=ids, live_cards_only=True)
                 if not locked:
                     result.waiting += len(queue)
-                    result.problems.append(f"{name}: another process was posting; the comments wait")
+                    if not self._stop.is_set():
+                        result.problems.append(f"{name}: another process was posting; the comments wait")
                     continue
                 result.add(self._post(queue, budget))
         return result
@@ -199,17 +201,17 @@ class Executor:
 
     def _outbox_lock(self, client: str):
         """One poster per client at a time, across processes; other clients' scans are not held up."""
-        return _Held(self._store.lock(f"{OUTBOX_LOCK}:{client}"), OUTBOX_WAIT)
+        return _Held(self._store.lock(f"{OUTBOX_LOCK}:{client}"), OUTBOX_WAIT, self._stop)
 
 
 class _Held:
     """`with` a lock taken for the block, yielding whether it was taken within `wait` seconds."""
 
-    def __init__(self, lock, wait: float) -> None:
-        self._lock, self._wait, self._taken = lock, wait, False
+    def __init__(self, lock, wait: float, stop: threading.Event) -> None:
+        self._lock, self._wait, self._stop, self._taken = lock, wait, stop, False
 
     def __enter__(self) -> bool:
-        self._taken = self._lock.acquire(self._wait)
+        self._taken = self._lock.acquire(self._wait, self._stop)
         return self._taken
 
     def __exit__(self, *exc) -> None:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 import signal
 
 import pytest
@@ -82,3 +84,21 @@ def test_a_worker_whose_database_session_dies_stops_its_schedule_then_takes_the_
 
     assert again and active.signal(signal.SIGTERM) == 0
     assert all_posted(world)
+
+
+@pytest.mark.parametrize("url", ["memory", "store"])
+def test_waiting_for_a_lock_ends_as_soon_as_the_worker_is_told_to_stop(state_url, url):
+    # The outbox lock waits up to two minutes for another poster; a SIGTERM must not wait with it.
+    store = open_store("sqlite://" if url == "memory" else state_url)
+    try:
+        holder, waiter, stop = store.lock("outbox:Bright Path"), store.lock("outbox:Bright Path"), threading.Event()
+        assert holder.acquire()
+        threading.Timer(0.3, stop.set).start()
+        began = time.monotonic()
+        assert not waiter.acquire(60, stop)
+        assert time.monotonic() - began < 3
+        holder.release()
+        assert waiter.acquire(1, threading.Event())  # free again: taken at once
+        waiter.release()
+    finally:
+        store.close()

@@ -138,7 +138,8 @@ class World:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SCOPEKEEPER_")}
         env.update({"TRELLO_API_KEY": SANDBOX_KEY, "TRELLO_TOKEN": TRELLO_TOKEN, "ASANA_TOKEN": ASANA_TOKEN,
                     TRELLO_URL_ENV: self.trello_url, ASANA_URL_ENV: self.asana_url,
-                    "SCOPEKEEPER_LOG_FORMAT": "json", "NO_COLOR": "1"}, **extra)
+                    "SCOPEKEEPER_LOG_FORMAT": "json", "NO_COLOR": "1",
+                    "PYTHONFAULTHANDLER": "1"}, **extra)  # a hung worker can be made to show its threads
         return env
 
     def comment_texts(self) -> list[str]:
@@ -296,7 +297,20 @@ class Background:
     def signal(self, number: int = signal.SIGTERM, timeout: float = 30) -> int:
         """Send a signal and wait for the process to end; its exit status."""
         self.process.send_signal(number)
-        code = self.process.wait(timeout)
+        try:
+            code = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            # The test fails with what the process was doing (faulthandler prints every thread on SIGABRT)
+            # and leaves nothing behind.
+            self.process.send_signal(signal.SIGABRT)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+            self._reader.join(5)
+            tail = "\n".join(str(entry) for entry in self.logs[-80:])
+            raise AssertionError(f"still running {timeout:g} s after signal {number}; its last log lines:\n{tail}")
         self._reader.join(5)
         return code
 

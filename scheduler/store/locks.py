@@ -27,10 +27,11 @@ class FileLock:
         self.path = path
         self._fd: int | None = None
 
-    def acquire(self, wait: float = 0.0) -> bool:
-        """Take the lock, waiting up to `wait` seconds; False if another process still holds it."""
+    def acquire(self, wait: float = 0.0, stop: threading.Event | None = None) -> bool:
+        """Take the lock, waiting up to `wait` seconds (less once `stop` is set); False if another process
+        still holds it."""
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        if not _retry(lambda: _try_flock(fd), wait):
+        if not _retry(lambda: _try_flock(fd), wait, stop):
             os.close(fd)
             return False
         os.ftruncate(fd, 0)
@@ -66,10 +67,10 @@ class AdvisoryLock:
         self._connection: Connection | None = None
         self._key: int | None = None
 
-    def acquire(self, wait: float = 0.0) -> bool:
+    def acquire(self, wait: float = 0.0, stop: threading.Event | None = None) -> bool:
         connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         key = _key(connection, self._name)
-        taken = _retry(lambda: connection.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}), wait)
+        taken = _retry(lambda: connection.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}), wait, stop)
         if not taken:
             connection.close()
             return False
@@ -117,8 +118,8 @@ class ThreadLock:
         self._lock = lock
         self._held = False
 
-    def acquire(self, wait: float = 0.0) -> bool:
-        self._held = self._lock.acquire(timeout=wait) if wait > 0 else self._lock.acquire(blocking=False)
+    def acquire(self, wait: float = 0.0, stop: threading.Event | None = None) -> bool:
+        self._held = _retry(lambda: self._lock.acquire(blocking=False), wait, stop)
         return self._held
 
     def release(self) -> None:
@@ -148,12 +149,17 @@ def _try_flock(fd: int) -> bool:
         return False
 
 
-def _retry(attempt, wait: float) -> bool:
+def _retry(attempt, wait: float, stop: threading.Event | None) -> bool:
+    """Try until `attempt` succeeds, `wait` seconds have passed or `stop` is set (a signal must not wait
+    for another process to finish posting)."""
     deadline = time.monotonic() + wait
     while not attempt():
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= deadline or (stop is not None and stop.is_set()):
             return False
-        time.sleep(POLL)
+        if stop is None:
+            time.sleep(POLL)
+        else:
+            stop.wait(POLL)
     return True
 
 
