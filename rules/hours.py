@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Mapping
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
@@ -56,13 +57,22 @@ def card_hours(custom_fields: Mapping[str, Any], tracked_minutes: float | None, 
     wanted = hours_field.casefold()
     for name, raw in custom_fields.items():
         if name.casefold() == wanted and raw is not None:
-            hours = parse_hours(raw)
-            if hours is not None:
-                return hours.normalize(), f"{_fmt(hours)} h from field '{name}'"
+            found = _field_hours(name, raw) if isinstance(raw, (int, float, str)) else _read_field(name, raw)
+            if found[0] is not None:
+                return found
     tag = title_tag(title)
     if tag:
         return tag[0].normalize(), f"{_fmt(tag[0])} h from title tag '{tag[1]}'"
     return None, None
+
+
+def _read_field(name: str, raw: Any) -> tuple[Decimal | None, str | None]:
+    hours = parse_hours(raw)
+    return (None, None) if hours is None else (hours.normalize(), f"{_fmt(hours)} h from field '{name}'")
+
+
+# Boards repeat a handful of values (0.5, 1, 2...) across thousands of cards.
+_field_hours = lru_cache(maxsize=1024, typed=True)(_read_field)  # typed: True is not 1
 
 
 def _fmt(value: Decimal) -> str:

@@ -118,3 +118,10 @@ def test_weekly_contract_resets_each_iso_week() -> None:
 def test_extra_amount_is_rounded_to_cents() -> None:
     f = one(card("newsletter", hours="10.333"), overage_rate=33.33)
     assert f.extra_hours == Decimal("0.333") and f.extra_amount == Decimal("11.10")
+
+
+def test_a_boolean_hours_field_is_no_hours_even_after_the_number_one() -> None:
+    # card_hours memoises field values; True == 1 must not share the memo's answer.
+    assert card_hours({"Hours": 1}, None, "Task", "Hours")[0] == 1
+    assert card_hours({"Hours": True}, None, "Task", "Hours") == (None, None)
+    assert card_hours({"Hours": 1.0}, None, "Task", "Hours") == (Decimal(1), "1 h from field 'Hours'")
