@@ -113,12 +113,12 @@ def _analyse(written_word: str, language: str) -> Token:
     word = core_word(written_word.casefold()) or written_word.casefold()
     folded = fold(word)
     # Numbers, codes and names with digits: mostly one-offs, not worth word_keys' memo.
-    token = Token(word_keys(word, language) if word.isalpha() else frozenset(("=" + folded,)), folded)
+    analysed = Token(word_keys(word, language) if word.isalpha() else frozenset(("=" + folded,)), folded)
     cache = _TOKENS[language]
     if len(cache) >= _TOKENS_MAX:
         cache.clear()
-    cache[written_word] = token
-    return token
+    cache[written_word] = analysed
+    return analysed
 
 
 def phrase_keys(phrase: str, language: str) -> tuple[frozenset[str], ...]:
