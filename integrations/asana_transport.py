@@ -97,11 +97,12 @@ class AsanaTransport:
                     self.requests_made += 1
                 # The SDK mutates the opts dict it is given: a fresh copy for every attempt.
                 payload, failure = self._exchange(method, args, dict(opts))
-            if failure is None:
-                if not isinstance(payload, dict):
-                    raise Retriable(f"{label}: Asana answered something that is not a JSON object",
-                                    provider="asana")
+            if failure is None and isinstance(payload, dict):
                 return payload
+            if failure is None:
+                # A cut-short body, a proxy's HTML page with status 200, garbage: the request arrived, and
+                # a write may have been carried out; a read is simply asked again.
+                failure = _Failure(None, "its answer could not be read (not a JSON object)", sent=True)
             last = attempt == self._max_attempts
             if failure.status == 429:
                 wait = failure.retry_after if failure.retry_after is not None else FALLBACK_RETRY_AFTER

@@ -10,6 +10,7 @@ from asana_support import adapter, connect, fake_time, sandbox, server  # noqa: 
 from integrations.asana import AsanaAdapter
 from integrations.errors import Fatal, NotFound, Retriable, UnknownOutcome
 from integrations.reference import make_reference, with_reference
+from integrations.sandbox.asana import GARBLES
 
 POST = "POST /tasks/{task_gid}/stories"
 POSTS = ("POST", "/tasks/{task_gid}/stories")
@@ -47,6 +48,26 @@ def test_a_lost_answer_after_storing_is_reconciled_without_a_second_story(sandbo
     [stored] = sandbox.comments(task)
     assert found is not None and (found.id, found.text, found.author) == (stored["gid"], text, "Sandbox VA")
     assert sandbox.requests == {POSTS: 1, READS: 1}
+
+
+@pytest.mark.parametrize("garble", GARBLES)
+def test_an_unreadable_answer_to_a_post_is_an_unknown_outcome_never_a_resend(sandbox, adapter, fake_time, task, garble):
+    reference, text = _comment(task)
+    sandbox.garble_next(garble, route=POST)
+
+    with pytest.raises(UnknownOutcome, match="do not post it again blindly"):
+        adapter.post_comment(task, text)
+
+    assert len(sandbox.comments(task)) == 1 and sandbox.requests == {POSTS: 1} and fake_time.sleeps == []
+    assert adapter.find_comment(task, reference) is not None  # stored: reconciliation finds it
+
+
+@pytest.mark.parametrize("garble", GARBLES)
+def test_an_unreadable_answer_to_a_read_is_asked_again(sandbox, adapter, fake_time, garble):
+    sandbox.garble_next(garble, route="GET /projects/{project_gid}/tasks")
+
+    assert len(adapter.read_project(sandbox.generate_project(3)).cards) == 3
+    assert sandbox.total_requests() == 2 and fake_time.sleeps == [1.0]
 
 
 def test_a_read_timeout_after_sending_is_an_unknown_outcome(sandbox, connect, task):

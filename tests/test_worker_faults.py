@@ -90,3 +90,19 @@ def test_exactly_once_through_5xx_bursts(world):
     assert len(second.events("not_posted_yet")) == 2   # the two that were not: posted now, once
     final = assert_exactly_once(world)
     assert list(final.values()).count("reconciled") == 2
+
+
+def test_unreadable_answers_to_asana_posts_are_reconciled_not_posted_again(world):
+    for garble in ("cut", "garbage", "html"):  # one per Asana comment, in turn: each is stored, its answer spoilt
+        world.asana.garble_next(garble, route="POST /tasks/{task_gid}/stories")
+    config = world.config(mode="auto")
+
+    first = run(world, config)
+    assert first.code == 0, first.stderr
+    assert len(first.events("unknown_outcome")) == 3
+    second = run(world, config)
+
+    assert second.code == 0, second.stderr
+    assert len(second.events("reconciled")) == 3
+    final = assert_exactly_once(world)
+    assert list(final.values()).count("reconciled") == 3

@@ -58,6 +58,25 @@ _TITLES = (
 )
 
 
+# Unreadable answers with status 200, as proxies and cut connections produce them.
+GARBLES = ("cut", "cut_connection", "garbage", "html")
+_HTML_PAGE = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head>"
+              b"<body><h1>Checking your browser</h1></body></html>")
+
+
+def garbled(garble: str, body: bytes) -> Response:
+    """A 200 answer spoiling `body`: cut in half (announced as such, or announced whole and closed early),
+    replaced by bytes that are not UTF-8, or by an HTML page."""
+    half = body[:max(1, len(body) // 2)]
+    if garble == "cut":
+        return 200, {"Content-Type": "application/json"}, half
+    if garble == "cut_connection":
+        return 200, {"Content-Type": "application/json", "Content-Length": str(len(body))}, half
+    if garble == "garbage":
+        return 200, {"Content-Type": "application/json"}, b"\x8b\x08\x00\xff\xfe garbage \x00\x9c"
+    return 200, {"Content-Type": "text/html; charset=utf-8"}, _HTML_PAGE
+
+
 class _ApiError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -66,13 +85,14 @@ class _ApiError(Exception):
 
 @dataclass
 class _Fault:
-    kind: str  # "status" | "drop" | "stall" | "expire_offset"
+    kind: str  # "status" | "drop" | "stall" | "expire_offset" | "garble"
     times: int
     route: str | None  # "METHOD /template", or None for any route
     status: int = 0
     retry_after: float | None = None
     seconds: float = 0.0
     after_processing: bool = False
+    garble: str = ""  # one of GARBLES
 
     def matches(self, route: str, query: Mapping[str, str]) -> bool:
         return self.times > 0 and self.route in (None, route) and (self.kind != "expire_offset" or "offset" in query)
@@ -230,6 +250,12 @@ class AsanaSandbox:
         """Hold the request `seconds` then drop it: a client timeout; after_processing as for drop_next."""
         self._add_fault(_Fault("stall", times, route, seconds=seconds, after_processing=after_processing))
 
+    def garble_next(self, garble: str, *, times: int = 1, route: str | None = None) -> None:
+        """Do the work, then answer 200 with an unreadable body (one of GARBLES): a proxy or a cut answer."""
+        if garble not in GARBLES:
+            raise ValueError(f"garble {garble!r}: use one of {', '.join(GARBLES)}")
+        self._add_fault(_Fault("garble", times, route, garble=garble, after_processing=True))
+
     def expire_next_offsets(self, times: int = 1) -> None:
         """The next `times` requests carrying a pagination offset are told it expired (400)."""
         self._add_fault(_Fault("expire_offset", times, None))
@@ -265,7 +291,7 @@ class AsanaSandbox:
             if fault and not fault.after_processing:
                 return self._faulty(fault)
             answer = self._answer(handler, params, query, body, headers)
-            return self._faulty(fault) if fault else answer
+            return self._faulty(fault, answer) if fault else answer
         finally:
             with self._lock:
                 self._in_flight[method] -= 1
@@ -292,7 +318,9 @@ class AsanaSandbox:
             return _json(err.status, {"errors": [{"message": err.message, "help": _HELP}]})
         return _json(status, payload)
 
-    def _faulty(self, fault: _Fault) -> Response:
+    def _faulty(self, fault: _Fault, answer: Response | None = None) -> Response:
+        if fault.kind == "garble":
+            return garbled(fault.garble, answer[2] if answer else b"{}")
         if fault.kind == "status":
             extra = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
             message = ("You have made too many requests recently." if fault.status == 429

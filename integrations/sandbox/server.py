@@ -62,7 +62,12 @@ class LoopbackServer:
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
-                self.send_header("Content-Length", str(len(payload)))
+                # A fake may announce more than it sends (an answer cut short): then the connection closes.
+                declared = next((int(v) for k, v in headers.items() if k.lower() == "content-length"), None)
+                if declared is None:
+                    self.send_header("Content-Length", str(len(payload)))
+                elif declared != len(payload):
+                    self.close_connection = True
                 self.end_headers()
                 self.wfile.write(payload)
 
