@@ -30,6 +30,7 @@ import asana
 from . import _parse as p
 from .asana_mapper import TASK_FIELDS, project_snapshot
 from .asana_transport import AsanaTransport
+from .clean import clean_comment, clean_fields
 from .errors import UnknownOutcome
 from .models import BoardSnapshot, Card, Comment, DueChange
 from .reference import references_in
@@ -122,28 +123,29 @@ class AsanaAdapter:
                                       task_gid, params={"opt_fields": STORY_OPT_FIELDS})
         for story in stories:
             if story.get("resource_subtype") == "comment_added" and reference in references_in(story.get("text")):
-                return Comment(
+                return clean_comment(Comment(
                     id=str(story.get("gid") or ""),
                     text=str(story.get("text") or ""),
                     created_at=p.timestamp(story.get("created_at"), "created_at"),
                     author=str((story.get("created_by") or {}).get("name") or ""),
-                )
+                ))
         return None
 
     def me(self) -> dict:
         """The token's user: gid, name, email."""
-        return self._http.read("GET /users/me", self._users.get_user, "me",
-                               opts={"opt_fields": "name,email"}).get("data") or {}
+        return clean_fields(self._http.read("GET /users/me", self._users.get_user, "me",
+                                            opts={"opt_fields": "name,email"}).get("data") or {})
 
     def workspaces(self) -> list[dict]:
         """The workspaces the token's user belongs to (gid, name)."""
-        return self._http.list_all("GET /workspaces", self._workspaces.get_workspaces, params={"opt_fields": "name"})
+        return [clean_fields(w) for w in self._http.list_all("GET /workspaces", self._workspaces.get_workspaces,
+                                                             params={"opt_fields": "name"})]
 
     def projects(self, workspace_gid: str) -> list[dict]:
         """The workspace's projects that are not archived (gid, name)."""
-        return self._http.list_all(f"GET /workspaces/{workspace_gid}/projects",
-                                   self._projects.get_projects_for_workspace, workspace_gid,
-                                   params={"archived": "false", "opt_fields": "name"})
+        return [clean_fields(project) for project in self._http.list_all(
+            f"GET /workspaces/{workspace_gid}/projects", self._projects.get_projects_for_workspace, workspace_gid,
+            params={"archived": "false", "opt_fields": "name"})]
 
 
 def merge_incremental(previous: BoardSnapshot, modified: list[Card], observed_at: datetime) -> BoardSnapshot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from . import _parse as p
+from .clean import clean_card
 from .errors import MalformedItem
 from .models import BoardSnapshot, Card, FieldValue
 
@@ -25,7 +26,7 @@ def project_snapshot(project_id: str, tasks: Iterable[Any], name: str = "") -> B
         try:
             if not isinstance(raw, Mapping):
                 raise MalformedItem(f"expected an object, got {type(raw).__name__}")
-            cards.append(task_card(raw, project_id))
+            cards.append(clean_card(task_card(raw, project_id)))
         except MalformedItem as err:
             label = f"#{index} (gid {raw.get('gid')!r:.40}, {str(raw.get('name'))!r:.60})" if isinstance(raw, Mapping) else f"#{index}"
             warnings.append(f"task {label} skipped: {err}")

@@ -9,6 +9,7 @@ from typing import Any, Callable, Hashable, Iterable, Mapping
 
 from trello import TrelloClient
 
+from .clean import clean_fields
 from .errors import Fatal, Retriable, UnknownOutcome
 from .models import BoardSnapshot, Comment
 from .reference import references_in
@@ -119,12 +120,12 @@ class TrelloAdapter:
 
     def me(self) -> dict:
         """The token's member: id, username, fullName."""
-        return self._fetch("GET", "/members/me", {"fields": "id,username,fullName"})
+        return clean_fields(self._fetch("GET", "/members/me", {"fields": "id,username,fullName"}))
 
     def open_boards(self) -> list[dict]:
         """The member's open boards: id, name, url, dateLastActivity."""
         boards = self._fetch("GET", "/members/me/boards", {"filter": "open", "fields": "name,url,dateLastActivity"})
-        return list(_objects(boards, "/members/me/boards"))
+        return [clean_fields(board) for board in _objects(boards, "/members/me/boards")]
 
     def _changed(self, board_id: str, activity: datetime | None, seen: datetime | None) -> bool:
         if activity is None or seen is None:

@@ -5,6 +5,7 @@ from collections import defaultdict
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import _parse as p
+from .clean import clean_card, clean_comment, clean_text
 from .errors import MalformedItem
 from .models import BoardSnapshot, Card, Comment, DueChange, FieldValue
 
@@ -25,13 +26,13 @@ def board_snapshot(board: Mapping[str, Any], actions: Sequence[Mapping[str, Any]
         try:
             if not isinstance(raw, Mapping):
                 raise MalformedItem(f"expected an object, got {type(raw).__name__}")
-            cards.append(_card(raw, lists, labels, fields, by_card.get(raw.get("id"), ())))
+            cards.append(clean_card(_card(raw, lists, labels, fields, by_card.get(raw.get("id"), ()))))
         except MalformedItem as err:
             warnings.append(f"card {_describe(index, raw)} skipped: {err}")
     return BoardSnapshot(
         provider="trello",
         id=str(board.get("id", "")),
-        name=str(board.get("name", "")),
+        name=clean_text(str(board.get("name", ""))),
         cards=tuple(cards),
         warnings=tuple(warnings),
         last_activity=quiet_timestamp(board.get("dateLastActivity")),
@@ -133,12 +134,12 @@ def comments(actions) -> tuple[Comment, ...]:
         if action.get("type") != "commentCard":
             continue
         author = (action.get("memberCreator") or {}).get("fullName") or ""
-        comments.append(Comment(
+        comments.append(clean_comment(Comment(
             id=str(action.get("id") or ""),
             text=str((action.get("data") or {}).get("text") or ""),
             created_at=p.timestamp(action.get("date"), "date"),
             author=str(author),
-        ))
+        )))
     return tuple(comments)
 
 

@@ -106,3 +106,15 @@ def test_unreadable_answers_to_asana_posts_are_reconciled_not_posted_again(world
     assert len(second.events("reconciled")) == 3
     final = assert_exactly_once(world)
     assert list(final.values()).count("reconciled") == 3
+
+
+def test_a_card_with_a_broken_emoji_in_its_title_does_not_stop_its_clients_scan(world):
+    # A client's phone cut 📰 in half: Trello serves the lone half as the JSON escape \ud83d.
+    world.add_card("Content strategy for the spring \ud83d", ("consultation",))
+    world.asana.add_task(world.asana_project, "Boletín de diciembre \udc4d gracias", notes="Zażółć \ud800")
+
+    first = run(world, world.config(mode="auto"))
+
+    assert first.code == 0, first.stderr
+    assert not first.events("scan_failed") and not first.events("board_failed")
+    assert_exactly_once(world)
