@@ -1,6 +1,7 @@
 """Structured logging for the worker: human lines or JSON, with every known secret redacted."""
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -9,6 +10,7 @@ import sys
 import threading
 from datetime import datetime, timezone
 from typing import Any, Iterable
+from urllib.parse import quote, quote_plus
 
 FORMAT_ENV = "SCOPEKEEPER_LOG_FORMAT"
 LEVEL_ENV = "SCOPEKEEPER_LOG_LEVEL"
@@ -20,24 +22,35 @@ FIELDS = ("client", "board", "card", "reference", "intent", "event")
 # job ..." every scan): only their warnings are shown, unless the level is DEBUG.
 CHATTY = ("alembic", "apscheduler")
 
-# Secrets that are not registered still have recognisable shapes in URLs and headers.
+# Secrets that are not registered still have recognisable shapes in URLs and headers. A value in angle
+# brackets is a placeholder in help text ("&key=<your API key>"), not a secret.
 _SHAPES = (
-    re.compile(r"(?i)\b((?:api_?)?key|token|password|secret|access_token)=([^&\s\"']+)"),
-    re.compile(r"\b(Bearer)\s+([A-Za-z0-9._~+/:=-]+)"),
+    re.compile(r"(?i)\b((?:api_?)?key|token|password|secret|access_token)=((?!<)[^&\s\"']+)"),
+    re.compile(r"\b(Bearer)\s+((?!<)[A-Za-z0-9._~+/:=-]+)"),
     re.compile(r"(?i)\b(oauth_consumer_key|oauth_token)=\"([^\"]*)\""),
 )
 _MIN_SECRET = 4  # shorter values would redact ordinary words
+_MIN_PIECE = 6   # the shortest base64 piece of a secret inside a longer value that is redacted on its own
 
-_secrets: set[str] = set()
+_secrets: set[str] = set()     # as given, and URL-encoded
+_encoded: set[str] = set()     # base64 pieces
+_encoded_pattern: re.Pattern | None = None
 _secrets_lock = threading.Lock()
 _handler: logging.Handler | None = None
+# A base64 piece is redacted with the whole base64 word around it: the characters at its edges hold bits of
+# the secret mixed with their neighbours'.
+_BASE64_WORD = "[A-Za-z0-9+/_-]*(?:{})[A-Za-z0-9+/_-]*=*"
 
 
 def register_secret(value: str | None) -> None:
     """Never print `value` from now on, in any log line, exception text or stored error."""
+    global _encoded_pattern
     if value and len(value) >= _MIN_SECRET:
         with _secrets_lock:
-            _secrets.add(value)
+            _secrets.update((value, quote(value, safe=""), quote(value), quote_plus(value)))
+            _encoded.update(_base64_pieces(value))
+            pieces = sorted(_encoded, key=len, reverse=True)
+            _encoded_pattern = re.compile(_BASE64_WORD.format("|".join(map(re.escape, pieces))))
 
 
 def register_secrets(values: Iterable[str | None]) -> None:
@@ -45,12 +58,32 @@ def register_secrets(values: Iterable[str | None]) -> None:
         register_secret(value)
 
 
+def _base64_pieces(secret: str) -> set[str]:
+    """The parts of any base64 text that carry `secret`: alone (AUTH LOGIN) or inside a longer value."""
+    raw = secret.encode()
+    pieces = set()
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        pieces.add(encode(raw).decode().rstrip("="))
+        for shift in (1, 2):
+            # Inside a longer value (AUTH PLAIN's "\0user\0password") the secret starts at one of three byte
+            # alignments; the characters made of its bits only are the same whatever surrounds it.
+            encoded = encode(bytes(shift) + raw).decode()
+            piece = encoded[-(-8 * shift // 6):8 * (shift + len(raw)) // 6]
+            if len(piece) >= _MIN_PIECE:
+                pieces.add(piece)
+    return pieces
+
+
 def redact(text: str) -> str:
-    """`text` with every registered secret, and anything shaped like a credential, replaced."""
+    """`text` with every registered secret (as it is, URL-encoded or in base64), and anything shaped like a
+    credential, replaced."""
     if not text:
         return text
     with _secrets_lock:
         known = sorted(_secrets, key=len, reverse=True)  # longest first: a secret may contain another
+        encoded = _encoded_pattern
+    if encoded is not None:
+        text = encoded.sub(REDACTED, text)
     for secret in known:
         if secret in text:
             text = text.replace(secret, REDACTED)

@@ -6,7 +6,9 @@ import os
 import re
 import shutil
 import socket
+import socketserver
 import ssl
+import threading
 import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -268,6 +270,44 @@ def smtp_server(security: str = "none", *, tls: tuple[Path, Path] | None = None,
         yield inbox, controller.port
     finally:
         controller.stop()
+
+
+@contextmanager
+def echoing_smtp_server(mechanism: str) -> Iterator[int]:
+    """An SMTP server offering AUTH `mechanism` (PLAIN or LOGIN) that refuses every login and, as some
+    servers do, echoes the base64 credentials it was given in its refusal."""
+
+    class Refusing(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            say = self.wfile.write
+            say(b"220 mail.example.com ESMTP\r\n")
+            for line in self.rfile:
+                words = line.decode("ascii", "replace").split()
+                verb = words[0].upper() if words else ""
+                if verb == "EHLO":
+                    say(b"250-mail.example.com\r\n250 AUTH " + mechanism.encode() + b"\r\n")
+                elif verb == "AUTH" and mechanism == "LOGIN":
+                    say(b"334 UGFzc3dvcmQ6\r\n")  # "Password:"
+                    echoed = self.rfile.readline().decode("ascii").strip()
+                    say(f"535 5.7.8 Authentication failed for {words[2:]} {echoed}\r\n".encode())
+                elif verb == "AUTH":
+                    say(f"535 5.7.8 Authentication credentials invalid: {' '.join(words[2:])}\r\n".encode())
+                elif verb == "QUIT":
+                    say(b"221 bye\r\n")
+                    return
+                else:
+                    say(b"250 OK\r\n")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Refusing)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 # --- Chromium -------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Report emails through a real SMTP server on loopback: parts, inline chart, TLS, login, no leaked password."""
 from __future__ import annotations
 
+import base64
 import logging
 import tomllib
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 import tomli_w
 from click.testing import CliRunner
 
-from reports_support import (MONDAY_AFTER, PASSWORD_ENV, QUIET_SMTP, SMTP, SMTP_PASSWORD, WEEK, practice_config,
+from reports_support import (MONDAY_AFTER, echoing_smtp_server, PASSWORD_ENV, QUIET_SMTP, SMTP, SMTP_PASSWORD, WEEK, practice_config,
                              practice_source, practice_toml, smtp_server, tls_files)
 from scheduler.cli import cli
 from scheduler.reports.documents import CHART_CID, client_documents
@@ -78,6 +79,26 @@ def test_a_refused_password_is_never_shown(caplog: pytest.LogCaptureFixture, tmp
     assert not inbox.messages
     for shown in (str(refused.value), result.output, caplog.text):
         assert SMTP_PASSWORD not in shown
+
+
+@pytest.mark.parametrize("mechanism", ["PLAIN", "LOGIN"])
+def test_a_server_echoing_the_base64_password_in_its_refusal_shows_no_form_of_it(mechanism: str, tmp_path: Path):
+    plain = base64.b64encode(f"\0{SMTP['username']}\0{SMTP_PASSWORD}".encode()).decode()
+    alone = base64.b64encode(SMTP_PASSWORD.encode()).decode()
+    with echoing_smtp_server(mechanism) as port:
+        config, mail = _bakery_email(port, "none")
+        with pytest.raises(MailError) as refused:
+            send(config.smtp, [mail])
+        path = tmp_path / "scopekeeper.toml"
+        path.write_text(practice_toml(smtp_port=port, state_url=f"sqlite:///{tmp_path / 'state.db'}"), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["report", "--config", str(path), "--client", "Café Tortuga", "--send",
+                                          "--week", "2026-W47", "--out", str(tmp_path / "reports")])
+
+    assert "535" in str(refused.value) and "<redacted>" in str(refused.value)
+    assert result.exit_code == 1 and "cannot send the report email" in result.output
+    for shown in (str(refused.value), result.output):
+        for secret in (SMTP_PASSWORD, plain, alone, alone.rstrip("="), plain[8:-8]):
+            assert secret not in shown, shown
 
 
 def test_missing_password_variable_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

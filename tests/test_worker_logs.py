@@ -2,17 +2,20 @@
 texts, the state store, `scopekeeper status`, or the weekly reports made from the store."""
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
 import sys
 from datetime import datetime, timedelta, timezone
+from urllib.parse import quote, quote_plus
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
 from integrations.sandbox.server import LoopbackServer
+from integrations.trello_http import TOKEN_HELP
 from scheduler import logs
 from scheduler.cli import cli
 from scheduler.config import load_config
@@ -124,3 +127,32 @@ def test_human_lines_end_with_their_fields_and_exceptions_are_redacted():
 ])
 def test_credential_shapes_are_redacted_even_unregistered(text, shown):
     assert logs.redact(text) == shown
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\0", b"\0v", b"\0va@example.com\0", b"user=anna&pass="])
+def test_the_base64_forms_of_a_secret_are_redacted_at_any_alignment(prefix):
+    secret = "Kx9-tr3llo+token/2026=="
+    logs.register_secret(secret)
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        encoded = encode(prefix + secret.encode() + b"\0tail").decode()
+        line = logs.redact(f"535 5.7.8 refused {encoded} (try again)")
+        assert line == "535 5.7.8 refused <redacted> (try again)", line
+
+
+def test_the_url_encoded_forms_of_a_secret_are_redacted():
+    secret = "pass word/with+signs&more=1"
+    logs.register_secret(secret)
+    for form in (quote(secret, safe=""), quote(secret), quote_plus(secret)):
+        assert logs.redact(f"GET /callback?state={form}&next=1") == "GET /callback?state=<redacted>&next=1"
+
+
+def test_ordinary_words_in_four_languages_are_not_redacted():
+    logs.register_secret("Zq7!")  # as short as a registered secret gets: its base64 forms are short too
+    for line in ("Newsletter for December: done", "Publication Instagram pour lundi", "Boletín de diciembre",
+                 "Przygotuj faktury na piątek"):
+        assert logs.redact(line) == line
+
+
+def test_the_trello_token_help_keeps_its_placeholders():
+    logs.register_secrets(["sandbox-api-key", "sandbox-token"])
+    assert logs.redact(TOKEN_HELP) == TOKEN_HELP and "&key=<your API key>" in TOKEN_HELP

@@ -8,7 +8,7 @@ from email.utils import formatdate, make_msgid
 from typing import Sequence
 
 from ..config import Smtp
-from ..logs import register_secret
+from ..logs import redact, register_secret
 from ..secrets import get_secret
 from .documents import Documents
 
@@ -56,9 +56,7 @@ def send(smtp: Smtp, messages: Sequence[EmailMessage]) -> None:
             for mail in messages:
                 connection.send_message(mail)
     except (OSError, smtplib.SMTPException) as err:
-        reason = str(err) or type(err).__name__
-        if password:
-            reason = reason.replace(password, "<redacted>")
+        reason = redact(str(err) or type(err).__name__)  # the password was registered: all its forms go
         raise MailError(f"cannot send the report email through {smtp.host}:{smtp.port} ({smtp.security}): "
                         f"{reason}") from None
 
