@@ -64,20 +64,26 @@ def test_plain_smtp_when_security_is_none() -> None:
     assert [m["Subject"] for m in inbox.messages] == ["Scope report: Harbor Lane Bakery · 2026-W47"]
 
 
+def _refused_twice(port: int, tmp_path: Path):
+    """The MailError of send(), and the `report --send` run, both against the SMTP server on `port`."""
+    config, mail = _bakery_email(port, "none")
+    with pytest.raises(MailError) as refused:
+        send(config.smtp, [mail])
+    path = tmp_path / "scopekeeper.toml"
+    path.write_text(practice_toml(smtp_port=port, state_url=f"sqlite:///{tmp_path / 'state.db'}"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", "--config", str(path), "--client", "Café Tortuga", "--send",
+                                      "--week", "2026-W47", "--out", str(tmp_path / "reports")])
+    return refused.value, result
+
+
 def test_a_refused_password_is_never_shown(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
     caplog.set_level(logging.DEBUG)
     with smtp_server("none", password="the-server-expects-another") as (inbox, port):
-        config, mail = _bakery_email(port, "none")
-        with pytest.raises(MailError) as refused:
-            send(config.smtp, [mail])
-        path = tmp_path / "scopekeeper.toml"
-        path.write_text(practice_toml(smtp_port=port, state_url=f"sqlite:///{tmp_path / 'state.db'}"), encoding="utf-8")
-        result = CliRunner().invoke(cli, ["report", "--config", str(path), "--client", "Café Tortuga", "--send",
-                                          "--week", "2026-W47", "--out", str(tmp_path / "reports")])
-    assert "535" in str(refused.value) and f"127.0.0.1:{port}" in str(refused.value)
+        refused, result = _refused_twice(port, tmp_path)
+    assert "535" in str(refused) and f"127.0.0.1:{port}" in str(refused)
     assert result.exit_code == 1 and "cannot send the report email" in result.output
     assert not inbox.messages
-    for shown in (str(refused.value), result.output, caplog.text):
+    for shown in (str(refused), result.output, caplog.text):
         assert SMTP_PASSWORD not in shown
 
 
@@ -86,17 +92,11 @@ def test_a_server_echoing_the_base64_password_in_its_refusal_shows_no_form_of_it
     plain = base64.b64encode(f"\0{SMTP['username']}\0{SMTP_PASSWORD}".encode()).decode()
     alone = base64.b64encode(SMTP_PASSWORD.encode()).decode()
     with echoing_smtp_server(mechanism) as port:
-        config, mail = _bakery_email(port, "none")
-        with pytest.raises(MailError) as refused:
-            send(config.smtp, [mail])
-        path = tmp_path / "scopekeeper.toml"
-        path.write_text(practice_toml(smtp_port=port, state_url=f"sqlite:///{tmp_path / 'state.db'}"), encoding="utf-8")
-        result = CliRunner().invoke(cli, ["report", "--config", str(path), "--client", "Café Tortuga", "--send",
-                                          "--week", "2026-W47", "--out", str(tmp_path / "reports")])
+        refused, result = _refused_twice(port, tmp_path)
 
-    assert "535" in str(refused.value) and "<redacted>" in str(refused.value)
+    assert "535" in str(refused) and "<redacted>" in str(refused)
     assert result.exit_code == 1 and "cannot send the report email" in result.output
-    for shown in (str(refused.value), result.output):
+    for shown in (str(refused), result.output):
         for secret in (SMTP_PASSWORD, plain, alone, alone.rstrip("="), plain[8:-8]):
             assert secret not in shown, shown
 
