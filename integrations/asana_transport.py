@@ -158,6 +158,8 @@ class AsanaTransport:
             return None, _Failure(None, f"cannot connect to Asana ({_reason(err)})", sent=False)
         except HTTPError as err:  # connection reset or closed while waiting for the answer
             return None, _Failure(None, f"the connection was lost ({_reason(err)})", sent=True)
+        except RecursionError:  # the SDK's JSON parser on an answer nested thousands of levels deep
+            return None, _Failure(None, "its answer could not be read (nested too deeply)", sent=True)
 
     def _refusal(self, label: str, failure: _Failure) -> ServiceError:
         status, detail = failure.status, failure.detail

@@ -32,6 +32,9 @@ def parse_export(raw: bytes | str, source: str) -> BoardSnapshot:
         raise ExportError(f"{source}: the file is empty; export the board as JSON again")
     try:
         document = json.loads(raw)
+    except RecursionError:  # the parser recurses once per level: a thousand levels exhaust Python's stack
+        raise ExportError(f"{source}: the JSON is nested too deeply to be a board export (a board export is a few "
+                          "levels deep); export the board as JSON again") from None
     except json.JSONDecodeError as err:
         if _truncated(raw, err):
             raise ExportError(f"{source}: the JSON ends early at line {err.lineno}, column {err.colno}: "

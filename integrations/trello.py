@@ -168,7 +168,8 @@ class TrelloAdapter:
                 # A fresh dict each try: fetch_json writes the key and token into the one it is given.
                 return self._client.fetch_json(path, http_method=method, query_params=dict(query or {}),
                                                post_args=body)
-            except ValueError:  # a 200 whose body is not JSON: a proxy's page, or a cut answer
+            except (ValueError, RecursionError):  # a 200 whose body is not JSON (a proxy's page, a cut answer), or
+                # JSON nested too deeply for Python's parser
                 if method == "GET":
                     raise Retriable(f"Trello GET {path}: the answer was not JSON", provider="trello") from None
                 raise UnknownOutcome(f"Trello {method} {path}: the answer was not JSON; it may have been carried "

@@ -17,9 +17,9 @@ def board_snapshot(board: Mapping[str, Any], actions: Sequence[Mapping[str, Any]
     lists = {lst.get("id"): lst for lst in board.get("lists") or [] if isinstance(lst, Mapping)}
     labels = {lab.get("id"): lab.get("name") or "" for lab in board.get("labels") or [] if isinstance(lab, Mapping)}
     fields = {f.get("id"): f for f in board.get("customFields") or [] if isinstance(f, Mapping)}
-    by_card = _actions_by_card(actions)
-    cards: list[Card] = []
     warnings: list[str] = []
+    by_card = _actions_by_card(actions, warnings)
+    cards: list[Card] = []
     for index, raw in enumerate(board.get("cards") or []):
         if isinstance(raw, Mapping) and (raw.get("closed") or lists.get(raw.get("idList"), {}).get("closed")):
             continue
@@ -91,17 +91,43 @@ def _custom_fields(items: Iterable[Any], fields: Mapping[str, Mapping[str, Any]]
     return values
 
 
-def _actions_by_card(actions: Sequence[Any]) -> dict[str, list[Mapping[str, Any]]]:
+def _actions_by_card(actions: Sequence[Any], warnings: list[str]) -> dict[str, list[Mapping[str, Any]]]:
+    """The readable actions of each card; an unreadable one is left out with a warning, not its card."""
     grouped: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for action in actions:
-        if not isinstance(action, Mapping):
+    for index, action in enumerate(actions):
+        if not isinstance(action, Mapping) or not isinstance(action.get("data") or {}, Mapping):
             continue
         card = (action.get("data") or {}).get("card") or {}
-        if isinstance(card, Mapping) and isinstance(card.get("id"), str):
-            grouped[card["id"]].append(action)
+        if not isinstance(card, Mapping) or not isinstance(card.get("id"), str):
+            continue
+        problem = _unreadable(action)
+        if problem:
+            warnings.append(f"action #{index} ({str(action.get('type'))!r:.20}, id {action.get('id')!r:.40}) on card "
+                            f"{card['id']!r:.40} ignored: {problem}")
+            continue
+        grouped[card["id"]].append(action)
     for group in grouped.values():
         group.sort(key=lambda a: str(a.get("date") or ""))
     return grouped
+
+
+def _unreadable(action: Mapping[str, Any]) -> str | None:
+    """Why the fields this mapper reads from `action` cannot be read, or None when they can."""
+    kind = action.get("type")
+    if kind not in ("createCard", "updateCard", "commentCard"):
+        return None
+    data = action.get("data") or {}
+    try:
+        if not isinstance(data, Mapping) or not isinstance(data.get("old") or {}, Mapping) \
+                or not isinstance(data.get("card") or {}, Mapping):
+            raise MalformedItem("its 'data' is not an object")
+        p.timestamp(action.get("date"), "date")
+        if kind == "updateCard" and (data.get("old") or {}).get("due"):
+            p.timestamp(data["old"]["due"], "old.due")
+            p.timestamp((data.get("card") or {}).get("due"), "card.due")
+    except MalformedItem as err:
+        return str(err)
+    return None
 
 
 def _created_from_actions(actions) -> Any:
@@ -131,9 +157,10 @@ def comments(actions) -> tuple[Comment, ...]:
     """Comment actions (commentCard) as comments, in the order given."""
     comments = []
     for action in actions:
-        if action.get("type") != "commentCard":
+        if action.get("type") != "commentCard" or _unreadable(action):
             continue
-        author = (action.get("memberCreator") or {}).get("fullName") or ""
+        creator = action.get("memberCreator")
+        author = (creator.get("fullName") if isinstance(creator, Mapping) else "") or ""
         comments.append(clean_comment(Comment(
             id=str(action.get("id") or ""),
             text=str((action.get("data") or {}).get("text") or ""),

@@ -59,14 +59,14 @@ _TITLES = (
 
 
 # Unreadable answers with status 200, as proxies and cut connections produce them.
-GARBLES = ("cut", "cut_connection", "garbage", "html")
+GARBLES = ("cut", "cut_connection", "garbage", "html", "deep")
 _HTML_PAGE = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head>"
               b"<body><h1>Checking your browser</h1></body></html>")
 
 
 def garbled(garble: str, body: bytes) -> Response:
     """A 200 answer spoiling `body`: cut in half (announced as such, or announced whole and closed early),
-    replaced by bytes that are not UTF-8, or by an HTML page."""
+    replaced by bytes that are not UTF-8, by an HTML page, or by JSON nested too deeply for any parser."""
     half = body[:max(1, len(body) // 2)]
     if garble == "cut":
         return 200, {"Content-Type": "application/json"}, half
@@ -74,6 +74,8 @@ def garbled(garble: str, body: bytes) -> Response:
         return 200, {"Content-Type": "application/json", "Content-Length": str(len(body))}, half
     if garble == "garbage":
         return 200, {"Content-Type": "application/json"}, b"\x8b\x08\x00\xff\xfe garbage \x00\x9c"
+    if garble == "deep":
+        return 200, {"Content-Type": "application/json"}, b"[" * 100_000 + b"]" * 100_000
     return 200, {"Content-Type": "text/html; charset=utf-8"}, _HTML_PAGE
 
 
