@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import asana
 
-from integrations.asana import AsanaAdapter
+from integrations.asana.adapter import AsanaAdapter
 from integrations.sandbox.asana import SANDBOX_TOKEN, AsanaSandbox
 
 SIZES = (10, 100, 1000)

@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 from trello import TrelloClient  # noqa: E402
 
 from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TrelloSandbox, synthetic_export  # noqa: E402
-from integrations.trello import TrelloAdapter  # noqa: E402
-from integrations.trello_http import TrelloHttp  # noqa: E402
-from integrations.trello_limits import TrelloLimits  # noqa: E402
+from integrations.trello.adapter import TrelloAdapter  # noqa: E402
+from integrations.trello.http import TrelloHttp  # noqa: E402
+from integrations.trello.limits import TrelloLimits  # noqa: E402
 
 SIZES = (10, 100, 1000)
 COMMENTS_PER_CARD = 2

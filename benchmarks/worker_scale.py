@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing it
 from integrations.sandbox.server import LoopbackServer  # noqa: E402
 from integrations.sandbox.trello import (SANDBOX_KEY, SANDBOX_TOKEN, TOKEN_LIMIT, WINDOW,  # noqa: E402
                                          TrelloSandbox, synthetic_export)
-from integrations.trello import BOARD_ACTIONS, BOARD_QUERY  # noqa: E402
-from scheduler.worker_adapters import TRELLO_URL_ENV  # noqa: E402
+from integrations.trello.adapter import BOARD_ACTIONS, BOARD_QUERY  # noqa: E402
+from scheduler.worker.adapters import TRELLO_URL_ENV  # noqa: E402
 
 CREDENTIALS = {"Authorization": f'OAuth oauth_consumer_key="{SANDBOX_KEY}", oauth_token="{SANDBOX_TOKEN}"'}
 CLIENT = """
@@ -126,7 +126,7 @@ def _scan(config: Path, env: dict, sandbox: ShardedTrello) -> dict:
     """One `scopekeeper run --once` in its own process: wall time, requests, 429s, the process's peak memory."""
     logged, refused = len(sandbox.log), sandbox.rate_limited
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-c", "from scheduler.cli import main; main()", "run", "--once",
+    process = subprocess.Popen([sys.executable, "-c", "from scheduler.cli.main import main; main()", "run", "--once",
                                 "--config", str(config)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
     peak = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from typing import Any, Mapping
 
-from .errors import MalformedItem
+from integrations.errors import MalformedItem
 
 
 def text(item: Mapping[str, Any], key: str, *, default: str | None = None) -> str:

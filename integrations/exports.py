@@ -5,10 +5,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .asana_mapper import project_snapshot
-from .errors import ExportError
-from .models import BoardSnapshot
-from .trello_mapper import board_snapshot
+from integrations.asana.mapper import project_snapshot
+from integrations.errors import ExportError
+from integrations.models import BoardSnapshot
+from integrations.trello.mapper import board_snapshot
 
 
 def read_export(path: str | Path) -> BoardSnapshot:

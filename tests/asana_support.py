@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.asana import AsanaAdapter
+from integrations.asana.adapter import AsanaAdapter
 from integrations.sandbox.asana import SANDBOX_TOKEN, AsanaSandbox
 
 

@@ -25,7 +25,7 @@ import tomli_w
 
 from integrations.models import Card
 from rules_support import card as rule_card
-from scheduler.config import AppConfig, parse_config
+from scheduler.config.models import AppConfig, parse_config
 from scheduler.reports.source import ExportSource
 from scheduler.reports.weeks import parse_week
 

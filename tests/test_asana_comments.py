@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from asana_support import adapter, connect, fake_time, sandbox, server  # noqa: F401  (fixtures)
-from integrations.asana import AsanaAdapter
+from integrations.asana.adapter import AsanaAdapter
 from integrations.errors import Fatal, NotFound, Retriable, UnknownOutcome
 from integrations.reference import make_reference, with_reference
 from integrations.sandbox.asana import GARBLES

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from asana_support import sandbox, server  # noqa: F401  (fixtures)
 from integrations.sandbox.asana import SANDBOX_TOKEN
-from scheduler.connect_asana import command as connect_asana
+from scheduler.cli.connect_asana import command as connect_asana
 
 CONFIG = """\
 # ScopeKeeper configuration (kept by hand)

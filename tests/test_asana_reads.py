@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from asana_support import adapter, connect, fake_time, sandbox, server  # noqa: F401  (fixtures)
-from integrations.asana import merge_incremental
-from integrations.asana_mapper import TASK_FIELDS
+from integrations.asana.adapter import merge_incremental
+from integrations.asana.mapper import TASK_FIELDS
 from integrations.exports import read_export
 from integrations.models import BoardSnapshot, Card, DueChange
 

@@ -10,7 +10,7 @@ import asana
 import pytest
 
 from asana_support import connect, fake_time, sandbox, server  # noqa: F401  (fixtures)
-from integrations.asana import AsanaAdapter
+from integrations.asana.adapter import AsanaAdapter
 from integrations.errors import IntegrationError
 
 CANARY = "1/1204cAnArY:7f3e9b2d5c1a4e8f"

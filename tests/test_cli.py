@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from scheduler.cli import cli
+from scheduler.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = ["scan", "--config", str(REPO / "config.example.toml"), "--client", "Bright Path Coaching",

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.cli import cli
-from scheduler.config import ConfigError, load_config, parse_config
+from scheduler.cli.main import cli
+from scheduler.config.models import ConfigError, load_config, parse_config
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = (REPO / "config.example.toml").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scheduler.cli import cli
+from scheduler.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 CARD_FIELDS = ("verdict", "service", "category", "response", "flags", "hours", "extra_hours", "extra_amount")

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN, AsanaSandbox
 from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOKEN, TrelloSandbox
-from scheduler.cli import cli
-from scheduler.worker_adapters import ASANA_URL_ENV, TRELLO_URL_ENV
+from scheduler.cli.main import cli
+from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV
 
 
 def _scan(fixtures: Path, board: dict, *extra: str) -> dict:

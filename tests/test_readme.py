@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pytest
 
-from scheduler.cli import cli
+from scheduler.cli.main import cli
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

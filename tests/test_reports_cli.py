@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from reports_support import practice_toml
-from scheduler.cli import cli
+from scheduler.cli.main import cli
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from reports_support import collapse, entries, html_sections, sections, shows
 from rules.comments import money
-from scheduler.cli import cli
+from scheduler.cli.main import cli
 from scheduler.reports.documents import file_stems
 from scheduler.reports.i18n import texts
 

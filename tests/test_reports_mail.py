@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from reports_support import (MONDAY_AFTER, echoing_smtp_server, PASSWORD_ENV, QUIET_SMTP, SMTP, SMTP_PASSWORD, WEEK, practice_config,
                              practice_source, practice_toml, smtp_server, tls_files)
-from scheduler.cli import cli
+from scheduler.cli.main import cli
 from scheduler.reports.documents import CHART_CID, client_documents
 from scheduler.reports.mail import MailError, message, send
 from scheduler.reports.model import client_report

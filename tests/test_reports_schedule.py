@@ -10,7 +10,7 @@ import tomli_w
 
 from reports_support import (CLIENTS, PASSWORD_ENV, QUIET_SMTP, SMTP_PASSWORD, free_port, practice_config,
                              smtp_server)
-from scheduler.config import parse_config
+from scheduler.config.models import parse_config
 from scheduler.reports.schedule import last_due, weekly_trigger
 from scheduler.reports.weekly import send_weekly_reports
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from integrations.models import Card, DueChange
 from scheduler.store import open_store
-from scheduler.store.codec import card_to_json, digest
+from scheduler.records.codec import card_to_json, digest
 from scheduler.store.outbox import Outbox
 from scheduler.store.scans import NewIntent, ScanWrite, load_client, save_scan
 from scheduler.store.schema import IntentRow

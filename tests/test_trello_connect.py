@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TrelloSandbox, synthetic_export
-from scheduler.connect_trello import command
+from scheduler.cli.connect_trello import command
 from trello_support import api, clock, sandbox  # noqa: F401
 
 CONFIG = """\

@@ -11,7 +11,7 @@ import responses
 
 from integrations.errors import AuthError, Fatal, RateLimited, Retriable, ServiceError, UnknownOutcome
 from integrations.sandbox.trello import TrelloSandbox, synthetic_export
-from integrations.trello_retry import ATTEMPTS, RATE_LIMITED
+from integrations.trello.retry import ATTEMPTS, RATE_LIMITED
 from trello_support import FakeClock, adapter, api, clock, make_adapter, sandbox  # noqa: F401
 
 AUTHORIZE = ("https://trello.com/1/authorize?expiration=30days&name=ScopeKeeper&scope=read,write"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import responses
 
-from integrations import trello_limits
+import integrations.trello.limits as trello_limits
 from integrations.sandbox.trello import TrelloSandbox, synthetic_export
 from trello_support import FakeClock, api, clock, make_adapter, sandbox  # noqa: F401
 

@@ -9,7 +9,7 @@ import pytest
 from integrations.errors import NotFound
 from integrations.exports import read_export
 from integrations.sandbox.trello import synthetic_export
-from integrations.trello_mapper import board_snapshot
+from integrations.trello.mapper import board_snapshot
 from trello_support import (  # noqa: F401  (fixtures)
     LANGUAGES, adapter, api, clock, fixture_export, load_fixture, requests_of, sandbox)
 

@@ -7,7 +7,7 @@ import signal
 import pytest
 
 from scheduler.store import open_store
-from scheduler.worker_execute import CRASH_POINTS
+from scheduler.worker.execute import CRASH_POINTS
 from worker_support import ASANA_CLIENT, TRELLO_CLIENT, backend, run, state_url, world  # noqa: F401  (fixtures)
 
 DONE = {"sent", "reconciled"}

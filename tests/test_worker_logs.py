@@ -17,8 +17,8 @@ from sqlalchemy import select
 from integrations.sandbox.server import LoopbackServer
 from integrations.trello_http import TOKEN_HELP
 from scheduler import logs
-from scheduler.cli import cli
-from scheduler.config import load_config
+from scheduler.cli.main import cli
+from scheduler.config.models import load_config
 from scheduler.store import open_store
 from scheduler.store.schema import Base
 from worker_support import ASANA_CLIENT, TRELLO_CLIENT, backend, run, state_url, world  # noqa: F401  (fixtures)

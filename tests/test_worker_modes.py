@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from scheduler.cli import cli
+from scheduler.cli.main import cli
 from scheduler.store import open_store
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import Base

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta, timezone
 
 from integrations.models import Card
 from integrations.reference import references_in
-from scheduler.config import parse_config
-from scheduler.scan import rules_for
-from scheduler.store.codec import card_to_json, digest
+from scheduler.config.models import parse_config
+from scheduler.worker.scan import rules_for
+from scheduler.records.codec import card_to_json, digest
 from scheduler.store.scans import BoardUpdate, ClientState, KnownCard, NewIntent, OutboxEntry
-from scheduler.worker_observe import BoardRead
-from scheduler.worker_plan import apply_reads, ledger, new_and_reworded, planned_comments
+from scheduler.worker.observe import BoardRead
+from scheduler.worker.plan import apply_reads, ledger, new_and_reworded, planned_comments
 from worker_support import TRELLO_CLIENT, config_text
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)

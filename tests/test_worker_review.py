@@ -6,7 +6,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from scheduler.cli import cli
+from scheduler.cli.main import cli
 from scheduler.store.outbox import Outbox
 from worker_support import backend, make_worker, run, state_url, world  # noqa: F401  (fixtures)
 

@@ -10,11 +10,11 @@ import pytest
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler.config import parse_config
+from scheduler.config.models import parse_config
 from scheduler.store import open_store
-from scheduler.worker import Worker
-from scheduler.worker_adapters import Adapters
-from scheduler.worker_schedule import build_scheduler
+from scheduler.worker.job import Worker
+from scheduler.worker.adapters import Adapters
+from scheduler.worker.schedule import build_scheduler
 from worker_support import ASANA_CLIENT, TRELLO_CLIENT, config_text
 
 

@@ -10,7 +10,7 @@ import pytest
 import responses
 
 from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TrelloSandbox
-from integrations.trello import TrelloAdapter
+from integrations.trello.adapter import TrelloAdapter
 
 LANGUAGES = ("en", "fr", "pl")
 

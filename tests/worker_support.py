@@ -23,7 +23,7 @@ from integrations.reference import make_reference, references_in
 from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN, AsanaSandbox
 from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOKEN, TrelloSandbox
 from rules.periods import period_of
-from scheduler.worker_adapters import ASANA_URL_ENV, TRELLO_URL_ENV
+from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 POSTGRES_ENV = "SCOPEKEEPER_TEST_POSTGRES_URL"
@@ -246,7 +246,7 @@ class Run:
 
 def command(*args: str) -> list[str]:
     """`scopekeeper ARGS` as a subprocess command line, run from this checkout."""
-    return [sys.executable, "-c", "from scheduler.cli import main; main()", *args]
+    return [sys.executable, "-c", "from scheduler.cli.main import main; main()", *args]
 
 
 def start(world: World, config: Path, *args: str, **env: str) -> subprocess.Popen:
@@ -326,10 +326,10 @@ def wait_until(condition, timeout: float = 30, what: str = "the condition") -> N
 @pytest.fixture
 def make_worker(world: World, monkeypatch: pytest.MonkeyPatch):
     """Build a Worker in this process, on the world's sandboxes and state store (closed after the test)."""
-    from scheduler.config import load_config
+    from scheduler.config.models import load_config
     from scheduler.store import open_store
-    from scheduler.worker import Worker
-    from scheduler.worker_adapters import Adapters
+    from scheduler.worker.job import Worker
+    from scheduler.worker.adapters import Adapters
 
     made = []
     for name in ("TRELLO_API_KEY", "TRELLO_TOKEN", "ASANA_TOKEN", TRELLO_URL_ENV, ASANA_URL_ENV):

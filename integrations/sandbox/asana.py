@@ -21,7 +21,7 @@ from http import HTTPStatus
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import urlencode
 
-from .server import LoopbackServer
+from integrations.sandbox.server import LoopbackServer
 
 API_PREFIX = "/api/1.0"
 SANDBOX_TOKEN = "sandbox-asana-token"

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from .server import LoopbackServer
+from integrations.sandbox.server import LoopbackServer
 
 API_ROOT = "https://api.trello.com"
 SANDBOX_KEY = "sandbox-api-key"

@@ -21,17 +21,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN, AsanaSandbox
 from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOKEN, TrelloSandbox
 
-from .. import logs
-from ..config import AppConfig, parse_config
-from ..worker_adapters import ASANA_URL_ENV, TRELLO_URL_ENV
-from ..store import open_store
-from ..store.outbox import Outbox
-from ..store.schema import PENDING_REVIEW
-from ..worker import Worker
-from ..worker_adapters import Adapters
-from ..worker_execute import Executor
-from ..worker_review import review_listing
-from .data import sample_boards, weeks_to_last_week
+from scheduler import logs
+from scheduler.config.models import AppConfig, parse_config
+from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV
+from scheduler.store import open_store
+from scheduler.store.outbox import Outbox
+from scheduler.store.schema import PENDING_REVIEW
+from scheduler.worker.job import Worker
+from scheduler.worker.adapters import Adapters
+from scheduler.worker.execute import Executor
+from scheduler.cli.review import review_listing
+from scheduler.demo.data import sample_boards, weeks_to_last_week
 
 
 @click.command()
@@ -100,7 +100,7 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None) -> None:
         progress.update(step, completed=len(queued))
 
         progress.update(step, description="Rendering the weekly reports", total=None)
-        from ..reports.weekly import send_weekly_reports  # matplotlib is slow to import: only when needed
+        from scheduler.reports.weekly import send_weekly_reports  # matplotlib is slow to import: only when needed
 
         produced = send_weekly_reports(config, store, now, out_dir=folder / "reports")
         on_cards = [{"card": i.card_id, "reference": i.reference,

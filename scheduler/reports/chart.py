@@ -7,8 +7,8 @@ from datetime import timedelta
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .i18n import Texts
-from .model import BurnUp, days_into
+from scheduler.reports.i18n import Texts
+from scheduler.reports.model import BurnUp, days_into
 
 WIDTH_PX, HEIGHT_PX, DPI = 960, 500, 200  # shown 335-600 px wide: sharp on phones, labels still legible
 _USED, _LIMIT, _PACE = "#2563eb", "#6b7280", "#dc2626"

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection, Iterable
 
-from .chart import burnup_png
-from .html import client_html, data_uri, practice_html
-from .i18n import texts
-from .invoicing import billable_csv
-from .markdown import client_markdown, practice_markdown
-from .model import VA, ClientReport, PracticeReport
+from scheduler.reports.chart import burnup_png
+from scheduler.reports.html import client_html, data_uri, practice_html
+from scheduler.reports.i18n import texts
+from scheduler.reports.invoicing import billable_csv
+from scheduler.reports.markdown import client_markdown, practice_markdown
+from scheduler.reports.model import VA, ClientReport, PracticeReport
 
 CHART_CID = "burnup@scopekeeper"
 # Separate folders, so that no client's files (a client named "Practice"...) collide with the summary's.

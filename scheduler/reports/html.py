@@ -7,8 +7,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .model import ClientReport, PracticeReport
-from .views import client_view, practice_view
+from scheduler.reports.model import ClientReport, PracticeReport
+from scheduler.reports.views import client_view, practice_view
 
 TEMPLATES = Path(__file__).with_name("templates")
 _FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"

@@ -6,7 +6,7 @@ import io
 from decimal import Decimal
 from typing import Iterable
 
-from .model import ClientReport
+from scheduler.reports.model import ClientReport
 
 COLUMNS = ("client", "period", "card", "url", "hours", "extra_hours", "rate", "amount", "currency")
 # A cell starting with one of these is a formula to spreadsheet programs; card titles are written by clients.

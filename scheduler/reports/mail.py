@@ -7,10 +7,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Sequence
 
-from ..config import Smtp
-from ..logs import redact, register_secret
-from ..secrets import get_secret
-from .documents import Documents
+from scheduler.config.models import Smtp
+from scheduler.config.secrets import get_secret
+from scheduler.reports.documents import Documents
+from scheduler.logs import redact, register_secret
 
 TIMEOUT_SECONDS = 30
 

@@ -8,9 +8,9 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .html import TEMPLATES
-from .model import CardLine, ClientReport, PracticeReport
-from .views import client_view, practice_view
+from scheduler.reports.html import TEMPLATES
+from scheduler.reports.model import CardLine, ClientReport, PracticeReport
+from scheduler.reports.views import client_view, practice_view
 
 # Characters that would turn a client's card title into Markdown formatting, links or table cells.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")

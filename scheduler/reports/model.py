@@ -11,11 +11,9 @@ from integrations.reference import make_reference
 from rules.findings import Finding, ScanResult
 from rules.periods import ContractPeriod
 
-from ..config import AppConfig, Client
-from ..config_report import capacity
-from ..scan import rules_for
-from .source import NOT_SENT, STATUS_GROUPS, ReportSource
-from .weeks import ReportWeek
+from scheduler.config.models import AppConfig, Client, capacity, rules_for
+from scheduler.reports.source import NOT_SENT, STATUS_GROUPS, ReportSource
+from scheduler.reports.weeks import ReportWeek
 
 VA, CLIENT = "va", "client"
 _ZERO = Decimal(0)

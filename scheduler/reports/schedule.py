@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from ..config import AppConfig
+from scheduler.config.models import AppConfig
 
 _DAYS = {"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
          "saturday": "sat", "sunday": "sun"}

@@ -8,7 +8,7 @@ from integrations.errors import ExportError
 from integrations.exports import read_export
 from integrations.models import Card
 
-from ..config import AppConfig, Client
+from scheduler.config.models import AppConfig, Client
 
 # Outbox states (scheduler.store) as the report names them; a comment with no state was never planned
 # (a dry run, or a scan that has not run since the card appeared).

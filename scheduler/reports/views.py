@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .i18n import texts
-from .model import VA, ClientReport, PracticeReport
+from scheduler.reports.i18n import texts
+from scheduler.reports.model import VA, ClientReport, PracticeReport
 
 
 def client_view(r: ClientReport) -> dict[str, Any]:

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Callable, Protocol
 from zoneinfo import ZoneInfo
 
-from ..config import AppConfig
-from ..secrets import MissingSecret
-from .documents import Documents, client_documents, file_stems, practice_documents
-from .mail import MailError, message, send
-from .model import client_report, practice_report
-from .source import ReportSource
-from .weeks import last_complete_week
+from scheduler.config.models import AppConfig
+from scheduler.config.secrets import MissingSecret
+from scheduler.reports.documents import Documents, client_documents, file_stems, practice_documents
+from scheduler.reports.mail import MailError, message, send
+from scheduler.reports.model import client_report, practice_report
+from scheduler.reports.source import ReportSource
+from scheduler.reports.weeks import last_complete_week
 
 DEFAULT_DIR = Path("reports")  # in the working directory, beside the default scopekeeper.db
 PRACTICE = "practice"

@@ -11,11 +11,11 @@ from typing import Iterable
 
 from sqlalchemy import func, select, update
 
-from ..logs import redact
-from .schema import (APPROVED, PENDING, PENDING_REVIEW, RECONCILED, REJECTED, SENT, UNKNOWN, CardRow,
+from scheduler.logs import redact
+from scheduler.store.schema import (APPROVED, PENDING, PENDING_REVIEW, RECONCILED, REJECTED, SENT, UNKNOWN, CardRow,
                      IntentRow)
-from .scans import NewIntent
-from .store import Store
+from scheduler.store.scans import NewIntent
+from scheduler.store.store import Store
 
 UNRESOLVED = (PENDING, UNKNOWN)
 

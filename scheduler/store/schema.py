@@ -8,14 +8,16 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, Index, Integer, Me
                         TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from scheduler.records.status import OutboxStatus
+
 # Constraint names fixed here, so that later migrations can name what they alter on every database.
 NAMING = {"ix": "ix_%(table_name)s_%(column_0_N_name)s", "uq": "uq_%(table_name)s_%(column_0_N_name)s",
           "pk": "pk_%(table_name)s"}
 
-# Outbox states (see Store.comment_statuses).
-PENDING_REVIEW, APPROVED, REJECTED = "pending_review", "approved", "rejected"
-PENDING, SENT, UNKNOWN, RECONCILED = "pending", "sent", "unknown", "reconciled"
-STATUSES = (PENDING_REVIEW, APPROVED, REJECTED, PENDING, SENT, UNKNOWN, RECONCILED)
+# Outbox states (see Store.comment_statuses): one enum, named here for the queries.
+PENDING_REVIEW, APPROVED, REJECTED = OutboxStatus.PENDING_REVIEW, OutboxStatus.APPROVED, OutboxStatus.REJECTED
+PENDING, SENT, UNKNOWN, RECONCILED = OutboxStatus.PENDING, OutboxStatus.SENT, OutboxStatus.UNKNOWN, OutboxStatus.RECONCILED
+STATUSES = tuple(OutboxStatus)
 
 
 class UtcDateTime(TypeDecorator):
@@ -57,7 +59,7 @@ class CardRow(Base):
     url: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     due: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    data: Mapped[dict] = mapped_column(JSON)            # the whole Card (scheduler.store.codec)
+    data: Mapped[dict] = mapped_column(JSON)            # the whole Card (scheduler.records.codec)
     digest: Mapped[str] = mapped_column(String(64))     # of `data`: unchanged cards are not rewritten
     hours: Mapped[Decimal | None] = mapped_column(Hours)
     period_key: Mapped[str | None] = mapped_column(String(16))

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from integrations.models import Card
 
-from ..logs import redact, register_secret
-from . import migrate
-from .codec import card_from_json
-from .engine import READ_ONLY_OPTION, StoreError, create, database_url, describe, sqlite_path
-from .locks import AdvisoryLock, FileLock, ThreadLock
-from .schema import CardRow, IntentRow, ReportClaimRow
+from scheduler.logs import redact, register_secret
+from scheduler.store import migrate
+from scheduler.records.codec import card_from_json
+from scheduler.store.engine import READ_ONLY_OPTION, StoreError, create, database_url, describe, sqlite_path
+from scheduler.store.locks import AdvisoryLock, FileLock, ThreadLock
+from scheduler.store.schema import CardRow, IntentRow, ReportClaimRow
 
 SCHEDULER_LOCK = "scheduler"  # held by the one active `scopekeeper run`
 OUTBOX_LOCK = "outbox"        # "outbox:<client>": held while reconciling or posting that client's comments

@@ -4,10 +4,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterable, Mapping, Sequence
 
-from . import _parse as p
-from .clean import clean_card, clean_comment, clean_text
-from .errors import MalformedItem
-from .models import BoardSnapshot, Card, Comment, DueChange, FieldValue
+from integrations import _parse as p
+from integrations.errors import MalformedItem
+from integrations.models import BoardSnapshot, Card, Comment, DueChange, FieldValue
+from integrations.clean import clean_card, clean_comment, clean_text
 
 
 def board_snapshot(board: Mapping[str, Any], actions: Sequence[Mapping[str, Any]] | None = None) -> BoardSnapshot:

@@ -12,9 +12,9 @@ from integrations.reference import make_reference, with_reference
 from rules.findings import Finding, ScanResult
 from rules.periods import ContractPeriod, period_of_day
 
-from .store.codec import card_to_json, digest
-from .store.scans import CardKey, ClientState, FindingUpdate, IntentKey, LedgerEntry, NewIntent
-from .worker_observe import BoardRead
+from scheduler.records.codec import card_to_json, digest
+from scheduler.store.scans import CardKey, ClientState, FindingUpdate, IntentKey, LedgerEntry, NewIntent
+from scheduler.worker.observe import BoardRead
 
 
 @dataclass

@@ -5,7 +5,7 @@ import logging
 import random
 from typing import Callable, TypeVar
 
-from .errors import RateLimited, Retriable
+from integrations.errors import RateLimited, Retriable
 
 ATTEMPTS = 5          # tries of one call through passing failures (5xx, lost connections)
 RATE_LIMITED = 5      # 429s one call may meet before the scan gives up on it

@@ -1,4 +1,4 @@
-"""`scopekeeper report`: the weekly scope reports on demand (added to the CLI by scheduler.cli)."""
+"""`scopekeeper report`: the weekly scope reports on demand (added to the CLI by scheduler.cli.main)."""
 from __future__ import annotations
 
 from contextlib import ExitStack
@@ -10,15 +10,15 @@ import click
 
 from integrations.errors import ExportError
 
-from . import cli_common as common
-from .config import AppConfig, Client
-from .reports.documents import Documents, client_documents, file_stems, practice_documents
-from .reports.mail import MailError, message, send
-from .reports.model import CLIENT, VA, client_report, practice_report
-from .reports.source import ExportSource, ReportSource
-from .reports.weekly import DEFAULT_DIR
-from .reports.weeks import ReportWeek, last_complete_week, parse_week
-from .secrets import MissingSecret
+from scheduler.cli import common
+from scheduler.config.models import AppConfig, Client
+from scheduler.reports.documents import Documents, client_documents, file_stems, practice_documents
+from scheduler.reports.mail import MailError, message, send
+from scheduler.reports.model import CLIENT, VA, client_report, practice_report
+from scheduler.reports.source import ExportSource, ReportSource
+from scheduler.reports.weekly import DEFAULT_DIR
+from scheduler.reports.weeks import ReportWeek, last_complete_week, parse_week
+from scheduler.config.secrets import MissingSecret
 
 _FORMATS = {"html": "html", "md": "markdown", "markdown": "markdown", "csv": "csv"}
 
@@ -88,7 +88,7 @@ def _source(config: AppConfig, exports: tuple[str, ...], client: Client | None, 
             common.say("warning:", "yellow", warning)
         return source
     try:
-        from .store import StoreError, open_store
+        from scheduler.store import StoreError, open_store
     except ImportError as err:
         raise common.fail(f"the state store is not available in this installation ({err}); "
                         "use --from-export with board exports") from None

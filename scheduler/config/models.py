@@ -7,17 +7,18 @@ from datetime import time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import (AfterValidator, BeforeValidator, Field, ValidationError, WithJsonSchema,
                       field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
+from rules.evaluate import ClientRules
 from rules.contract import ClockTime, Contract, Language, Name, Strict, Templates
 from rules.text import same_phrase
 
-from .config_errors import ConfigError, describe_errors
-from .durations import parse_duration
+from scheduler.config.errors import ConfigError, describe_errors
+from scheduler.config.durations import parse_duration
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -195,6 +196,17 @@ class AppConfig(Strict):
             if client.name.casefold() == name.casefold():
                 return client
         raise KeyError(f"no client named {name!r}; clients: " + ", ".join(repr(c.name) for c in self.clients))
+
+
+def rules_for(client: Client) -> ClientRules:
+    """The client's contract compiled for evaluation."""
+    return ClientRules(client.contract, language=client.language, timezone=ZoneInfo(client.timezone),
+                       templates=client.templates, client=client.name)
+
+
+def capacity(config: AppConfig) -> tuple[float, float | None]:
+    """Contracted hours per week across clients, and the VA's weekly capacity (None if unset)."""
+    return sum(c.weekly_hours for c in config.clients), config.scopekeeper.weekly_capacity_hours
 
 
 def load_config(path: str | Path) -> AppConfig:

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from integrations.errors import IntegrationError
-from integrations.trello import TrelloAdapter
-from integrations.trello_http import API, AUTHORIZE_URL, KEY_PAGE
-from scheduler.config_edit import ConfigEditError, add_board
-from scheduler.secrets import KEYRING_SERVICE, get_secret
+from integrations.trello.adapter import TrelloAdapter
+from integrations.trello.http import API, AUTHORIZE_URL, KEY_PAGE
+from scheduler.config.edit import ConfigEditError, add_board
+from scheduler.config.secrets import KEYRING_SERVICE, get_secret
 
 DEFAULT_ENV = {"api_key_env": "TRELLO_API_KEY", "token_env": "TRELLO_TOKEN"}
 

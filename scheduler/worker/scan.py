@@ -4,16 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from integrations.errors import NotFound
 from integrations.exports import read_export
 from integrations.models import BoardSnapshot, Card
-from rules.evaluate import ClientRules
 from rules.findings import ScanResult
 
-from .config import AppConfig, Client
-from .worker_adapters import Adapters
+from scheduler.config.models import AppConfig, Client, rules_for
+from scheduler.worker.adapters import Adapters
 
 
 @dataclass(frozen=True)
@@ -22,12 +20,6 @@ class ScanOutput:
 
     result: ScanResult
     warnings: tuple[str, ...]
-
-
-def rules_for(client: Client) -> ClientRules:
-    """The client's contract compiled for evaluation."""
-    return ClientRules(client.contract, language=client.language, timezone=ZoneInfo(client.timezone),
-                       templates=client.templates, client=client.name)
 
 
 def scan_export(client: Client, export: str | Path, now: datetime) -> ScanOutput:

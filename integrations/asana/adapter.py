@@ -27,15 +27,15 @@ from typing import Callable
 
 import asana
 
-from . import _parse as p
-from .asana_mapper import TASK_FIELDS, project_snapshot
-from .asana_transport import AsanaTransport
-from .clean import clean_comment, clean_fields
-from .errors import UnknownOutcome
-from .models import BoardSnapshot, Card, Comment, DueChange
-from .reference import references_in
+from integrations import _parse as p
+from integrations.asana.mapper import TASK_FIELDS, project_snapshot
+from integrations.asana.transport import AsanaTransport
+from integrations.errors import UnknownOutcome
+from integrations.models import BoardSnapshot, Card, Comment, DueChange
+from integrations.reference import references_in
+from integrations.clean import clean_comment, clean_fields
 
-log = logging.getLogger("integrations.asana")
+log = logging.getLogger("integrations.asana.adapter")
 
 DEFAULT_HOST = "https://app.asana.com/api/1.0"
 # opt_fields must be one comma-separated string: the SDK would send a list as its Python repr.

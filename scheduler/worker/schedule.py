@@ -12,13 +12,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from .config import AppConfig
-from .logs import redact
-from .store import Store
-from .store.engine import describe
-from .store.scans import client_statuses
-from .store.store import SCHEDULER_LOCK
-from .worker import Worker
+from scheduler.config.models import AppConfig
+from scheduler.logs import redact
+from scheduler.store import Store
+from scheduler.store.engine import describe
+from scheduler.store.scans import client_statuses
+from scheduler.store.store import SCHEDULER_LOCK
+from scheduler.worker.job import Worker
 
 MAX_THREADS = 4             # clients scanned at once: the services' budgets are per token anyway
 STANDBY_POLL = 1.0          # a standby worker tries the lock this often: it takes over within a second or so
@@ -150,8 +150,8 @@ def build_scheduler(config: AppConfig, worker: Worker) -> BackgroundScheduler:
 
 def _add_weekly_report(scheduler: BackgroundScheduler, config: AppConfig, store: Store, zone: ZoneInfo) -> None:
     try:  # the reports live in their own package; an installation without them still scans
-        from .reports.schedule import last_due, weekly_trigger
-        from .reports.weekly import send_weekly_reports
+        from scheduler.reports.schedule import last_due, weekly_trigger
+        from scheduler.reports.weekly import send_weekly_reports
     except ImportError as err:
         log.info("weekly reports are not available in this installation (%s): scheduling scans only", err,
                  extra={"event": "reports_missing"})

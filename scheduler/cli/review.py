@@ -7,11 +7,10 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
-from integrations.reference import with_reference
 
-from .config import AppConfig
-from .store.outbox import Intent
-from .store.schema import APPROVED, PENDING, PENDING_REVIEW, UNKNOWN, ClientStatusRow
+from scheduler.config.models import AppConfig
+from scheduler.store.outbox import Intent
+from scheduler.store.schema import APPROVED, PENDING, PENDING_REVIEW, UNKNOWN, ClientStatusRow
 
 
 def review_listing(queued: list[Intent], approved: int) -> str:
@@ -32,20 +31,6 @@ def review_listing(queued: list[Intent], approved: int) -> str:
         lines += [f"{approved} approved comment(s) will be posted at the next scan "
                   "(or now: scopekeeper review approve ID... --post)."]
     return "\n".join(lines)
-
-
-def editable_text(intent: Intent) -> str:
-    """The comment as the VA edits it: without the reference line, which is put back unchanged."""
-    suffix = with_reference("", intent.reference)
-    body = intent.text[:-len(suffix)] if intent.text.endswith(suffix) else intent.text
-    return body.rstrip() + "\n"
-
-
-def edited_text(intent: Intent, edited: str | None) -> str | None:
-    """The new text to post, reference included; None when the VA saved nothing new or emptied it."""
-    if edited is None or not edited.strip() or edited.strip() == editable_text(intent).strip():
-        return None
-    return with_reference(edited.strip(), intent.reference)
 
 
 def status_table(config: AppConfig, statuses: dict[str, ClientStatusRow], counts: dict[tuple[str, str], int],

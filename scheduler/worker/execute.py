@@ -18,13 +18,13 @@ from sqlalchemy import update
 
 from integrations.errors import AuthError, IntegrationError, NotFound, RateLimited, UnknownOutcome
 
-from .logs import redact
-from .secrets import MissingSecret
-from .store import Store
-from .store.outbox import UNRESOLVED, Intent, Outbox
-from .store.schema import APPROVED, CardRow
-from .store.store import OUTBOX_LOCK
-from .worker_adapters import Adapters
+from scheduler.logs import redact
+from scheduler.config.secrets import MissingSecret
+from scheduler.store import Store
+from scheduler.store.outbox import UNRESOLVED, Intent, Outbox
+from scheduler.store.schema import APPROVED, CardRow
+from scheduler.store.store import OUTBOX_LOCK
+from scheduler.worker.adapters import Adapters
 
 # Test hook, for the fault-injection suite only: SCOPEKEEPER_CRASH_AT=<point>[:<n>] makes the process
 # SIGKILL itself the n-th time (default 1st) it reaches <point>, one of CRASH_POINTS.

@@ -6,7 +6,7 @@ import random
 import threading
 from typing import Callable, Mapping
 
-from .ratelimit import SlidingWindow
+from integrations.ratelimit import SlidingWindow
 
 WINDOW = 10.0
 TOKEN_LIMIT = 100

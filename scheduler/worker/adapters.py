@@ -4,12 +4,12 @@ from __future__ import annotations
 import os
 import threading
 
-from integrations.asana import AsanaAdapter
-from integrations.trello import TrelloAdapter
+from integrations.asana.adapter import AsanaAdapter
+from integrations.trello.adapter import TrelloAdapter
 
-from .config import AppConfig
-from .logs import register_secret
-from .secrets import get_secret
+from scheduler.config.models import AppConfig
+from scheduler.logs import register_secret
+from scheduler.config.secrets import get_secret
 
 # Where the adapters send requests; the sandboxes and the demo point these at loopback.
 TRELLO_URL_ENV = "SCOPEKEEPER_TRELLO_API_URL"

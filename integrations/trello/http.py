@@ -9,8 +9,8 @@ from typing import Any, Mapping
 import requests
 from urllib3.exceptions import ConnectTimeoutError
 
-from .errors import AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome
-from .trello_limits import TrelloLimits
+from integrations.errors import AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome
+from integrations.trello.limits import TrelloLimits
 
 API = "https://api.trello.com/1"
 KEY_PAGE = "https://trello.com/power-ups/admin"

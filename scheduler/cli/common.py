@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import click
 from rich.console import Console
 
-from .config import AppConfig, ConfigError, load_config
+from scheduler.config.models import AppConfig, ConfigError, load_config
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONFIG = "scopekeeper.toml"

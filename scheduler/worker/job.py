@@ -15,16 +15,15 @@ from typing import Callable, Hashable
 
 from rules.evaluate import ClientRules
 
-from .config import AppConfig, Client
-from .logs import redact
-from .scan import rules_for
-from .store import Store
-from .store.schema import APPROVED, PENDING_REVIEW
-from .store.scans import ClientState, ScanWrite, load_client, record_status, save_scan
-from .worker_adapters import Adapters
-from .worker_execute import Executor, crash_point
-from .worker_observe import BoardRead, read_boards
-from .worker_plan import (CardChanges, apply_reads, finding_updates, ledger, new_and_reworded, plan_text,
+from scheduler.config.models import AppConfig, Client, rules_for
+from scheduler.logs import redact
+from scheduler.store import Store
+from scheduler.store.schema import APPROVED, PENDING_REVIEW
+from scheduler.store.scans import ClientState, ScanWrite, load_client, record_status, save_scan
+from scheduler.worker.adapters import Adapters
+from scheduler.worker.execute import Executor, crash_point
+from scheduler.worker.observe import BoardRead, read_boards
+from scheduler.worker.plan import (CardChanges, apply_reads, finding_updates, ledger, new_and_reworded, plan_text,
                           planned_comments)
 
 log = logging.getLogger("scopekeeper.worker")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from . import _parse as p
-from .clean import clean_card
-from .errors import MalformedItem
-from .models import BoardSnapshot, Card, FieldValue
+from integrations import _parse as p
+from integrations.errors import MalformedItem
+from integrations.models import BoardSnapshot, Card, FieldValue
+from integrations.clean import clean_card
 
 # The opt_fields the rules need; the live adapter asks for exactly these.
 TASK_FIELDS = (

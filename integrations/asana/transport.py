@@ -12,10 +12,10 @@ import asana
 from asana.rest import ApiException
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
 
-from .errors import AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome
-from .ratelimit import SlidingWindow
+from integrations.errors import AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome
+from integrations.ratelimit import SlidingWindow
 
-log = logging.getLogger("integrations.asana")
+log = logging.getLogger("integrations.asana.adapter")
 
 PAGE_SIZE = 100  # Asana's largest page
 # Asana sends Retry-After with every 429; this is only for a proxy that does not.

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Hashable
 
-from integrations.asana import merge_incremental
+from integrations.asana.adapter import merge_incremental
 from integrations.errors import IntegrationError, NotFound
 from integrations.models import BoardSnapshot, Card
 
-from .config import Client
-from .logs import redact
-from .secrets import MissingSecret
-from .store.scans import BoardMemory, BoardUpdate, ClientState
-from .worker_adapters import Adapters
+from scheduler.config.models import Client
+from scheduler.logs import redact
+from scheduler.config.secrets import MissingSecret
+from scheduler.store.scans import BoardMemory, BoardUpdate, ClientState
+from scheduler.worker.adapters import Adapters
 
 # Asana lists no deleted tasks in its incremental reads: a whole read this often notices them.
 FULL_READ_EVERY = timedelta(hours=24)

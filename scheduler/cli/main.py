@@ -10,12 +10,12 @@ import click
 
 from integrations.errors import ExportError, IntegrationError
 
-from .cli_common import DEFAULT_CONFIG, EXIT_FAILED, fail, load, parse_now, say, stdout
-from .config import AppConfig
-from .config_report import print_config_summary
-from .output import print_table
-from .scan import scan_export, scan_live
-from .secrets import MissingSecret
+from scheduler.cli.common import DEFAULT_CONFIG, EXIT_FAILED, fail, load, parse_now, say, stdout
+from scheduler.config.models import AppConfig
+from scheduler.cli.config_check import print_config_summary
+from scheduler.cli.output import print_table
+from scheduler.worker.scan import scan_export, scan_live
+from scheduler.config.secrets import MissingSecret
 
 def _version() -> str:
     try:
@@ -142,20 +142,14 @@ def connect() -> None:
 
 
 def _register() -> None:
-    """Commands that live in their own modules: connectors, the worker's and the reports'."""
-    from . import connect_asana, connect_trello
+    """Commands that live in their own modules: connectors, the worker's, the reports' and the demo."""
+    from scheduler.cli import connect_asana, connect_trello, reports, worker
+    from scheduler.demo import command as demo
 
     connect.add_command(connect_trello.command, "trello")
     connect.add_command(connect_asana.command, "asana")
-    for module in ("scheduler.cli_worker", "scheduler.cli_reports", "scheduler.demo.command"):
-        try:
-            commands = __import__(module, fromlist=["commands"]).commands
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
-            continue  # that part of the product is not built yet
-        for command in commands:
-            cli.add_command(command)
+    for command in (*worker.commands, *reports.commands, *demo.commands):
+        cli.add_command(command)
 
 
 _register()

@@ -9,14 +9,14 @@ from typing import Any, Callable, Hashable, Iterable, Mapping
 
 from trello import TrelloClient
 
-from .clean import clean_fields
-from .errors import Fatal, Retriable, UnknownOutcome
-from .models import BoardSnapshot, Comment
-from .reference import references_in
-from .trello_http import API, TrelloHttp
-from .trello_limits import TrelloLimits
-from .trello_mapper import board_snapshot, comments as comments_of, quiet_timestamp
-from .trello_retry import retrying
+from integrations.errors import Fatal, Retriable, UnknownOutcome
+from integrations.models import BoardSnapshot, Comment
+from integrations.reference import references_in
+from integrations.trello.http import API, TrelloHttp
+from integrations.trello.limits import TrelloLimits
+from integrations.trello.mapper import board_snapshot, comments as comments_of, quiet_timestamp
+from integrations.trello.retry import retrying
+from integrations.clean import clean_fields
 
 PAGE = 1000  # the most actions Trello returns at once
 # Everything the mapper reads, in one request. All lists, not only open ones: cards stay open when their list is

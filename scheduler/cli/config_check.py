@@ -3,12 +3,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from .config import AppConfig
-
-
-def capacity(config: AppConfig) -> tuple[float, float | None]:
-    """Contracted hours per week across clients, and the VA's weekly capacity (None if unset)."""
-    return sum(c.weekly_hours for c in config.clients), config.scopekeeper.weekly_capacity_hours
+from scheduler.config.models import AppConfig, capacity
 
 
 def print_config_summary(config: AppConfig, console: Console, path: str) -> bool:

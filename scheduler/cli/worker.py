@@ -1,4 +1,4 @@
-"""The worker's commands: `scopekeeper run`, `review` and `status` (added to the CLI by scheduler.cli)."""
+"""The worker's commands: `scopekeeper run`, `review` and `status` (added to the CLI by scheduler.cli.main)."""
 from __future__ import annotations
 
 import logging
@@ -9,20 +9,21 @@ import threading
 import click
 from rich.console import Console
 
-from . import logs
-from .cli_common import DEFAULT_CONFIG, fail, load, say
-from .config import AppConfig
-from .secrets import get_secret
-from .store import Store, StoreError, open_store
-from .store.outbox import Outbox
-from .store.scans import client_statuses
-from .store.schema import APPROVED, PENDING_REVIEW
-from .store.store import SCHEDULER_LOCK
-from .worker import Worker
-from .worker_adapters import Adapters
-from .worker_execute import Executor
-from .worker_review import edited_text, editable_text, review_listing, status_table
-from .worker_schedule import AlreadyRunning, run as run_worker
+from scheduler import logs
+from scheduler.cli.common import DEFAULT_CONFIG, fail, load, say
+from scheduler.config.models import AppConfig
+from scheduler.config.secrets import get_secret
+from scheduler.store import Store, StoreError, open_store
+from scheduler.store.outbox import Outbox
+from scheduler.store.scans import client_statuses
+from scheduler.store.schema import APPROVED, PENDING_REVIEW
+from scheduler.store.store import SCHEDULER_LOCK
+from scheduler.worker.job import Worker
+from scheduler.worker.adapters import Adapters
+from scheduler.worker.execute import Executor
+from scheduler.cli.review import review_listing, status_table
+from scheduler.worker.review import edited_text, editable_text
+from scheduler.worker.schedule import AlreadyRunning, run as run_worker
 
 MODES = ("dry-run", "review", "auto")
 log = logging.getLogger("scopekeeper.run")

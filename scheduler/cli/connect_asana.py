@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from integrations.asana import DEFAULT_HOST, AsanaAdapter
+from integrations.asana.adapter import DEFAULT_HOST, AsanaAdapter
 from integrations.errors import IntegrationError
-from scheduler.config_edit import ConfigEditError, add_board
-from scheduler.secrets import MissingSecret, get_secret
+from scheduler.config.edit import ConfigEditError, add_board
+from scheduler.config.secrets import MissingSecret, get_secret
 
 TOKEN_HELP = "Create one in Asana: My Settings > Apps > Developer apps > Create new token (https://app.asana.com/0/my-apps)."
 

@@ -1,0 +1,1 @@
+"""Asana: the official SDK's adapter, transport and task JSON mapping."""

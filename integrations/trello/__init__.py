@@ -1,0 +1,1 @@
+"""Trello: py-trello adapter, HTTP budgets and failures, board JSON mapping."""

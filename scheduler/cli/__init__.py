@@ -1,0 +1,1 @@
+"""The command line: parse, call the layer below, print, exit code."""

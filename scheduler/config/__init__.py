@@ -1,0 +1,1 @@
+"""The configuration: models with DESIGN.md's names, loading, errors, editing, secrets, durations."""

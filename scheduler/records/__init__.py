@@ -1,0 +1,1 @@
+"""Plain records shared by the worker's planner and the state store (no I/O)."""

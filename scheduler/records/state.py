@@ -1,0 +1,118 @@
+"""A client's state as a scan reads it, and a scan's writes: plain records the planner and the store share."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from integrations.models import Card
+from rules.findings import Finding
+from scheduler.records.status import OutboxStatus
+
+CardKey = tuple[str, str]              # (provider, card id)
+IntentKey = tuple[str, str, str, str]  # (provider, card id, kind, period key)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownCard:
+    """A card as the store has it."""
+
+    card: Card
+    digest: str
+    finding_digest: str | None
+    gone: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BoardMemory:
+    """What the previous reads of a board left: Trello's activity marker, Asana's read times."""
+
+    last_activity: datetime | None = None
+    read_started: datetime | None = None
+    full_read_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """An intent already recorded for a key: planning never records a second one."""
+
+    id: int
+    status: str
+    edited: bool
+    text: str
+
+
+@dataclass
+class ClientState:
+    """Everything a scan needs to know about a client before reading its boards."""
+
+    cards: dict[CardKey, KnownCard]
+    boards: dict[tuple[str, str], BoardMemory]
+    intents: dict[IntentKey, OutboxEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class BoardUpdate:
+    """A board's read outcome, and its new markers (a None marker keeps the stored one)."""
+
+    provider: str
+    board_id: str
+    outcome: str  # ok | not_found | error
+    detail: str | None = None
+    markers: BoardMemory = BoardMemory()
+
+
+@dataclass(frozen=True, slots=True)
+class FindingUpdate:
+    """A card whose finding changed: its new hours and period, and a row of the findings history."""
+
+    provider: str
+    digest: str
+    finding: Finding
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """A client's hours in one contract period."""
+
+    period_key: str
+    period_start: date
+    period_end: date
+    contracted: Decimal
+    used: Decimal
+    extra: Decimal
+    extra_amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewIntent:
+    """A comment to record in the outbox: the text as it will be posted, reference included."""
+
+    provider: str
+    board_id: str
+    card_id: str
+    kind: str
+    period_key: str
+    reference: str
+    text: str
+    card_title: str
+    card_url: str
+
+
+@dataclass
+class ScanWrite:
+    """Every change of one scan, committed together: cards, boards, findings, ledger and intents."""
+
+    client: str
+    now: datetime
+    new_cards: list[tuple[Card, str]] = field(default_factory=list)      # (card, digest)
+    changed_cards: list[tuple[Card, str]] = field(default_factory=list)
+    gone: list[CardKey] = field(default_factory=list)
+    returned: list[CardKey] = field(default_factory=list)
+    boards: list[BoardUpdate] = field(default_factory=list)
+    findings: list[FindingUpdate] = field(default_factory=list)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    intents: list[NewIntent] = field(default_factory=list)
+    intent_status: OutboxStatus = OutboxStatus.PENDING_REVIEW
+    rewordings: list[tuple[int, str]] = field(default_factory=list)     # (intent id, new text)

@@ -1,0 +1,1 @@
+"""The worker: read boards, plan actions, carry them out, on a schedule."""
