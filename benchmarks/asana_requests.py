@@ -60,7 +60,7 @@ def measure() -> list[tuple[str, int, int, str, int, int]]:
     with sandbox.serve() as server, AsanaAdapter(SANDBOX_TOKEN, host=server.host, requests_per_minute=1500) as adapter:
         projects = {n: sandbox.generate_project(n, name=f"{n} tasks", seed=n) for n in SIZES}
         for n, gid in projects.items():
-            ours = counted(sandbox, lambda: adapter.read_project(gid))
+            ours = counted(sandbox, lambda: adapter.read_board(gid))
             naive = counted(sandbox, lambda: naive_scan(server.host, gid))
             target = math.ceil(n / 100)
             rows.append(("full", n, ours, f"ceil(n/100) = {target}", target, naive))

@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 from typing import Any, Mapping
 
-from .models import Card, Comment
+from integrations.models import Card, Comment
 
 # A JSON escape such as "\ud800" without its pair decodes to a lone surrogate, which no UTF-8 encoder
 # (database, terminal, log) accepts: one such card would stop its client's every scan.

@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 
-class IntegrationError(Exception):
+class ScopeKeeperError(Exception):
+    """Base of every error ScopeKeeper raises on purpose; its message is written for the VA.
+
+    It lives here, in the lowest layer the adapters and the scheduler share (rules raise only ValueError,
+    inside the contract's validation).
+    """
+
+
+class IntegrationError(ScopeKeeperError):
     """Base of every error an adapter or reader raises."""
 
 
@@ -47,5 +55,25 @@ class Fatal(ServiceError):
     """A request the service will never accept as sent (400, 422...): do not retry."""
 
 
+class MissingCredentials(AuthError):
+    """A service's key or token is not set where the configuration says; the message says how to set it."""
+
+
 class UnknownOutcome(ServiceError):
     """A write was sent but its answer was lost: reconcile by reading, never resend blindly."""
+
+
+def failure_class(status: int | None, *, write: bool, sent: bool = True) -> type[ServiceError]:
+    """What a failed request means, the same for every service: `status` None is no HTTP answer at all.
+
+    A write whose answer is lost after it was sent may have been carried out: that is never a retry.
+    """
+    if status == 429:
+        return RateLimited
+    if status in (401, 403):
+        return AuthError
+    if status == 404:
+        return NotFound
+    if status is not None and status < 500:
+        return Fatal
+    return UnknownOutcome if write and sent else Retriable

@@ -1,7 +1,7 @@
 """Provider-neutral board models every adapter produces."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Mapping, Union
 
@@ -59,3 +59,22 @@ class BoardSnapshot:
     cards: tuple[Card, ...]
     warnings: tuple[str, ...] = ()
     last_activity: datetime | None = None
+
+
+def merge_incremental(previous: BoardSnapshot, modified: list[Card], observed_at: datetime) -> BoardSnapshot:
+    """The previous snapshot with the modified tasks replaced (or added) and their due-date moves recorded.
+
+    A move is recorded, at `observed_at`, when a task already had a due date in `previous` and now has
+    another one (or none). Setting a first due date is planning, not rescheduling (as for Trello).
+    """
+    by_id = {card.id: card for card in modified}
+    cards = [_merged(old, by_id.pop(old.id), observed_at) if old.id in by_id else old for old in previous.cards]
+    cards.extend(by_id.values())
+    return replace(previous, cards=tuple(cards))
+
+
+def _merged(old: Card, new: Card, observed_at: datetime) -> Card:
+    changes = old.due_changes
+    if old.due is not None and new.due != old.due:
+        changes += (DueChange(at=observed_at, old=old.due, new=new.due),)
+    return replace(new, due_changes=changes)

@@ -4,10 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from .comments import Message
 from .periods import ContractPeriod
+
+
+Verdict = Literal["in_scope", "out_of_scope", "needs_review"]
+Response = Literal["consultation", "referral", "decline", "extra_hours", "none"]
+Flag = Literal["discount_request", "urgent_deadline", "after_hours", "vague_request", "rescheduled"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,11 +24,11 @@ class Finding:
     url: str
     created_at: datetime
     period: ContractPeriod
-    verdict: str
+    verdict: Verdict
     service: str | None
     category: str | None
-    response: str
-    flags: tuple[str, ...]
+    response: Response
+    flags: tuple[Flag, ...]
     hours: Decimal | None
     extra_hours: Decimal
     extra_amount: Decimal

@@ -143,7 +143,7 @@ def test_writes_and_reads_respect_their_concurrency_limits(sandbox, connect, tas
     project = sandbox.generate_project(3)
     sandbox.latency = 0.1
     jobs = [lambda i=i: adapter.post_comment(task, f"comment {i}") for i in range(9)]
-    jobs += [lambda: adapter.read_project(project) for _ in range(12)]
+    jobs += [lambda: adapter.read_board(project) for _ in range(12)]
     threads = [threading.Thread(target=job) for job in jobs]
     for thread in threads:
         thread.start()

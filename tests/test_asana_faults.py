@@ -14,7 +14,7 @@ def test_an_expired_offset_restarts_the_listing_once(sandbox, adapter):
     project = sandbox.generate_project(250)
     sandbox.expire_next_offsets(1)
 
-    snapshot = adapter.read_project(project)
+    snapshot = adapter.read_board(project)
 
     assert [c.id for c in snapshot.cards] == sandbox.project_tasks[project]  # no duplicates from the first try
     # page 1, page 2 refused, then pages 1, 2, 3 again
@@ -27,14 +27,14 @@ def test_an_offset_expiring_again_after_the_restart_is_fatal(sandbox, adapter):
     sandbox.expire_next_offsets(2)
 
     with pytest.raises(Fatal, match="pagination offset") as caught:
-        adapter.read_project(project)
+        adapter.read_board(project)
 
     assert caught.value.status == 400 and sandbox.requests == {PROJECT_TASKS: 4}
 
 
 def test_a_refused_token_says_how_to_make_a_new_one(sandbox, connect):
     with pytest.raises(AuthError) as caught:
-        connect("expired-token-4411").read_project(sandbox.generate_project(3))
+        connect("expired-token-4411").read_board(sandbox.generate_project(3))
 
     message = str(caught.value)
     assert caught.value.status == 401
@@ -45,7 +45,7 @@ def test_a_refused_token_says_how_to_make_a_new_one(sandbox, connect):
 
 def test_an_unknown_project_is_not_found_at_once(sandbox, adapter):
     with pytest.raises(NotFound, match="Not a recognized ID: 999"):
-        adapter.read_project("999")
+        adapter.read_board("999")
     assert sandbox.total_requests() == 1
 
 
@@ -53,7 +53,7 @@ def test_429_waits_as_long_as_retry_after_says(sandbox, adapter, fake_time):
     project = sandbox.generate_project(250)
     sandbox.fail_next(429, retry_after=7, route=PAGES)
 
-    assert len(adapter.read_project(project).cards) == 250
+    assert len(adapter.read_board(project).cards) == 250
     assert fake_time.sleeps == [7.0]
     assert sandbox.requests == {PROJECT_TASKS: 4}
 
@@ -62,7 +62,7 @@ def test_a_retry_after_longer_than_max_wait_is_left_to_the_scheduler(sandbox, ad
     sandbox.fail_next(429, retry_after=600)
 
     with pytest.raises(RateLimited) as caught:
-        adapter.read_project(sandbox.generate_project(3))
+        adapter.read_board(sandbox.generate_project(3))
 
     assert caught.value.retry_after == 600 and fake_time.sleeps == [] and sandbox.total_requests() == 1
 
@@ -71,7 +71,7 @@ def test_429_again_and_again_ends_in_rate_limited(sandbox, connect, fake_time):
     sandbox.fail_next(429, retry_after=2, times=10)
 
     with pytest.raises(RateLimited):
-        connect(max_attempts=4).read_project(sandbox.generate_project(3))
+        connect(max_attempts=4).read_board(sandbox.generate_project(3))
 
     assert fake_time.sleeps == [2.0, 2.0, 2.0] and sandbox.total_requests() == 4
 
@@ -79,7 +79,7 @@ def test_429_again_and_again_ends_in_rate_limited(sandbox, connect, fake_time):
 def test_the_request_budget_per_minute_is_kept(sandbox, connect, fake_time):
     project = sandbox.generate_project(250)
 
-    connect(requests_per_minute=2).read_project(project)
+    connect(requests_per_minute=2).read_board(project)
 
     assert fake_time.sleeps == [60.0] and sandbox.total_requests() == 3
 
@@ -87,7 +87,7 @@ def test_the_request_budget_per_minute_is_kept(sandbox, connect, fake_time):
 def test_a_burst_of_5xx_is_ridden_out_with_backoff(sandbox, adapter, fake_time):
     sandbox.fail_next(503, times=3, route=PAGES)
 
-    assert len(adapter.read_project(sandbox.generate_project(150)).cards) == 150
+    assert len(adapter.read_board(sandbox.generate_project(150)).cards) == 150
     assert fake_time.sleeps == [1.0, 2.0, 4.0]
     assert sandbox.requests == {PROJECT_TASKS: 5}
 
@@ -96,7 +96,7 @@ def test_a_5xx_burst_longer_than_the_attempts_is_retriable(sandbox, adapter, fak
     sandbox.fail_next(500, times=10)
 
     with pytest.raises(Retriable, match="gave up after 5 attempts") as caught:
-        adapter.read_project(sandbox.generate_project(3))
+        adapter.read_board(sandbox.generate_project(3))
 
     assert caught.value.status == 500
     assert fake_time.sleeps == [1.0, 2.0, 4.0, 8.0] and sandbox.total_requests() == 5
@@ -105,12 +105,12 @@ def test_a_5xx_burst_longer_than_the_attempts_is_retriable(sandbox, adapter, fak
 def test_dropped_connections_on_a_read_are_retried(sandbox, adapter):
     sandbox.drop_next(times=2)
 
-    assert len(adapter.read_project(sandbox.generate_project(3)).cards) == 3
+    assert len(adapter.read_board(sandbox.generate_project(3)).cards) == 3
     assert sandbox.total_requests() == 3
 
 
 def test_a_read_timeout_is_retried(sandbox, connect):
     sandbox.stall_next(1.5)
 
-    assert len(connect(timeout=0.3).read_project(sandbox.generate_project(3)).cards) == 3
+    assert len(connect(timeout=0.3).read_board(sandbox.generate_project(3)).cards) == 3
     assert sandbox.total_requests() == 2

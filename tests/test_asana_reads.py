@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from asana_support import adapter, connect, fake_time, sandbox, server  # noqa: F401  (fixtures)
-from integrations.asana.adapter import merge_incremental
+from integrations.models import merge_incremental
 from integrations.asana.mapper import TASK_FIELDS
 from integrations.exports import read_export
 from integrations.models import BoardSnapshot, Card, DueChange
@@ -38,7 +38,7 @@ def test_live_read_of_the_fixture_project_equals_the_export(shared_dir, sandbox,
     path = shared_dir / "fixtures" / "es_asana_export.json"
     project = sandbox.load_export(json.loads(path.read_text(encoding="utf-8")))
 
-    live = adapter.read_project(project)
+    live = adapter.read_board(project)
     exported = read_export(path)
 
     assert len(live.cards) == 9 and live.cards == exported.cards
@@ -51,7 +51,7 @@ def test_live_read_of_the_fixture_project_equals_the_export(shared_dir, sandbox,
 def test_a_full_read_costs_one_request_per_page_of_100(sandbox, adapter, n):
     project = sandbox.generate_project(n)
 
-    snapshot = adapter.read_project(project)
+    snapshot = adapter.read_board(project)
 
     expected = max(1, math.ceil(n / 100))
     assert [c.id for c in snapshot.cards] == sandbox.project_tasks[project]
@@ -63,7 +63,7 @@ def test_a_full_read_costs_one_request_per_page_of_100(sandbox, adapter, n):
 
 
 def test_synthetic_tasks_carry_what_the_rules_use(sandbox, adapter):
-    snapshot = adapter.read_project(sandbox.generate_project(60, seed=3))
+    snapshot = adapter.read_board(sandbox.generate_project(60, seed=3))
 
     assert not snapshot.warnings
     assert {c.list for c in snapshot.cards} == {"To do", "Doing", "Done"}
@@ -101,7 +101,7 @@ def test_rescheduling_is_what_scopekeeper_saw_between_scans(sandbox, sandbox_clo
     moved, first_due, untouched = sandbox.project_tasks[project][:3]
     sandbox.update_task(moved, due_on="2026-11-25", modified_at=T0 - timedelta(days=2))
     sandbox.update_task(first_due, due_on=None, modified_at=T0 - timedelta(days=2))
-    snapshot = adapter.read_project(project)
+    snapshot = adapter.read_board(project)
     assert all(not c.due_changes for c in snapshot.cards)  # history before the first scan is unknown
 
     for due in ("2026-11-27", "2026-11-30"):

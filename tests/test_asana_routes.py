@@ -64,7 +64,7 @@ def _exercise(sandbox, adapter) -> None:
     """Every call the adapter makes, with a listing long enough to page."""
     project = sandbox.generate_project(120)
     task = sandbox.project_tasks[project][0]
-    adapter.read_project(project)
+    adapter.read_board(project)
     adapter.read_modified(project, datetime(2026, 1, 1, tzinfo=timezone.utc))
     adapter.post_comment(task, "hello\n\nref SK-123abc")
     adapter.find_comment(task, "SK-123abc")

@@ -49,13 +49,13 @@ def test_the_token_shows_nowhere_on_any_error_path(sandbox, connect, caplog, cap
     task = sandbox.project_tasks[project][0]
     post = "POST /tasks/{task_gid}/stories"
     paths = [
-        ("refused token", lambda: connect(REFUSED_CANARY).read_project(project), None),
-        ("not found", lambda: adapter.read_project("404"), None),
-        ("rate limited", lambda: adapter.read_project(project), lambda: sandbox.fail_next(429, retry_after=1, times=2)),
+        ("refused token", lambda: connect(REFUSED_CANARY).read_board(project), None),
+        ("not found", lambda: adapter.read_board("404"), None),
+        ("rate limited", lambda: adapter.read_board(project), lambda: sandbox.fail_next(429, retry_after=1, times=2)),
         ("5xx", lambda: adapter.me(), lambda: sandbox.fail_next(503, times=2)),
         ("dropped", lambda: adapter.workspaces(), lambda: sandbox.drop_next(times=2)),
         ("timeout", lambda: adapter.find_comment(task, "SK-000000"), lambda: sandbox.stall_next(0.6, times=2)),
-        ("offsets", lambda: adapter.read_project(project), lambda: sandbox.expire_next_offsets(2)),
+        ("offsets", lambda: adapter.read_board(project), lambda: sandbox.expire_next_offsets(2)),
         ("lost answer", lambda: adapter.post_comment(task, "x"), lambda: sandbox.drop_next(route=post, after_processing=True)),
         ("post 5xx", lambda: adapter.post_comment(task, "x"), lambda: sandbox.fail_next(500, route=post)),
         ("refused post", lambda: adapter.post_comment(task, " "), None),

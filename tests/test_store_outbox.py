@@ -12,7 +12,8 @@ from integrations.models import Card, DueChange
 from scheduler.store import open_store
 from scheduler.records.codec import card_to_json, digest
 from scheduler.store.outbox import Outbox
-from scheduler.store.scans import NewIntent, ScanWrite, load_client, save_scan
+from scheduler.records.state import NewIntent, ScanWrite
+from scheduler.store.scans import load_client, save_scan
 from scheduler.store.schema import IntentRow
 from worker_support import backend, state_url  # noqa: F401  (fixtures)
 

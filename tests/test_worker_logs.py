@@ -52,7 +52,7 @@ def stored_text(world) -> str:
 
 
 def test_canary_secrets_appear_nowhere_at_debug_level(world, backend, monkeypatch):
-    weekly = pytest.importorskip("scheduler.reports.weekly")
+    from scheduler.reports import weekly
     world.trello.api_key, world.trello.tokens = CANARIES["TRELLO_API_KEY"], {CANARIES["TRELLO_TOKEN"]}
     world.asana.tokens = {CANARIES["ASANA_TOKEN"]}
     world.trello.inject("lost_answer", method="POST")  # an unknown outcome: its error text is stored

@@ -9,7 +9,7 @@ from integrations.reference import references_in
 from scheduler.config.models import parse_config
 from scheduler.worker.scan import rules_for
 from scheduler.records.codec import card_to_json, digest
-from scheduler.store.scans import BoardUpdate, ClientState, KnownCard, NewIntent, OutboxEntry
+from scheduler.records.state import BoardUpdate, ClientState, KnownCard, NewIntent, OutboxEntry
 from scheduler.worker.observe import BoardRead
 from scheduler.worker.plan import apply_reads, ledger, new_and_reworded, planned_comments
 from worker_support import TRELLO_CLIENT, config_text

@@ -1,8 +1,6 @@
 """The schedule `scopekeeper run` sets up: jobs in code, one scan job per client, the weekly report job."""
 from __future__ import annotations
 
-import logging
-import sys
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -56,7 +54,7 @@ def test_one_scan_job_per_client_every_scan_every_jittered_with_grace_coalescing
 
 
 def test_the_weekly_report_job_runs_on_the_report_day_in_the_vas_timezone(jobs):
-    schedule = pytest.importorskip("scheduler.reports.schedule")
+    from scheduler.reports import schedule
     found, _ = jobs()
 
     report = found["weekly-report"]
@@ -64,14 +62,6 @@ def test_the_weekly_report_job_runs_on_the_report_day_in_the_vas_timezone(jobs):
     assert str(report.trigger) == "cron[day_of_week='mon', hour='8', minute='0']"
     assert str(report.trigger.timezone) == "Europe/Warsaw"
     assert report.misfire_grace_time >= 7 * 24 * 3600 and report.coalesce and report.max_instances == 1
-
-
-def test_without_the_reports_package_only_scans_are_scheduled(jobs, monkeypatch, caplog):
-    monkeypatch.setitem(sys.modules, "scheduler.reports.schedule", None)  # as if it were not installed
-    with caplog.at_level(logging.INFO, "scopekeeper.run"):
-        found, _ = jobs()
-    assert set(found) == {f"scan:{TRELLO_CLIENT}", f"scan:{ASANA_CLIENT}"}
-    assert "weekly reports are not available in this installation" in caplog.text
 
 
 def test_a_dry_run_schedules_no_report(jobs):
@@ -87,7 +77,7 @@ def _scanned(tmp_path, when) -> None:
 
 
 def test_a_report_missed_while_stopped_is_produced_at_start_up(jobs, tmp_path, monkeypatch):
-    schedule = pytest.importorskip("scheduler.reports.schedule")
+    from scheduler.reports import schedule
     config = config_for("sqlite://")
     due = schedule.last_due(config, datetime.now(timezone.utc))
     _scanned(tmp_path, due - timedelta(hours=2))  # the last scan before the reports were due: stopped over it

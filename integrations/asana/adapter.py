@@ -1,7 +1,7 @@
 """Live Asana projects through the official SDK: paged reads, incremental scans and comment stories.
 
 Request costs (one request = one page of at most 100 items, nothing per task):
-- read_project: ceil(n/100) for a project of n tasks, one for an empty one (GET /projects/{gid}/tasks).
+- read_board: ceil(n/100) for a project of n tasks, one for an empty one (GET /projects/{gid}/tasks).
 - read_modified: max(1, ceil(k/100)) for k tasks modified since the last scan (GET /tasks?project=
   &modified_since=): the pages of modified tasks, and for an unchanged project the one listing request
   that says so. The issue's budget ceil(k/100) + 1 counts that always-made listing as the "+1"; as the
@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Hashable, Iterable, Mapping
 
 import asana
 
@@ -31,7 +30,7 @@ from integrations import _parse as p
 from integrations.asana.mapper import TASK_FIELDS, project_snapshot
 from integrations.asana.transport import AsanaTransport
 from integrations.errors import UnknownOutcome
-from integrations.models import BoardSnapshot, Card, Comment, DueChange
+from integrations.models import BoardSnapshot, Card, Comment
 from integrations.reference import references_in
 from integrations.clean import clean_comment, clean_fields
 
@@ -45,6 +44,9 @@ STORY_OPT_FIELDS = "created_at,created_by.name,resource_subtype,text"
 
 class AsanaAdapter:
     """One personal access token's connection; share one instance per token, its budgets are per token."""
+
+    provider = "asana"
+    observes_due_changes = True  # Asana keeps no due-date history
 
     def __init__(self, token: str, *, host: str = DEFAULT_HOST, requests_per_minute: int = 150,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
@@ -82,18 +84,23 @@ class AsanaAdapter:
         """Release the connections."""
         self._http.close()
 
-    def read_project(self, project_gid: str) -> BoardSnapshot:
+    def read_board(self, project_gid: str) -> BoardSnapshot:
         """The whole project, normalised by the same mapper as an export: ceil(n/100) requests."""
         tasks = self._http.list_all(f"GET /projects/{project_gid}/tasks", self._tasks.get_tasks_for_project,
                                     project_gid, params={"opt_fields": TASK_OPT_FIELDS})
         return project_snapshot(project_gid, tasks)
+
+    def changed_boards(self, board_ids: Iterable[str], last_seen: Mapping[str, datetime],
+                       scan_round: Hashable | None = None) -> list[str]:
+        """Every project: Asana's change check is the incremental read itself (read_modified)."""
+        return list(board_ids)
 
     def read_modified(self, project_gid: str, since: datetime) -> list[Card]:
         """Tasks of the project modified since `since`: the start of the previous read, a few minutes
         earlier against clock skew (a task read twice is harmless, merge_incremental is idempotent).
 
         max(1, ceil(k/100)) requests. Tasks deleted or removed from the project do not show up
-        here; a periodic read_project catches them.
+        here; a periodic read_board catches them.
         """
         params = {"project": project_gid, "modified_since": _iso(since), "opt_fields": TASK_OPT_FIELDS}
         tasks = self._http.list_all(f"GET /tasks?project={project_gid}", self._tasks.get_tasks, params=params)
@@ -146,25 +153,6 @@ class AsanaAdapter:
         return [clean_fields(project) for project in self._http.list_all(
             f"GET /workspaces/{workspace_gid}/projects", self._projects.get_projects_for_workspace, workspace_gid,
             params={"archived": "false", "opt_fields": "name"})]
-
-
-def merge_incremental(previous: BoardSnapshot, modified: list[Card], observed_at: datetime) -> BoardSnapshot:
-    """The previous snapshot with the modified tasks replaced (or added) and their due-date moves recorded.
-
-    A move is recorded, at `observed_at`, when a task already had a due date in `previous` and now has
-    another one (or none). Setting a first due date is planning, not rescheduling (as for Trello).
-    """
-    by_id = {card.id: card for card in modified}
-    cards = [_merged(old, by_id.pop(old.id), observed_at) if old.id in by_id else old for old in previous.cards]
-    cards.extend(by_id.values())
-    return replace(previous, cards=tuple(cards))
-
-
-def _merged(old: Card, new: Card, observed_at: datetime) -> Card:
-    changes = old.due_changes
-    if old.due is not None and new.due != old.due:
-        changes += (DueChange(at=observed_at, old=old.due, new=new.due),)
-    return replace(new, due_changes=changes)
 
 
 def _iso(moment: datetime) -> str:

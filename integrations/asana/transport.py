@@ -12,7 +12,8 @@ import asana
 from asana.rest import ApiException
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
 
-from integrations.errors import AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome
+from integrations.errors import (AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome,
+                                 failure_class)
 from integrations.ratelimit import SlidingWindow
 
 log = logging.getLogger("integrations.asana.adapter")
@@ -104,7 +105,8 @@ class AsanaTransport:
                 # a write may have been carried out; a read is simply asked again.
                 failure = _Failure(None, "its answer could not be read (not a JSON object)", sent=True)
             last = attempt == self._max_attempts
-            if failure.status == 429:
+            kind = failure_class(failure.status, write=write, sent=failure.sent)
+            if kind is RateLimited:
                 wait = failure.retry_after if failure.retry_after is not None else FALLBACK_RETRY_AFTER
                 if last or wait > self._max_wait:
                     raise RateLimited(f"{label}: Asana's rate limit was reached; retry after {wait:g} s",
@@ -113,9 +115,9 @@ class AsanaTransport:
                          label, wait, attempt, self._max_attempts)
                 self._window.block_until(self._clock() + wait)
                 continue
-            if failure.status is not None and failure.status < 500:
+            if kind in (AuthError, NotFound, Fatal):
                 raise self._refusal(label, failure)
-            if write and failure.sent:
+            if kind is UnknownOutcome:
                 raise UnknownOutcome(f"{label}: {failure.detail}; the comment may or may not have been stored: "
                                      "reconcile by reading the task's stories, do not post it again blindly",
                                      status=failure.status, provider="asana")
@@ -163,6 +165,7 @@ class AsanaTransport:
 
     def _refusal(self, label: str, failure: _Failure) -> ServiceError:
         status, detail = failure.status, failure.detail
+        kind = failure_class(status, write=False)
         if status == 401:
             return AuthError(
                 f"{label}: Asana refused the personal access token (401: {detail}); it is wrong, expired or "
@@ -172,7 +175,7 @@ class AsanaTransport:
         if status == 403:
             return AuthError(f"{label}: the token's user may not see this (403: {detail}); ask the client to "
                              "share the project with that Asana user", status=status, provider="asana")
-        if status == 404:
+        if kind is NotFound:
             return NotFound(f"{label}: not found or not visible to this token (404: {detail})",
                             status=status, provider="asana")
         return Fatal(f"{label}: Asana refused the request ({status}: {detail})", status=status, provider="asana")

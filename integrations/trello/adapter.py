@@ -38,6 +38,9 @@ CARD_COMMENTS = {"filter": "commentCard", **ACTION_SHAPE}
 class TrelloAdapter:
     """One Trello token with its API key: reads boards, tells which changed, posts and finds comments."""
 
+    provider = "trello"
+    observes_due_changes = False  # due-date moves come from the board's updateCard actions
+
     def __init__(self, api_key: str, token: str, *, base_url: str = API, sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic, timeout: float = 30.0,
                  rng: random.Random | None = None) -> None:
@@ -97,6 +100,13 @@ class TrelloAdapter:
         """
         activity = self.board_activity(scan_round)
         return [b for b in board_ids if self._changed(b, activity.get(b), last_seen.get(b))]
+
+    def read_modified(self, board_id: str, since: datetime) -> None:
+        """Trello has no incremental card read: a changed board is read whole."""
+        return None
+
+    def close(self) -> None:
+        """Nothing to release: requests' session lives with the process."""
 
     def post_comment(self, card_id: str, text: str) -> str:
         """Post `text` on the card; the new comment's action id. UnknownOutcome when the answer was lost."""

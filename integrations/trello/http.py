@@ -9,7 +9,8 @@ from typing import Any, Mapping
 import requests
 from urllib3.exceptions import ConnectTimeoutError
 
-from integrations.errors import AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome
+from integrations.errors import (AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome,
+                                 failure_class)
 from integrations.trello.limits import TrelloLimits
 
 API = "https://api.trello.com/1"
@@ -70,21 +71,22 @@ class TrelloHttp:
     def _status_error(self, response: requests.Response, method: str, path: str) -> ServiceError:
         status, where = response.status_code, f"Trello {method} {path}"
         said = self.redact(response.text.strip())[:200] or response.reason or ""
-        if status == 429:
+        kind = failure_class(status, write=method != "GET")
+        if kind is RateLimited:
             error = _json_field(response.text, "error")
             pause = self._limits.rate_limited(error, _number(response.headers.get("Retry-After")))
             return RateLimited(f"{where}: rate limited ({error or said}); waiting {pause:.1f} s",
                                retry_after=pause, status=status, provider="trello")
-        if status in (401, 403):
+        if kind is AuthError:
             return AuthError(f"{where}: Trello refused the API key or token ({said}); {TOKEN_HELP}",
                              status=status, provider="trello")
-        if status == 404:
+        if kind is NotFound:
             return NotFound(f"{where}: not found (deleted, or not shared with this token)",
                             status=status, provider="trello")
-        if status >= 500 and method != "GET":
+        if kind is UnknownOutcome:
             return UnknownOutcome(f"{where}: HTTP {status} after the request was sent ({said}); it may have "
                                   "been carried out: check before sending again", status=status, provider="trello")
-        if status >= 500:
+        if kind is Retriable:
             return Retriable(f"{where}: HTTP {status} ({said})", status=status, provider="trello")
         return Fatal(f"{where}: HTTP {status} ({said})", status=status, provider="trello")
 

@@ -15,7 +15,7 @@ from scheduler.config.models import AppConfig
 from scheduler.cli.config_check import print_config_summary
 from scheduler.cli.output import print_table
 from scheduler.worker.scan import scan_export, scan_live
-from scheduler.config.secrets import MissingSecret
+from integrations.errors import MissingCredentials
 
 def _version() -> str:
     try:
@@ -64,7 +64,7 @@ def scan(config_path: str, client_name: str, export: str | None, now_text: str |
         output = scan_export(client, export, now) if export else scan_live(config, client, now)
     except ExportError as err:
         raise fail(str(err)) from None
-    except MissingSecret as err:
+    except MissingCredentials as err:
         raise fail(str(err)) from None
     except IntegrationError as err:
         raise fail(f"{client.name}: {err}", EXIT_FAILED) from None

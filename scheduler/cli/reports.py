@@ -87,11 +87,7 @@ def _source(config: AppConfig, exports: tuple[str, ...], client: Client | None, 
         for warning in source.warnings:
             common.say("warning:", "yellow", warning)
         return source
-    try:
-        from scheduler.store import StoreError, open_store
-    except ImportError as err:
-        raise common.fail(f"the state store is not available in this installation ({err}); "
-                        "use --from-export with board exports") from None
+    from scheduler.store import StoreError, open_store  # here: reports from exports need no database
     try:
         store = open_store(config.scopekeeper.state_url, read_only=True)
     except StoreError as err:

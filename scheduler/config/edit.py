@@ -6,8 +6,10 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import AoT, Array, InlineTable
 
+from scheduler.errors import ScopeKeeperError
 
-class ConfigEditError(Exception):
+
+class ConfigEditError(ScopeKeeperError):
     """The file cannot be edited as asked; the message names the file and the reason."""
 
 

@@ -9,6 +9,8 @@ from typing import Any, Sequence
 
 from pydantic import BaseModel, ValidationError
 
+from scheduler.errors import ScopeKeeperError
+
 # Values under these keys are never echoed: they may be secrets written in the wrong place.
 _SECRET_WORDS = ("password", "token", "secret", "api_key", "apikey", "_env")
 
@@ -28,7 +30,7 @@ _HINTS = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(ScopeKeeperError):
     """The configuration cannot be used; `problems` holds one sentence per mistake."""
 
     def __init__(self, path: str | Path, problems: Sequence[str]) -> None:

@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 import os
+from typing import overload
+
+from scheduler.errors import ScopeKeeperError
 
 KEYRING_SERVICE = "scopekeeper"
 
 
-class MissingSecret(Exception):
+class MissingSecret(ScopeKeeperError):
     """A secret the configuration names is not set; the message says how to set it."""
+
+
+@overload
+def get_secret(env_name: str) -> str: ...
+@overload
+def get_secret(env_name: str, *, required: bool) -> str | None: ...
 
 
 def get_secret(env_name: str, *, required: bool = True) -> str | None:

@@ -11,11 +11,12 @@ from scheduler.config.models import Smtp
 from scheduler.config.secrets import get_secret
 from scheduler.reports.documents import Documents
 from scheduler.logs import redact, register_secret
+from scheduler.errors import ScopeKeeperError
 
 TIMEOUT_SECONDS = 30
 
 
-class MailError(Exception):
+class MailError(ScopeKeeperError):
     """A report email could not be sent; the message names the server and the reason, never the password."""
 
 

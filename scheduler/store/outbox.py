@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from scheduler.logs import redact
 from scheduler.store.schema import (APPROVED, PENDING, PENDING_REVIEW, RECONCILED, REJECTED, SENT, UNKNOWN, CardRow,
                      IntentRow)
-from scheduler.store.scans import NewIntent
+from scheduler.records.state import NewIntent
 from scheduler.store.store import Store
 
 UNRESOLVED = (PENDING, UNKNOWN)
@@ -94,6 +94,12 @@ class Outbox:
     def release(self, intent_id: int, error: str, *, was: Iterable[str] = (PENDING,)) -> bool:
         """Back to approved: it certainly is not on the card (refused before sending, or not found there)."""
         return self._move(intent_id, tuple(was), APPROVED, error=redact(error)[:2000])
+
+    def card_gone(self, provider: str, card_id: str) -> None:
+        """The service says the card does not exist: no comment is planned or posted there any more."""
+        with self._store.session() as session:
+            session.execute(update(CardRow).where(CardRow.provider == provider, CardRow.card_id == card_id,
+                                                  CardRow.gone_at.is_(None)).values(gone_at=_now()))
 
     def _move(self, intent_id: int, sources: tuple[str, ...], target: str | None, **values) -> bool:
         if target is not None:

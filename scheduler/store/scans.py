@@ -1,18 +1,15 @@
 """What a client's scan reads from the store before it starts, and writes back in one transaction."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from sqlalchemy import select, update
 
 from integrations.models import Card
-from rules.findings import Finding
 
 from scheduler.logs import redact
 from scheduler.records.codec import card_from_json, card_to_json
-from scheduler.records.state import (BoardMemory, BoardUpdate, CardKey, ClientState, FindingUpdate, IntentKey, KnownCard, LedgerEntry, NewIntent, OutboxEntry, ScanWrite)
+from scheduler.records.state import (BoardMemory, BoardUpdate, ClientState, FindingUpdate, KnownCard, OutboxEntry, ScanWrite)
 from scheduler.store.schema import BoardRow, CardRow, ClientStatusRow, FindingRow, IntentRow, LedgerRow, PENDING_REVIEW
 from scheduler.store.store import Store, insert_new
 

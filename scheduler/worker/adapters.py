@@ -4,12 +4,12 @@ from __future__ import annotations
 import os
 import threading
 
-from integrations.asana.adapter import AsanaAdapter
-from integrations.trello.adapter import TrelloAdapter
+from integrations.errors import MissingCredentials
+from integrations.service import BoardService, build_service
 
 from scheduler.config.models import AppConfig
 from scheduler.logs import register_secret
-from scheduler.config.secrets import get_secret
+from scheduler.config.secrets import MissingSecret, get_secret
 
 # Where the adapters send requests; the sandboxes and the demo point these at loopback.
 TRELLO_URL_ENV = "SCOPEKEEPER_TRELLO_API_URL"
@@ -23,37 +23,36 @@ class Adapters:
     def __init__(self, config: AppConfig) -> None:
         self._config = config
         self._lock = threading.Lock()
-        self._trello: TrelloAdapter | None = None
-        self._asana: AsanaAdapter | None = None
+        self._services: dict[str, BoardService] = {}
 
-    def for_provider(self, provider: str) -> TrelloAdapter | AsanaAdapter:
-        """The adapter of 'trello' or 'asana'; MissingSecret when its secrets are not set."""
+    def for_provider(self, provider: str) -> BoardService:
+        """The service of a board's provider, built on first use; MissingCredentials when its secrets are not set."""
         with self._lock:
-            if provider == "trello":
-                if self._trello is None:
-                    conn = self._config.connections.trello
-                    key, token = _secret(conn.api_key_env), _secret(conn.token_env)
-                    self._trello = TrelloAdapter(key, token, **_url("base_url", TRELLO_URL_ENV))
-                return self._trello
-            if self._asana is None:
-                conn = self._config.connections.asana
-                self._asana = AsanaAdapter(_secret(conn.token_env), requests_per_minute=conn.requests_per_minute,
-                                           token_env=conn.token_env, **_url("host", ASANA_URL_ENV))
-            return self._asana
+            if provider not in self._services:
+                self._services[provider] = self._build(provider)
+            return self._services[provider]
 
     def close(self) -> None:
         with self._lock:
-            if self._asana is not None:
-                self._asana.close()
-                self._asana = None
+            for service in self._services.values():
+                service.close()
+            self._services.clear()
+
+    def _build(self, provider: str) -> BoardService:
+        connections = self._config.connections
+        if provider == "trello":
+            trello = connections.trello
+            secrets = {"api_key": _secret(trello.api_key_env), "token": _secret(trello.token_env)}
+            return build_service(provider, secrets, base_url=os.environ.get(TRELLO_URL_ENV))
+        asana = connections.asana
+        return build_service(provider, {"token": _secret(asana.token_env)}, base_url=os.environ.get(ASANA_URL_ENV),
+                             requests_per_minute=asana.requests_per_minute, token_env=asana.token_env)
 
 
 def _secret(env_name: str) -> str:
-    value = get_secret(env_name)
+    try:
+        value = get_secret(env_name)
+    except MissingSecret as err:
+        raise MissingCredentials(str(err)) from None
     register_secret(value)  # before any request: nothing that follows may print it
     return value
-
-
-def _url(argument: str, variable: str) -> dict[str, str]:
-    url = os.environ.get(variable)
-    return {argument: url} if url else {}

@@ -12,17 +12,15 @@ import os
 import signal
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
-from sqlalchemy import update
 
 from integrations.errors import AuthError, IntegrationError, NotFound, RateLimited, UnknownOutcome
 
 from scheduler.logs import redact
-from scheduler.config.secrets import MissingSecret
+from scheduler.records.status import PostOutcome
 from scheduler.store import Store
 from scheduler.store.outbox import UNRESOLVED, Intent, Outbox
-from scheduler.store.schema import APPROVED, CardRow
+from scheduler.store.schema import APPROVED
 from scheduler.store.store import OUTBOX_LOCK
 from scheduler.worker.adapters import Adapters
 
@@ -126,23 +124,23 @@ class Executor:
                             "scopekeeper.max_comments_per_run in the config to post more per scan", budget,
                             len(queue) - index, extra={"client": intent.client, "event": "budget_reached"})
                 break
-            outcome = self._post_one(intent)
-            if outcome == "sent":
+            outcome, problem = self._post_one(intent)
+            if outcome is PostOutcome.SENT:
                 result.posted += 1
-            elif outcome == "unknown":
+            elif outcome is PostOutcome.UNKNOWN:
                 result.unknown += 1
             else:
                 result.waiting += 1
-                result.problems.append(outcome)
-                if outcome.startswith("refused:"):
+                result.problems.append(problem)
+                if outcome is PostOutcome.REFUSED:
                     refusing.add(intent.provider)
         return result
 
-    def _post_one(self, intent: Intent) -> str:
-        """'sent', 'unknown', or a description of why it was not posted ('refused: ...' stops the service)."""
+    def _post_one(self, intent: Intent) -> tuple[PostOutcome, str]:
+        """What posting the comment came to, and why when it was not posted (REFUSED stops the service)."""
         fields = _fields(intent)
         if not self.outbox.claim(intent.id):
-            return f"comment #{intent.id} changed state meanwhile (edited, rejected or posted): left alone"
+            return PostOutcome.NOT_POSTED, f"comment #{intent.id} changed state meanwhile (edited, rejected or posted): left alone"
         crash_point("after_intent")
         try:
             remote_id = self._adapters.for_provider(intent.provider).post_comment(intent.card_id, intent.text)
@@ -150,35 +148,35 @@ class Executor:
             self.outbox.unknown(intent.id, str(err))
             log.warning("comment #%d: %s; the next scan reads the card to find out", intent.id, redact(str(err)),
                         extra={**fields, "event": "unknown_outcome"})
-            return "unknown"
+            return PostOutcome.UNKNOWN, ""
         except NotFound:
             self.outbox.release(intent.id, "the card no longer exists")
-            self._mark_gone(intent)
+            self.outbox.card_gone(intent.provider, intent.card_id)
             log.warning("comment #%d not posted: the card no longer exists", intent.id, extra=fields)
-            return f"comment #{intent.id}: the card no longer exists"
-        except (AuthError, RateLimited, MissingSecret) as err:
+            return PostOutcome.NOT_POSTED, f"comment #{intent.id}: the card no longer exists"
+        except (AuthError, RateLimited) as err:
             self.outbox.release(intent.id, str(err))
             log.error("comment #%d not posted: %s", intent.id, redact(str(err)), extra=fields)
-            return f"refused: {intent.provider}: {redact(str(err))}"
+            return PostOutcome.REFUSED, f"refused: {intent.provider}: {redact(str(err))}"
         except IntegrationError as err:  # refused or failed before anything was stored: safe to try later
             self.outbox.release(intent.id, str(err))
             log.error("comment #%d not posted: %s", intent.id, redact(str(err)), extra=fields)
-            return f"comment #{intent.id}: {redact(str(err))}"
+            return PostOutcome.NOT_POSTED, f"comment #{intent.id}: {redact(str(err))}"
         crash_point("after_post")
         self.outbox.sent(intent.id, remote_id)
         crash_point("after_sent")
         log.info("comment #%d posted on %s", intent.id, intent.card_url or intent.card_id,
                  extra={**fields, "event": "posted"})
-        return "sent"
+        return PostOutcome.SENT, ""
 
     def _reconcile_one(self, intent: Intent) -> str | None:
         fields = _fields(intent)
         try:
             found = self._adapters.for_provider(intent.provider).find_comment(intent.card_id, intent.reference)
         except NotFound:
-            self._mark_gone(intent)
+            self.outbox.card_gone(intent.provider, intent.card_id)
             return None
-        except (IntegrationError, MissingSecret) as err:
+        except IntegrationError as err:
             log.warning("comment #%d: could not read the card to settle it (%s); trying again at the next scan",
                         intent.id, redact(str(err)), extra=fields)
             return f"comment #{intent.id} unsettled: {redact(str(err))}"
@@ -191,13 +189,6 @@ class Executor:
             log.info("comment #%d is not on the card: it will be posted", intent.id,
                      extra={**fields, "event": "not_posted_yet"})
         return None
-
-    def _mark_gone(self, intent: Intent) -> None:
-        """The service says the card does not exist: no comment is planned or posted there any more."""
-        with self._store.session() as session:
-            session.execute(update(CardRow).where(CardRow.provider == intent.provider,
-                                                  CardRow.card_id == intent.card_id, CardRow.gone_at.is_(None))
-                            .values(gone_at=datetime.now(timezone.utc)))
 
     def _outbox_lock(self, client: str):
         """One poster per client at a time, across processes; other clients' scans are not held up."""

@@ -19,7 +19,8 @@ from scheduler.config.models import AppConfig, Client, rules_for
 from scheduler.logs import redact
 from scheduler.store import Store
 from scheduler.store.schema import APPROVED, PENDING_REVIEW
-from scheduler.store.scans import ClientState, ScanWrite, load_client, record_status, save_scan
+from scheduler.records.state import ClientState, ScanWrite
+from scheduler.store.scans import load_client, record_status, save_scan
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor, crash_point
 from scheduler.worker.observe import BoardRead, read_boards

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Hashable
 
-from integrations.asana.adapter import merge_incremental
 from integrations.errors import IntegrationError, NotFound
-from integrations.models import BoardSnapshot, Card
+from integrations.models import BoardSnapshot, Card, merge_incremental
 
 from scheduler.config.models import Client
 from scheduler.logs import redact
-from scheduler.config.secrets import MissingSecret
-from scheduler.store.scans import BoardMemory, BoardUpdate, ClientState
+from scheduler.records.state import BoardMemory, BoardUpdate, ClientState
+from scheduler.records.status import ScanOutcome
 from scheduler.worker.adapters import Adapters
 
 # Asana lists no deleted tasks in its incremental reads: a whole read this often notices them.
@@ -41,7 +40,7 @@ class BoardRead:
     @staticmethod
     def failed(provider: str, board_id: str, error: str, *, gone: bool = False) -> "BoardRead":
         """A board that could not be read; `gone` when it no longer exists (all its cards are gone)."""
-        outcome = "not_found" if gone else "error"
+        outcome = ScanOutcome.NOT_FOUND if gone else ScanOutcome.ERROR
         update = BoardUpdate(provider, board_id, outcome, error)
         return BoardRead(provider, board_id, () if gone else None, gone, update, error)
 
@@ -55,12 +54,11 @@ def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: th
     """
     reads: list[BoardRead] = []
     pending: list[tuple[str, str, Callable]] = []
-    trello = [b.id for b in client.boards if b.provider == "trello"]
-    if trello:
-        changed, reads = _trello_changes(adapters, client, state, trello, scan_round)
-        pending += [("trello", b, lambda b=b: _trello_board(adapters, b)) for b in trello if b in changed]
-    pending += [("asana", b.id, lambda b=b.id: _asana(adapters, state, b)) for b in client.boards
-                if b.provider == "asana"]
+    for provider in dict.fromkeys(b.provider for b in client.boards):
+        boards = [b.id for b in client.boards if b.provider == provider]
+        changed, unchanged = _changes(adapters, client, state, provider, boards, scan_round)
+        reads += unchanged
+        pending += [(provider, b, lambda p=provider, b=b: _read(adapters, state, p, b)) for b in boards if b in changed]
     if not pending:
         return reads
 
@@ -71,55 +69,54 @@ def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: th
         return reads + [r for r in pool.map(lambda job: read(*job), pending) if r is not None]
 
 
-def _trello_changes(adapters: Adapters, client: Client, state: ClientState, boards: list[str],
-                    scan_round: Hashable | None) -> tuple[set[str], list[BoardRead]]:
-    """The Trello boards to read, and the reads of the others: unchanged, or failed to tell."""
-    last_seen = {b: m.last_activity for b in boards if (m := state.boards.get(("trello", b))) and m.last_activity}
+def _changes(adapters: Adapters, client: Client, state: ClientState, provider: str, boards: list[str],
+             scan_round: Hashable | None) -> tuple[set[str], list[BoardRead]]:
+    """The boards to read, and the reads of the others: unchanged, or failed to tell."""
+    last_seen = {b: m.last_activity for b in boards if (m := state.boards.get((provider, b))) and m.last_activity}
     if not last_seen:
         return set(boards), []  # never read: no need to ask what changed
     try:
-        changed = set(adapters.for_provider("trello").changed_boards(boards, last_seen, scan_round))
-    except (IntegrationError, MissingSecret) as err:
-        return set(), [_failure(client, "trello", b, err) for b in boards]
-    return changed, [BoardRead("trello", b, None, False, BoardUpdate("trello", b, "ok"))
+        changed = set(adapters.for_provider(provider).changed_boards(boards, last_seen, scan_round))
+    except IntegrationError as err:
+        return set(), [_failure(client, provider, b, err) for b in boards]
+    return changed, [BoardRead(provider, b, None, False, BoardUpdate(provider, b, ScanOutcome.OK))
                      for b in boards if b not in changed]
 
 
-def _trello_board(adapters: Adapters, board_id: str) -> tuple[BoardSnapshot, BoardRead]:
-    snapshot = adapters.for_provider("trello").read_board(board_id)
-    update = BoardUpdate("trello", board_id, "ok", markers=BoardMemory(last_activity=snapshot.last_activity))
-    return snapshot, BoardRead("trello", board_id, snapshot.cards, True, update)
-
-
-def _asana(adapters: Adapters, state: ClientState, project: str) -> tuple[BoardSnapshot, BoardRead]:
-    adapter = adapters.for_provider("asana")
-    memory = state.boards.get(("asana", project))
+def _read(adapters: Adapters, state: ClientState, provider: str, board_id: str) -> tuple[BoardSnapshot, BoardRead]:
+    """A changed board: what was modified since the previous read where the service can tell, else all of it."""
+    service = adapters.for_provider(provider)
+    memory = state.boards.get((provider, board_id))
     started = datetime.now(timezone.utc)
-    previous = BoardSnapshot("asana", project, "", tuple(
+    previous = BoardSnapshot(provider, board_id, "", tuple(
         known.card for known in state.cards.values()
-        if known.card.provider == "asana" and known.card.board_id == project and not known.gone))
-    whole = (memory is None or memory.read_started is None or memory.full_read_at is None
-             or started - memory.full_read_at >= FULL_READ_EVERY)
-    if whole:
-        snapshot = adapter.read_project(project)
-        # Merged with what the store had: Asana keeps no due-date history, only ScopeKeeper's observations do.
-        present = {card.id for card in snapshot.cards}
-        merged = merge_incremental(previous, list(snapshot.cards), started)
-        cards = tuple(card for card in merged.cards if card.id in present)
-        update = BoardUpdate("asana", project, "ok", markers=BoardMemory(read_started=started, full_read_at=started))
-        return snapshot, BoardRead("asana", project, cards, True, update)
-    modified = adapter.read_modified(project, since=memory.read_started - MODIFIED_OVERLAP)
+        if known.card.provider == provider and known.card.board_id == board_id and not known.gone))
+    since = None  # where an incremental read starts; None: the board is read whole
+    if memory and memory.read_started and memory.full_read_at and started - memory.full_read_at < FULL_READ_EVERY:
+        since = memory.read_started - MODIFIED_OVERLAP
+    modified = service.read_modified(board_id, since) if since else None
+    if modified is None:
+        snapshot = service.read_board(board_id)
+        cards = snapshot.cards
+        if service.observes_due_changes:
+            # Merged with what the store had: only ScopeKeeper's observations hold the due-date history.
+            present = {card.id for card in snapshot.cards}
+            merged = merge_incremental(previous, list(snapshot.cards), started)
+            cards = tuple(card for card in merged.cards if card.id in present)
+        markers = BoardMemory(last_activity=snapshot.last_activity, read_started=started, full_read_at=started)
+        return snapshot, BoardRead(provider, board_id, cards, True,
+                                   BoardUpdate(provider, board_id, ScanOutcome.OK, markers=markers))
     merged = merge_incremental(previous, modified, started)
-    update = BoardUpdate("asana", project, "ok", markers=BoardMemory(read_started=started))
-    snapshot = BoardSnapshot("asana", project, "", tuple(modified))
-    return snapshot, BoardRead("asana", project, merged.cards, False, update)
+    update = BoardUpdate(provider, board_id, ScanOutcome.OK, markers=BoardMemory(read_started=started))
+    snapshot = BoardSnapshot(provider, board_id, "", tuple(modified))
+    return snapshot, BoardRead(provider, board_id, merged.cards, False, update)
 
 
 def _guarded(client: Client, provider: str, board_id: str, read) -> BoardRead:
     """One board's read; a service error (or a missing secret) is logged with client and board and stays there."""
     try:
         snapshot, board_read = read()
-    except (IntegrationError, MissingSecret) as err:
+    except IntegrationError as err:
         return _failure(client, provider, board_id, err)
     for warning in snapshot.warnings:  # malformed cards: skipped, the rest of the board still counts
         log.warning("%s board %s: %s", provider, board_id, warning,

@@ -13,7 +13,7 @@ from rules.findings import Finding, ScanResult
 from rules.periods import ContractPeriod, period_of_day
 
 from scheduler.records.codec import card_to_json, digest
-from scheduler.store.scans import CardKey, ClientState, FindingUpdate, IntentKey, LedgerEntry, NewIntent
+from scheduler.records.state import CardKey, ClientState, FindingUpdate, IntentKey, LedgerEntry, NewIntent
 from scheduler.worker.observe import BoardRead
 
 

@@ -40,8 +40,7 @@ def scan_live(config: AppConfig, client: Client, now: datetime) -> ScanOutput:
         for board in client.boards:
             adapter = adapters.for_provider(board.provider)
             try:
-                snapshots.append(adapter.read_board(board.id) if board.provider == "trello"
-                                 else adapter.read_project(board.id))
+                snapshots.append(adapter.read_board(board.id))
             except NotFound:
                 notes.append(f"{board.provider} board {board.id} of {client.name} was not found (deleted, or "
                              "no longer shared with this account): skipped; remove it from the config")

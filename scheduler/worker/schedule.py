@@ -19,6 +19,7 @@ from scheduler.store.engine import describe
 from scheduler.store.scans import client_statuses
 from scheduler.store.store import SCHEDULER_LOCK
 from scheduler.worker.job import Worker
+from scheduler.errors import ScopeKeeperError
 
 MAX_THREADS = 4             # clients scanned at once: the services' budgets are per token anyway
 STANDBY_POLL = 1.0          # a standby worker tries the lock this often: it takes over within a second or so
@@ -29,7 +30,7 @@ WEEK = 7 * 24 * 3600
 log = logging.getLogger("scopekeeper.run")
 
 
-class AlreadyRunning(Exception):
+class AlreadyRunning(ScopeKeeperError):
     """Another `scopekeeper run` holds this SQLite state store."""
 
 
@@ -149,13 +150,8 @@ def build_scheduler(config: AppConfig, worker: Worker) -> BackgroundScheduler:
 
 
 def _add_weekly_report(scheduler: BackgroundScheduler, config: AppConfig, store: Store, zone: ZoneInfo) -> None:
-    try:  # the reports live in their own package; an installation without them still scans
-        from scheduler.reports.schedule import last_due, weekly_trigger
-        from scheduler.reports.weekly import send_weekly_reports
-    except ImportError as err:
-        log.info("weekly reports are not available in this installation (%s): scheduling scans only", err,
-                 extra={"event": "reports_missing"})
-        return
+    from scheduler.reports.schedule import last_due, weekly_trigger  # here: a dry run never loads the reports
+    from scheduler.reports.weekly import send_weekly_reports
 
     def send(at: datetime | None = None) -> None:
         try:

@@ -1,0 +1,67 @@
+"""The one interface every board service implements: what the worker may ask of Trello or Asana alike."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Hashable, Iterable, Mapping, Protocol
+
+from integrations.models import BoardSnapshot, Card, Comment
+
+
+class BoardService(Protocol):
+    """One account (token) of one service: read boards, tell what changed, post and find comments."""
+
+    provider: str
+    # True when the service keeps no due-date history (Asana): the reader records the moves it observes.
+    observes_due_changes: bool
+
+    @property
+    def requests_made(self) -> int:
+        """HTTP requests sent so far, retries included."""
+        ...
+
+    def read_board(self, board_id: str, /) -> BoardSnapshot:
+        """The whole board (Trello) or project (Asana), normalised."""
+        ...
+
+    def changed_boards(self, board_ids: Iterable[str], last_seen: Mapping[str, datetime],
+                       scan_round: Hashable | None = None) -> list[str]:
+        """The boards among `board_ids` that may have changed since `last_seen` (a service that cannot
+        tell cheaply answers all of them)."""
+        ...
+
+    def read_modified(self, board_id: str, since: datetime, /) -> list[Card] | None:
+        """The cards modified since `since`, or None when the service has no incremental read."""
+        ...
+
+    def post_comment(self, card_id: str, text: str, /) -> str:
+        """Post `text` on the card; the new comment's id. UnknownOutcome when the answer was lost."""
+        ...
+
+    def find_comment(self, card_id: str, reference: str, /) -> Comment | None:
+        """The card's comment carrying `reference`, if any."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+def build_service(provider: str, secrets: Mapping[str, str], *, base_url: str | None = None,
+                  requests_per_minute: int | None = None, token_env: str | None = None) -> BoardService:
+    """The service for `provider` with its secrets: Trello needs 'api_key' and 'token', Asana 'token'."""
+    if provider == "trello":
+        from integrations.trello.adapter import TrelloAdapter
+
+        if base_url:
+            return TrelloAdapter(secrets["api_key"], secrets["token"], base_url=base_url)
+        return TrelloAdapter(secrets["api_key"], secrets["token"])
+    if provider == "asana":
+        from integrations.asana.adapter import AsanaAdapter
+
+        options: dict = {"host": base_url} if base_url else {}
+        if requests_per_minute is not None:
+            options["requests_per_minute"] = requests_per_minute
+        if token_env:
+            options["token_env"] = token_env
+        return AsanaAdapter(secrets["token"], **options)
+    raise ValueError(f"unknown board service {provider!r}; use 'trello' or 'asana'")
