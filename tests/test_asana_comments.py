@@ -66,7 +66,7 @@ def test_an_unreadable_answer_to_a_post_is_an_unknown_outcome_never_a_resend(san
 def test_an_unreadable_answer_to_a_read_is_asked_again(sandbox, adapter, fake_time, garble):
     sandbox.garble_next(garble, route="GET /projects/{project_gid}/tasks")
 
-    assert len(adapter.read_project(sandbox.generate_project(3)).cards) == 3
+    assert len(adapter.read_board(sandbox.generate_project(3)).cards) == 3
     assert sandbox.total_requests() == 2 and fake_time.sleeps == [1.0]
 
 

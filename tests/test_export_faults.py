@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from integrations.errors import ExportError
 from integrations.exports import parse_export
-from scheduler.cli import cli
+from scheduler.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 TRELLO = json.loads((REPO / "examples" / "bright_path_trello.json").read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from integrations.sandbox.server import LoopbackServer
-from integrations.trello_http import TOKEN_HELP
+from integrations.trello.http import TOKEN_HELP
 from scheduler import logs
 from scheduler.cli.main import cli
 from scheduler.config.models import load_config
