@@ -13,9 +13,32 @@ def make_reference(provider: str, card_id: str, kind: str, period: str) -> str:
     return f"SK-{digest[:6]}"
 
 
-def with_reference(text: str, reference: str) -> str:
-    """The comment as posted: the text, then the reference on its own line."""
-    return f"{text.rstrip()}\n\nref {reference}"
+def with_reference(text: str, reference: str, signature: str | None = None) -> str:
+    """The comment as posted: the text, then the signature line that carries the reference.
+
+    '— Anna · ref SK-3f2a9c' reads as the VA signing off; without a signature the reference stands alone.
+    The worker finds its comments again by this reference, so it is always there, always in this form.
+    """
+    line = f"— {signature.strip()} · ref {reference}" if signature and signature.strip() else f"ref {reference}"
+    return f"{text.rstrip()}\n\n{line}"
+
+
+def without_reference(text: str, reference: str) -> str:
+    """The comment's body: the text without its final signature line (the line holding the reference)."""
+    return _split(text, reference)[0]
+
+
+def with_body(text: str, reference: str, body: str) -> str:
+    """The comment with a new body (the VA's edit) and its signature line unchanged."""
+    line = _split(text, reference)[1] or f"ref {reference}"
+    return f"{body.rstrip()}\n\n{line}"
+
+
+def _split(text: str, reference: str) -> tuple[str, str]:
+    body, _, last = text.rstrip().rpartition("\n\n")
+    if body and reference in references_in(last):
+        return body.rstrip(), last.strip()
+    return text.rstrip(), ""
 
 
 def references_in(text: str) -> list[str]:

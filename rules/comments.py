@@ -1,120 +1,24 @@
-"""Comment texts for clients, in their language; per-client templates override the defaults."""
+"""Comment texts for clients, in their language and form of address; per-client templates override them."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
+from babel.dates import get_month_names
 from babel.numbers import format_currency, format_decimal
 
 from .contract import Templates
+from .periods import ContractPeriod, period_of_day
+from .wording import FORMAL, PERIODS, TEMPLATES
 
 LOCALES = {"en": "en_US", "fr": "fr_FR", "es": "es_ES", "pl": "pl_PL"}
 
-DEFAULTS: dict[str, dict[str, str]] = {
-    "en": {
-        "consultation": (
-            "Thank you for this request! It falls under “{category}”, which isn't part of the services in "
-            "our current agreement, so I can't fit it into the plan. It would make a great topic for a "
-            "consultation, though: you can book a time that suits you here: {consultation_url}. Once we've "
-            "talked it through, I'll send you a proposal."),
-        "referral": (
-            "Thank you for thinking of me! This request falls under “{category}”, which isn't among the "
-            "services I offer, so I'm not the right person for it. I'm happy to recommend {referral}, who "
-            "specialises in exactly this kind of work."),
-        "decline": (
-            "Thank you for your request. It falls under “{category}”, which isn't part of the services in "
-            "our agreement, and it isn't something I'm able to take on. I'll keep giving my full attention "
-            "to the work we agreed on."),
-        "extra_hours": (
-            "Happy to take this on! This task goes {extra_hours} beyond the {contracted_hours} included in "
-            "your plan for {this_period}, so that time will be billed as extra hours at {rate} per hour: "
-            "{amount} in total. If you'd rather keep it for {next_period}, just let me know before I start."),
-        "discount": (
-            "Thank you for asking. My rates are already my best rate, so I'm not able to offer a discount. "
-            "If the budget is tight, I'm glad to look at the scope with you and adjust the work to fit it."),
-    },
-    "fr": {
-        "consultation": (
-            "Merci pour votre demande ! Elle relève de « {category} », qui ne fait pas partie des services "
-            "prévus dans notre contrat : je ne peux donc pas l'intégrer au forfait. C'est en revanche un "
-            "excellent sujet de consultation. Vous pouvez réserver le créneau qui vous convient ici : "
-            "{consultation_url}. Après notre échange, je vous enverrai une proposition."),
-        "referral": (
-            "Merci d'avoir pensé à moi ! Cette demande relève de « {category} », un domaine qui ne fait pas "
-            "partie des services que je propose. Je vous recommande vivement de vous adresser à {referral}, "
-            "dont c'est précisément la spécialité."),
-        "decline": (
-            "Merci pour votre demande. Elle relève de « {category} », qui ne fait pas partie des services "
-            "prévus dans notre contrat, et je ne suis pas en mesure de la prendre en charge. Je continue "
-            "bien entendu à me consacrer pleinement aux missions convenues."),
-        "extra_hours": (
-            "Avec plaisir ! Cette tâche dépasse de {extra_hours} les {contracted_hours} prévues dans votre "
-            "forfait pour {this_period} : ce temps sera donc facturé en heures supplémentaires, au tarif de "
-            "{rate} de l'heure, soit {amount} au total. Si vous préférez la reporter {next_period}, "
-            "dites-le-moi simplement avant que je commence."),
-        "discount": (
-            "Merci pour votre message. Mes tarifs correspondent déjà à mon meilleur prix : je ne peux donc "
-            "pas vous accorder de réduction. Si votre budget est serré, je vous propose volontiers de revoir "
-            "ensemble le périmètre des tâches pour l'adapter."),
-    },
-    "es": {
-        "consultation": (
-            "¡Gracias por su solicitud! Corresponde a «{category}», que no forma parte de los servicios "
-            "incluidos en nuestro contrato, así que no puedo incluirla en el plan. Eso sí, es un tema ideal "
-            "para una consulta: puede reservar la hora que mejor le convenga aquí: {consultation_url}. "
-            "Después de hablarlo, le enviaré una propuesta."),
-        "referral": (
-            "¡Gracias por pensar en mí! Esta solicitud corresponde a «{category}», un área que no forma "
-            "parte de los servicios que ofrezco. Le recomiendo ponerse en contacto con {referral}, "
-            "especialista precisamente en este tipo de trabajo."),
-        "decline": (
-            "Gracias por su solicitud. Corresponde a «{category}», que no forma parte de los servicios "
-            "incluidos en nuestro contrato, y no es un trabajo que pueda asumir. Sigo, por supuesto, a su "
-            "disposición para todo lo acordado."),
-        "extra_hours": (
-            "¡Con mucho gusto me encargo! Esta tarea supera en {extra_hours} las {contracted_hours} "
-            "incluidas en su plan {this_period}, por lo que ese tiempo se facturará como horas adicionales "
-            "a {rate} por hora: {amount} en total. Si prefiere dejarla para {next_period}, dígamelo antes "
-            "de que empiece."),
-        "discount": (
-            "Gracias por preguntar. Mis tarifas ya son mi mejor precio, así que no puedo ofrecerle un "
-            "descuento. Si el presupuesto es ajustado, con gusto revisamos juntos el alcance del trabajo "
-            "para adaptarlo."),
-    },
-    "pl": {
-        "consultation": (
-            "Dziękuję za zgłoszenie! To zadanie dotyczy obszaru „{category}”, który nie wchodzi w zakres "
-            "usług z naszej umowy, więc nie mogę go zrealizować w ramach pakietu. To jednak świetny temat "
-            "na konsultację – dogodny termin można zarezerwować tutaj: {consultation_url}. Po rozmowie "
-            "przygotuję ofertę."),
-        "referral": (
-            "Dziękuję za zaufanie! To zadanie dotyczy obszaru „{category}”, którym się nie zajmuję. "
-            "W tej sprawie z przyjemnością polecam: {referral} – to właśnie ich specjalność."),
-        "decline": (
-            "Dziękuję za zgłoszenie. To zadanie dotyczy obszaru „{category}”, który nie wchodzi w zakres "
-            "usług z naszej umowy, i niestety nie mogę się go podjąć. Nadal chętnie zajmę się wszystkim, "
-            "co uzgodniliśmy."),
-        "extra_hours": (
-            "Chętnie się tym zajmę! To zadanie wykracza o {extra_hours} poza limit {contracted_hours} "
-            "w pakiecie na {this_period}, dlatego ten czas zostanie rozliczony jako dodatkowe godziny według "
-            "stawki {rate} za godzinę, łącznie {amount}. Jeśli lepiej przełożyć je na {next_period}, proszę "
-            "o informację, zanim zacznę."),
-        "discount": (
-            "Dziękuję za pytanie. Moje stawki to już moja najlepsza cena, dlatego nie mogę zaproponować "
-            "zniżki. Jeśli budżet jest napięty, chętnie wspólnie przejrzymy zakres prac i dopasujemy go "
-            "do możliwości."),
-    },
-}
-
-# "this month" / "next month" as each sentence above needs them.
-_PERIODS = {
-    "en": {"month": ("this month", "next month"), "week": ("this week", "next week")},
-    "fr": {"month": ("ce mois-ci", "au mois prochain"), "week": ("cette semaine", "à la semaine prochaine")},
-    "es": {"month": ("de este mes", "el mes que viene"), "week": ("de esta semana", "la semana que viene")},
-    "pl": {"month": ("ten miesiąc", "przyszły miesiąc"), "week": ("ten tydzień", "przyszły tydzień")},
-}
+# The formal wording of each language: what a client gets unless the VA chose informal address.
+DEFAULTS: dict[str, dict[str, str]] = {language: TEMPLATES[(language, FORMAL)] for language in LOCALES}
 
 # Hour nouns by CLDR plural category. Polish needs two cases: accusative after "o" (extra hours)
 # and genitive after "limit" (contracted hours).
@@ -125,6 +29,13 @@ _HOUR_WORDS = {
     "pl": {"one": "godzinę", "few": "godziny", "many": "godzin", "other": "godziny"},
 }
 _HOUR_WORDS_GENITIVE_PL = {"one": "godziny", "few": "godzin", "many": "godzin", "other": "godziny"}
+
+NARROW_NBSP, NBSP = "\u202f", "\u00a0"
+# French: a narrow no-break space before ; ! ? and a no-break space before : and inside « ».
+_FR_BEFORE = re.compile(r"[ \u00a0\u202f]*([;!?])")
+_FR_COLON = re.compile(r"[ \u00a0\u202f]+:")
+_FR_OPEN = re.compile(r"«[ \u00a0\u202f]*")
+_FR_CLOSE = re.compile(r"[ \u00a0\u202f]*»")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,22 +61,78 @@ def hours_phrase(hours: Decimal, language: str, *, genitive: bool = False) -> st
     return f"{number} {words.get(category, words['other'])}"
 
 
-def render(kind: str, language: str, templates: Templates | None, **values: object) -> Message:
-    """The text of one comment kind, from the client's template or the default wording."""
-    period = str(values.pop("period", "month"))
-    fields = Placeholders(period_words(language, period), **values)
-    return Message(kind, template(kind, language, templates).format_map(fields))
+def typeset(text: str, language: str) -> str:
+    """French spacing around punctuation; other languages unchanged.
+
+    Only a template's own punctuation is set (placeholders are filled afterwards), so a '?' in a URL
+    or a ':' in a link is never touched; a '!' or '?' written straight after a word gets its space too.
+    """
+    if language != "fr":
+        return text
+    text = _FR_BEFORE.sub(lambda m: NARROW_NBSP + m[1], text)
+    text = _FR_COLON.sub(NBSP + ":", text)
+    return _FR_CLOSE.sub(NBSP + "»", _FR_OPEN.sub("«" + NBSP, text))
 
 
-def template(kind: str, language: str, templates: Templates | None) -> str:
-    """The client's template for a comment kind, else the default wording."""
-    return (getattr(templates, kind, None) if templates else None) or DEFAULTS[language][kind]
+def template(kind: str, language: str, templates: Templates | None, address: str = FORMAL) -> str:
+    """The client's template for a comment kind, else the default wording, typeset for the language.
+
+    Tracked extra hours ('extra_hours_done') fall back to the client's own 'extra_hours' wording before
+    the default one: a VA who rewrote that text would not want the default back for done work.
+    """
+    own = getattr(templates, kind, None) if templates else None
+    if own is None and kind == "extra_hours_done" and templates is not None:
+        own = templates.extra_hours
+    return typeset(own or TEMPLATES[(language, address)][kind], language)
 
 
 def period_words(language: str, period: str) -> dict[str, str]:
-    """The {this_period} and {next_period} placeholders for a contract period kind."""
-    this_period, next_period = _PERIODS[language][period]
-    return {"this_period": this_period, "next_period": next_period}
+    """The {this_period} and {next_period} placeholders for the current period of a kind."""
+    words = PERIODS[language]
+    return {"this_period": words[f"this_{period}"], "next_period": words[f"next_{period}"]}
+
+
+@lru_cache(maxsize=1024)
+def named_period_words(language: str, period: ContractPeriod, kind: str, current_year: int) -> dict[str, str]:
+    """{this_period} and {next_period} for a period that has ended: named, never 'this month'.
+
+    'November' / 'the week of 23–29 November' and the period after it; the year is added when it is
+    not the current one.
+    """
+    following = period_of_day(period.end + timedelta(days=1), kind)
+    return {"this_period": _named(language, period, kind, current_year, ""),
+            "next_period": _named(language, following, kind, current_year, "next_named_")}
+
+
+def _named(language: str, period: ContractPeriod, kind: str, current_year: int, slot: str) -> str:
+    words = PERIODS[language]
+    phrase = words.get(slot + kind, words[kind])
+    if kind == "month":
+        month = get_month_names("wide", "stand-alone", LOCALES[language])[period.start.month]
+        year = "" if period.start.year == current_year else (" de " if language == "es" else " ") + str(period.start.year)
+        return phrase.format(month=month + year)
+    return phrase.format(days=day_range(period.start, period.end, language, period.end.year != current_year))
+
+
+def day_range(first: date, last: date, language: str, with_year: bool = False) -> str:
+    """'23–29 November', 'du 23 au 29 novembre', 'del 23 al 29 de noviembre', '23–29 listopada'."""
+    months = get_month_names("wide", "format", LOCALES[language])
+
+    def day(d: date, month: bool) -> str:
+        number = "1er" if language == "fr" and d.day == 1 else str(d.day)
+        if not month:
+            return number
+        return f"{number} de {months[d.month]}" if language == "es" else f"{number} {months[d.month]}"
+
+    same_month = first.month == last.month and first.year == last.year
+    start, end = day(first, not same_month), day(last, True)
+    if with_year:
+        end += (" de " if language == "es" else " ") + str(last.year)
+    if language == "fr":
+        return f"du {start} au {end}"
+    if language == "es":
+        return f"del {start} al {end}"
+    return f"{start}–{end}" if same_month else f"{start} – {end}"
 
 
 class Placeholders(dict):

@@ -13,6 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 Language = Literal["en", "fr", "es", "pl"]
 Period = Literal["week", "month"]
+Address = Literal["formal", "informal"]
 Response = Literal["consultation", "referral", "decline"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -91,6 +92,8 @@ class Templates(Strict):
     referral: str | None = None
     decline: str | None = None
     extra_hours: str | None = None
+    extra_hours_done: str | None = Field(
+        default=None, description="extra hours already tracked (work done); defaults to extra_hours' wording")
     discount: str | None = None
 
     @field_validator("*")

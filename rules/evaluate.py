@@ -9,10 +9,10 @@ from typing import Iterable, Mapping, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
 from . import flags as fl
-from .comments import Message, Placeholders, hours_phrase, money, period_words, template
+from .comments import Message, Placeholders, hours_phrase, money, named_period_words, period_words, template
 from .contract import Contract, Templates
 from .findings import Finding, HoursSummary, ScanResult
-from .hours import card_hours, strip_tags
+from .hours import card_hours, is_tracked, strip_tags
 from .matching import PhraseMatcher
 from .periods import ContractPeriod, period_of, period_of_day
 from .scope import Field, Scope, ScopeMatcher
@@ -73,6 +73,7 @@ class _Assessed:
     period: ContractPeriod
     scope: Scope
     hours: Decimal | None
+    tracked: bool  # the hours were logged as time spent, not estimated in the title: the work is done
     flags: tuple[str, ...]
     evidence: tuple[str, ...]
 
@@ -81,7 +82,7 @@ class ClientRules:
     """One client's contract compiled for fast evaluation of many cards."""
 
     def __init__(self, contract: Contract, *, language: str, timezone: ZoneInfo,
-                 templates: Templates | None = None, client: str = "") -> None:
+                 templates: Templates | None = None, client: str = "", address: str = "formal") -> None:
         self.contract, self.language, self.tz = contract, language, timezone
         self.templates, self.client = templates, client
         self._scope = ScopeMatcher(contract)
@@ -97,7 +98,7 @@ class ClientRules:
             period_words(language, contract.period), client=client, consultation_url=contract.consultation_url or "",
             contracted_hours=hours_phrase(self._limit, language, genitive=True),
             rate=money(self._rate, contract.currency, language))
-        self._templates = {kind: template(kind, language, templates) for kind in Templates.model_fields}
+        self._templates = {kind: template(kind, language, templates, address) for kind in Templates.model_fields}
 
     def evaluate(self, cards: Iterable[CardLike], now: datetime) -> ScanResult:
         """Findings for every card created up to `now`, and the hours of the period containing it."""
@@ -106,9 +107,9 @@ class ClientRules:
         assessed = sorted((self._assess(c) for c in cards if c.created_at <= now),
                           key=lambda a: (a.card.created_at, a.card.id))
         extra = self._ledger(assessed)
-        findings = tuple([self._finding(a, extra.get(a.card.id, _ZERO)) for a in assessed])
-        return ScanResult(self.client, period_of(now, self.contract.period, self.tz),
-                          self._summary(findings, now), findings)
+        current = period_of(now, self.contract.period, self.tz)
+        findings = tuple([self._finding(a, extra.get(a.card.id, _ZERO), current) for a in assessed])
+        return ScanResult(self.client, current, self._summary(findings, now), findings)
 
     def _assess(self, card: CardLike) -> _Assessed:
         text = self._read(tuple(card.labels), card.title, card.description or "")
@@ -117,7 +118,8 @@ class ClientRules:
         local = card.created_at.astimezone(self.tz)
         flags, flag_evidence = self._flags(card, local, text.flags)
         evidence = text.scope.evidence + ((hours_evidence,) if hours_evidence else ()) + flag_evidence
-        return _Assessed(card, period_of_day(local.date(), self.contract.period), text.scope, hours, flags, evidence)
+        return _Assessed(card, period_of_day(local.date(), self.contract.period), text.scope, hours,
+                         is_tracked(hours_evidence), flags, evidence)
 
     def _read(self, labels: tuple[str, ...], title: str, description: str) -> _Reading:
         """What the card's words say: scope and flag words (memoised: scans revisit the same cards)."""
@@ -181,9 +183,9 @@ class ClientRules:
                 extra[a.card.id] = after - max(before, limit)
         return extra
 
-    def _finding(self, a: _Assessed, extra: Decimal) -> Finding:
+    def _finding(self, a: _Assessed, extra: Decimal, current: ContractPeriod) -> Finding:
         amount = (extra * self._rate).quantize(_CENT, ROUND_HALF_UP) if extra else _ZERO
-        response, messages = self._messages(a, extra, amount)
+        response, messages = self._messages(a, extra, amount, current)
         return Finding(
             card_id=a.card.id, title=a.card.title, url=a.card.url, created_at=a.card.created_at,
             period=a.period, verdict=a.scope.verdict,
@@ -193,7 +195,8 @@ class ClientRules:
             messages=messages, evidence=a.evidence,
         )
 
-    def _messages(self, a: _Assessed, extra: Decimal, amount: Decimal) -> tuple[str, tuple[Message, ...]]:
+    def _messages(self, a: _Assessed, extra: Decimal, amount: Decimal,
+                  current: ContractPeriod) -> tuple[str, tuple[Message, ...]]:
         response = "none"
         if a.scope.category is not None:
             response = a.scope.category.response
@@ -202,13 +205,22 @@ class ClientRules:
         kinds = ([response] if response != "none" else []) + (["discount"] if "discount_request" in a.flags else [])
         if not kinds:
             return response, ()
-        values = self._placeholders(a, extra, amount)
-        return response, tuple(Message(kind, self._templates[kind].format_map(values)) for kind in kinds)
+        values = self._placeholders(a, extra, amount, current)
+        return response, tuple(Message(kind, self._templates[self._wording(kind, a)].format_map(values))
+                               for kind in kinds)
 
-    def _placeholders(self, a: _Assessed, extra: Decimal, amount: Decimal) -> Placeholders:
+    @staticmethod
+    def _wording(kind: str, a: _Assessed) -> str:
+        # Same message kind (and reference) either way: only the wording says the work is done.
+        return "extra_hours_done" if kind == "extra_hours" and a.tracked else kind
+
+    def _placeholders(self, a: _Assessed, extra: Decimal, amount: Decimal, current: ContractPeriod) -> Placeholders:
         lang, category = self.language, a.scope.category
+        # A period that has ended is named ("November"): "this month" would now mean another one.
+        named = (named_period_words(lang, a.period, self.contract.period, current.start.year)
+                 if a.period.key != current.key else {})
         return Placeholders(
-            self._constants, title=a.card.title,
+            self._constants, **named, title=a.card.title,
             service=a.scope.service.name if a.scope.service else "",
             category=category.name if category else "",
             referral=(category.referral or "") if category else "",
@@ -229,8 +241,10 @@ class ClientRules:
 
 
 def evaluate(cards: Iterable[CardLike], contract: Contract, *, language: str, timezone: ZoneInfo,
-             now: datetime, templates: Templates | None = None, client: str = "") -> ScanResult:
+             now: datetime, templates: Templates | None = None, client: str = "",
+             address: str = "formal") -> ScanResult:
     """Evaluate cards once; compile a ClientRules yourself to evaluate many batches."""
-    rules = ClientRules(contract, language=language, timezone=timezone, templates=templates, client=client)
+    rules = ClientRules(contract, language=language, timezone=timezone, templates=templates, client=client,
+                        address=address)
     return rules.evaluate(cards, now)
 

@@ -62,8 +62,16 @@ def card_hours(custom_fields: Mapping[str, Any], tracked_minutes: float | None, 
                 return found
     tag = title_tag(title)
     if tag:
-        return tag[0].normalize(), f"{_fmt(tag[0])} h from title tag '{tag[1]}'"
+        return tag[0].normalize(), f"{_fmt(tag[0])} h {_FROM_TAG} '{tag[1]}'"
     return None, None
+
+
+def is_tracked(evidence: str | None) -> bool:
+    """Whether card_hours found time spent (tracked time, the hours field), not a title tag's estimate."""
+    return evidence is not None and _FROM_TAG not in evidence
+
+
+_FROM_TAG = "from title tag"
 
 
 def _read_field(name: str, raw: Any) -> tuple[Decimal | None, str | None]:

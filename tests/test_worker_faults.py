@@ -51,6 +51,20 @@ def test_a_kill_at_any_point_of_posting_leaves_exactly_one_comment_per_finding(w
         assert restarted.events("not_posted_yet")
 
 
+def test_a_signed_comment_is_still_found_by_its_reference_after_a_kill(world):
+    config = world.config(mode="auto", signature="Anna")
+
+    killed = run(world, config, SCOPEKEEPER_CRASH_AT="after_post:2")
+    assert killed.code == -signal.SIGKILL, killed.stderr
+    restarted = run(world, config)
+
+    assert restarted.code == 0, restarted.stderr
+    assert "reconciled" in assert_exactly_once(world).values()
+    signed = [text for text in world.comment_texts() if "ref SK-" in text]
+    assert len(signed) == len(world.expected)
+    assert all(text.splitlines()[-1].startswith("— Anna · ref SK-") for text in signed), signed
+
+
 def test_exactly_once_through_a_429_storm(world):
     world.trello.inject("rate_limit", count=1, method="POST")      # Trello refuses a comment: the adapter waits
     # More refusals in a row than Asana's adapter tries a request: the project's read fails this scan.

@@ -75,11 +75,12 @@ referral = "Maria Lopez, bookkeeping VA"
 
 
 def config_text(state_url: str, *, mode: str = "auto", budget: int = 30, every: str = "1m",
-                trello_boards: Sequence[str] = (), asana_boards: Sequence[str] = ()) -> str:
+                trello_boards: Sequence[str] = (), asana_boards: Sequence[str] = (), signature: str | None = None) -> str:
     """The worker tests' configuration: Bright Path on Trello (3 h a month, $45/h), Sunrise Studio on Asana
     (2 h, 30 EUR/h). Both write English: each worker process then loads one language's lemmas (Spanish
     would add 0.6 s to every one of the suite's many processes)."""
     return (SETTINGS.format(state_url=state_url, mode=mode, budget=budget, every=every)
+            + (f'signature = "{signature}"\n' if signature else "")
             + CLIENT.format(name=TRELLO_CLIENT, zone="UTC", boards=_boards("trello", trello_boards), hours=3, rate=45,
                             currency="USD") + REFERRAL
             + CLIENT.format(name=ASANA_CLIENT, zone="Europe/Madrid", boards=_boards("asana", asana_boards), hours=2,
@@ -118,13 +119,15 @@ class World:
     expected: dict[str, tuple[str, str]] = field(default_factory=dict)  # reference -> (provider, card id)
 
     def config(self, *, mode: str = "auto", budget: int = 30, trello_boards: list[str] | None = None,
-               asana_boards: list[str] | None = None, name: str = "scopekeeper.toml") -> Path:
+               asana_boards: list[str] | None = None, name: str = "scopekeeper.toml",
+               signature: str | None = None) -> Path:
         """Write a configuration for this world; returns its path."""
         path = self.tmp / name
         path.write_text(config_text(
             self.state_url, mode=mode, budget=budget,
             trello_boards=[self.trello_board] if trello_boards is None else trello_boards,
-            asana_boards=[self.asana_project] if asana_boards is None else asana_boards), encoding="utf-8")
+            asana_boards=[self.asana_project] if asana_boards is None else asana_boards, signature=signature),
+            encoding="utf-8")
         return path
 
     def add_card(self, title: str, kinds: tuple[str, ...] = ()) -> dict:

@@ -14,7 +14,7 @@ from pydantic import (AfterValidator, BeforeValidator, Field, ValidationError, W
 from pydantic_core import PydanticCustomError
 
 from rules.evaluate import ClientRules
-from rules.contract import ClockTime, Contract, Language, Name, Strict, Templates
+from rules.contract import Address, ClockTime, Contract, Language, Name, Strict, Templates
 from rules.text import same_phrase
 
 from scheduler.config.errors import ConfigError, describe_errors
@@ -57,6 +57,9 @@ TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
 Duration = Annotated[timedelta, BeforeValidator(parse_duration),
                      WithJsonSchema({"type": "string", "pattern": r"^(\d+[dhms])+$", "examples": ["15m", "1h"]})]
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+# One address or a list of them: `email = "ceo@example.com"` reads as naturally as a list.
+Emails = Annotated[list[Email], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
+Signature = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -79,6 +82,9 @@ class Settings(Strict):
     scan_every: Duration = timedelta(minutes=15)
     max_comments_per_run: int = Field(default=30, ge=1, le=10_000)
     weekly_capacity_hours: float | None = Field(default=None, gt=0, le=168, allow_inf_nan=False)
+    signature: Signature | None = Field(default=None, description="the VA's name, ending every comment")
+    contact: str | None = Field(default=None, min_length=1, max_length=300,
+                                description="how clients reach the VA, shown in the reports sent to them")
     report: Report = Report()
 
     @model_validator(mode="after")
@@ -146,6 +152,10 @@ class Client(Strict):
     boards: list[Board] = []
     contract: Contract
     templates: Templates = Templates()
+    address: Address = "formal"
+    signature: Signature | None = None
+    email: Emails = []
+    send_report: bool = Field(default=False, description="send the weekly client report to `email` by itself")
 
     @model_validator(mode="after")
     def _no_ambiguous_keywords(self) -> "Client":
@@ -157,6 +167,12 @@ class Client(Strict):
                         raise ValueError(
                             f"keyword {keyword!r} of out_of_scope {category.name!r} also matches {other!r} of "
                             f"service {service!r}; a request cannot be both: remove one of them")
+        return self
+
+    @model_validator(mode="after")
+    def _report_has_a_recipient(self) -> "Client":
+        if self.send_report and not self.email:
+            raise ValueError("send_report = true needs the client's email = [\"...\"] to send it to")
         return self
 
     @property
@@ -188,7 +204,14 @@ class AppConfig(Strict):
     def _consistent(self) -> "AppConfig":
         if self.scopekeeper.report.email_to and self.smtp is None:
             raise ValueError("scopekeeper.report.email_to needs an [smtp] table to send from")
+        sending = [c.name for c in self.clients if c.send_report]
+        if sending and self.smtp is None:
+            raise ValueError(f"send_report = true (client {sending[0]!r}) needs an [smtp] table to send from")
         return self
+
+    def signature(self, client: Client) -> str | None:
+        """The name that signs this client's comments: the client's own choice, else the practice's."""
+        return client.signature or self.scopekeeper.signature
 
     def client(self, name: str) -> Client:
         """The client with this name (case-insensitive); KeyError naming the known clients."""
@@ -201,7 +224,7 @@ class AppConfig(Strict):
 def rules_for(client: Client) -> ClientRules:
     """The client's contract compiled for evaluation."""
     return ClientRules(client.contract, language=client.language, timezone=ZoneInfo(client.timezone),
-                       templates=client.templates, client=client.name)
+                       templates=client.templates, client=client.name, address=client.address)
 
 
 def capacity(config: AppConfig) -> tuple[float, float | None]:

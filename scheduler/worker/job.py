@@ -120,7 +120,8 @@ class Worker:
             live = {card.id: card for key, card in changes.cards.items() if key not in changes.gone}
             write.findings = finding_updates(result, by_id, {k[1]: v.finding_digest for k, v in state.cards.items()})
             write.ledger = ledger(result)
-            write.intents, write.rewordings = new_and_reworded(planned_comments(result, live), state)
+            write.intents, write.rewordings = new_and_reworded(
+                planned_comments(result, live, self.config.signature(client)), state)
         if self.mode == "dry-run":
             waiting = len(self.executor.outbox.listed((APPROVED,), client=client.name))
             self._show(plan_text(client.name, write.intents, self.mode, waiting,

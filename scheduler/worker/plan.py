@@ -68,7 +68,7 @@ def apply_reads(state: ClientState, reads: Iterable[BoardRead]) -> CardChanges:
     return changes
 
 
-def planned_comments(result: ScanResult, live: Mapping[str, Card]) -> list[NewIntent]:
+def planned_comments(result: ScanResult, live: Mapping[str, Card], signature: str | None = None) -> list[NewIntent]:
     """One comment per message of each finding on a live card, keyed (provider, card, kind, period).
 
     Cards gone from their board get none: their hours still count, but nobody would read a comment there.
@@ -84,7 +84,7 @@ def planned_comments(result: ScanResult, live: Mapping[str, Card]) -> list[NewIn
         for message in finding.messages:
             reference = make_reference(card.provider, card.id, message.kind, finding.period.key)
             planned.append(NewIntent(card.provider, card.board_id, card.id, message.kind, finding.period.key,
-                                     reference, with_reference(message.text, reference), card.title, card.url))
+                                     reference, with_reference(message.text, reference, signature), card.title, card.url))
     return planned
 
 
