@@ -320,3 +320,23 @@ def chromium_path() -> str:
             pytest.fail("SCOPEKEEPER_TEST_CHROMIUM is not set on CI: .ci/services should install chromium")
         pytest.skip("SCOPEKEEPER_TEST_CHROMIUM is not set (as root: `bash .ci/services /tmp/sk.env && . /tmp/sk.env`)")
     return path
+
+
+
+PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# Elements whose right edge passes the viewport's: what makes a phone scroll sideways.
+OVERFLOWING = """() => Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .map(e => e.tagName + ': ' + (e.textContent || '').trim().slice(0, 40))"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for the module's tests."""
+    executable = chromium_path()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -5,29 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from reports_support import (CHROMIUM_ARGS, MONDAY_AFTER, WEEK, chromium_path, collapse, practice_config,
-                             practice_source)
+from reports_support import (DESKTOP, MONDAY_AFTER, OVERFLOWING, PHONE, WEEK, browser, collapse,  # noqa: F401
+                             practice_config, practice_source)
 from scheduler.reports.documents import client_documents, file_stems, practice_documents
 from scheduler.reports.model import CLIENT, client_report, practice_report
 
-PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-# Elements whose right edge passes the viewport's: what makes a phone scroll sideways.
-OVERFLOWING = """() => Array.from(document.querySelectorAll('body *'))
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-  .map(e => e.tagName + ': ' + (e.textContent || '').trim().slice(0, 40))"""
 CHART_SIZE = """() => { const i = document.querySelector('img');
   return [i.naturalWidth, i.naturalHeight, i.getBoundingClientRect().width, i.getBoundingClientRect().height]; }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +43,7 @@ def test_client_report_reads_on_a_phone(browser, reports, tmp_path: Path) -> Non
     text = collapse(page.inner_text("body"))
     assert "Scope report: Harbor Lane Bakery" in text
     assert "Used 24 h" in text and "Contracted 20 h" in text and "Extra hours 4 h" in text
-    assert "To bill $180.00" in text and "Plan runs out used up on November 9" in text
+    assert "To bill $180.00" in text and "Plan used up on November 9" in text
     assert "Facebook event for the rye tasting" in text and "1 h × $45.00 = $45.00" in text
     assert "Plan a content strategy for the bakery" in text and "Content strategy · consultation offered" in text
     assert "Bookkeeping · referred to Maria Lopez, bookkeeper - maria@example.com" in text

@@ -121,7 +121,9 @@ def test_report_all_send_mails_every_client_and_the_practice(shared_dir: Path, m
         result = CliRunner().invoke(cli, ["report", "--config", str(path), "--all", *exports, "--send",
                                           "--week", "2026-W47", "--out", str(tmp_path / "reports")])
     assert result.exit_code == 0, result.output
-    assert "sent 5 email(s) to va@example.com" in result.output
+    assert "sent 1 email(s) to va@example.com" in result.output  # the digest
     subjects = sorted(m["Subject"] for m in inbox.messages)
-    assert subjects == sorted([f"Scope report: {b['client']} · 2026-W47" for b in manifest["boards"]]
-                              + ["Practice summary · 2026-W47"])
+    assert subjects == ["Practice summary · 2026-W47"]
+    digest = inbox.messages[0].get_body(("plain",)).get_content()
+    assert all(f"# Scope report: {b['client']}" in digest for b in manifest["boards"])
+    assert len(list((tmp_path / "reports" / "2026-W47" / "clients").glob("*.html"))) == len(manifest["boards"])

@@ -86,9 +86,14 @@ def test_each_report_is_produced_once_per_week_across_restarts(tmp_path: Path, m
     assert [p.target for p in first] == TARGETS and all(p.emailed and not p.error for p in first)
     assert again == []
     assert [p.target for p in next_week] == TARGETS
-    assert sorted(m["Subject"] for m in inbox.messages) == sorted(
-        [f"Scope report: {c['name']} · {w}" for c in CLIENTS for w in ("2026-W43", "2026-W44")]
-        + ["Practice summary · 2026-W43", "Practice summary · 2026-W44"])
+    # One email a week, the digest: the practice summary first, then every client's section.
+    assert sorted(m["Subject"] for m in inbox.messages) == ["Practice summary · 2026-W43", "Practice summary · 2026-W44"]
+    for mail in inbox.messages:
+        text = mail.get_body(("plain",)).get_content()
+        positions = [text.index("# Practice summary")] + [text.index(f"# Scope report: {c['name']}") for c in CLIENTS]
+        assert positions == sorted(positions) and positions[0] == 0
+        charts = [p for p in mail.walk() if p.get_content_type() == "image/png"]
+        assert len(charts) == len(CLIENTS) and len({c["Content-ID"] for c in charts}) == len(CLIENTS)
     assert (out / "2026-W43" / "practice.html").is_file()
     assert (out / "2026-W44" / "clients" / "cafe-tortuga.csv").is_file()
     assert {p.relative_to(out / "2026-W43").as_posix() for p in first[0].files} == {

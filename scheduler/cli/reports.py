@@ -12,9 +12,9 @@ from integrations.errors import ExportError
 
 from scheduler.cli import common
 from scheduler.config.models import AppConfig, Client
-from scheduler.reports.documents import Documents, client_documents, file_stems, practice_documents
-from scheduler.reports.mail import MailError, message, send
-from scheduler.reports.model import CLIENT, VA, client_report, practice_report
+from scheduler.reports.documents import Documents, client_documents, digest_documents, file_stems, practice_documents
+from scheduler.reports.mail import MailError, message, send, sender
+from scheduler.reports.model import CLIENT, VA, ClientReport, client_report, practice_report
 from scheduler.reports.source import ExportSource, ReportSource
 from scheduler.reports.weekly import DEFAULT_DIR
 from scheduler.reports.weeks import ReportWeek, last_complete_week, parse_week
@@ -32,7 +32,9 @@ _FORMATS = {"html": "html", "md": "markdown", "markdown": "markdown", "csv": "cs
               help="Repeatable (default: scopekeeper.report.formats).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DIR,
               show_default=True, help="Folder for the reports; each week gets its own subfolder.")
-@click.option("--send", "send_mail", is_flag=True, help="Also email them to scopekeeper.report.email_to.")
+@click.option("--send", "send_mail", is_flag=True,
+              help="Also email them: to scopekeeper.report.email_to (--all: one digest), or with --for-client to "
+                   "each client's email.")
 @click.option("--for-client", is_flag=True,
               help="Client-safe version, in the client's language: contract figures and requests only.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SCOPEKEEPER_CONFIG",
@@ -63,18 +65,37 @@ def report(client_name: str | None, all_clients: bool, week_text: str | None, fo
         week = parse_week(week_text) if week_text else last_complete_week(now, ZoneInfo(config.scopekeeper.timezone))
     except ValueError as err:
         raise common.fail(f"--week {err}") from None
-    if send_mail and not (config.smtp and config.scopekeeper.report.email_to):
-        raise common.fail("--send needs scopekeeper.report.email_to and an [smtp] table in the configuration")
+    if send_mail:
+        _check_recipients(config, clients, for_client)
     chosen = {_FORMATS[f] for f in formats} or set(config.scopekeeper.report.formats)
     with ExitStack() as stack:
         source = _source(config, exports, None if all_clients else clients[0], stack)
-        documents = _documents(config, clients, source, week, now, chosen, CLIENT if for_client else VA,
-                               practice=all_clients and not for_client)
+        reports, documents = _documents(config, clients, source, week, now, chosen, CLIENT if for_client else VA,
+                                        practice=all_clients and not for_client)
     for document in documents:
         for path in document.write(out_dir / week.key):
             click.echo(str(path))
-    if send_mail:
-        _send(config, documents)
+    if not send_mail:
+        return
+    if for_client:  # each client gets their own report, from the VA's name
+        _send(config, [(d, c.email, config.signature(c)) for d, c in zip(documents, clients)])
+    elif all_clients:  # the VA gets one digest: the practice summary, then each client's section
+        practice = practice_report(config, week, reports)
+        digest = digest_documents(practice, documents[-1], file_stems(c.name for c in config.clients))
+        _send(config, [(digest, config.scopekeeper.report.email_to, None)])
+    else:
+        _send(config, [(d, config.scopekeeper.report.email_to, None) for d in documents])
+
+
+def _check_recipients(config: AppConfig, clients: list[Client], for_client: bool) -> None:
+    """Before anything is rendered: --send needs [smtp] and someone to send to."""
+    if for_client:
+        missing = [c.name for c in clients if not c.email]
+        if config.smtp is None or missing:
+            raise common.fail("--for-client --send needs an [smtp] table and each client's email = [\"...\"] "
+                              "in the configuration" + (f"; no email for: {', '.join(missing)}" if missing else ""))
+    elif not (config.smtp and config.scopekeeper.report.email_to):
+        raise common.fail("--send needs scopekeeper.report.email_to and an [smtp] table in the configuration")
 
 
 def _source(config: AppConfig, exports: tuple[str, ...], client: Client | None, stack: ExitStack) -> ReportSource:
@@ -97,7 +118,7 @@ def _source(config: AppConfig, exports: tuple[str, ...], client: Client | None, 
 
 
 def _documents(config: AppConfig, clients: list[Client], source: ReportSource, week: ReportWeek, now: datetime,
-               formats: set[str], audience: str, *, practice: bool) -> list[Documents]:
+               formats: set[str], audience: str, *, practice: bool) -> tuple[list[ClientReport], list[Documents]]:
     """Each client's report, and the practice summary when asked; warns about clients without cards."""
     stems = file_stems(c.name for c in config.clients)
     reports = []
@@ -112,20 +133,21 @@ def _documents(config: AppConfig, clients: list[Client], source: ReportSource, w
     documents = [client_documents(r, formats, stems[r.client]) for r in reports]
     if practice:
         documents.append(practice_documents(practice_report(config, week, reports), formats))
-    return documents
+    return reports, documents
 
 
-def _send(config: AppConfig, documents: list[Documents]) -> None:
-    """All the reports' emails over one SMTP connection."""
+def _send(config: AppConfig, mails: list[tuple[Documents, list[str], str | None]]) -> None:
+    """All the emails (documents, recipients, the sender's name) over one SMTP connection."""
     assert config.smtp is not None  # checked before anything was rendered
-    to = config.scopekeeper.report.email_to
+    smtp = config.smtp
     try:
-        send(config.smtp, [message(d, config.smtp.sender, to) for d in documents])
+        send(smtp, [message(d, sender(smtp.sender, name), to) for d, to, name in mails])
     except MissingSecret as err:
         raise common.fail(str(err)) from None
     except MailError as err:
         raise common.fail(str(err), common.EXIT_FAILED) from None
-    click.echo(f"sent {len(documents)} email(s) to {', '.join(to)}")
+    recipients = sorted({address for _, to, _ in mails for address in to})
+    click.echo(f"sent {len(mails)} email(s) to {', '.join(recipients)}")
 
 
 commands = [report]

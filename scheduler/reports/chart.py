@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from scheduler.reports.i18n import Texts
 from scheduler.reports.model import BurnUp, days_into
@@ -42,6 +43,7 @@ def burnup_png(burnup: BurnUp, t: Texts) -> bytes:
     axes.set_xlim(0, length)
     axes.set_ylim(0, max(contracted, used, at_end) * 1.15)
     axes.set_ylabel(t("hours_unit"))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: t.number(round(value, 2))))  # '7,5' in French
     axes.grid(axis="y", color="#e5e7eb")
     axes.spines[["top", "right"]].set_visible(False)
     # Above the plot, where no line can run under it.

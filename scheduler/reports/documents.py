@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Collection, Iterable
 
 from scheduler.reports.chart import burnup_png
-from scheduler.reports.html import client_html, data_uri, practice_html
+from scheduler.reports.html import client_html, client_section_html, data_uri, digest_html, practice_html
 from scheduler.reports.i18n import texts
 from scheduler.reports.invoicing import billable_csv
 from scheduler.reports.markdown import client_markdown, practice_markdown
@@ -47,10 +47,10 @@ class Documents:
 
 def client_documents(report: ClientReport, formats: Collection[str], stem: str) -> Documents:
     """A client's report in the given formats; `stem` names its files (see file_stems)."""
-    t = texts(report.language)
+    t = texts(report.language, report.address)
     chart = burnup_png(report.burnup, t)
     base = f"{CLIENTS_DIR if report.audience == VA else FOR_CLIENT_DIR}/{stem}"
-    csv = billable_csv([report])
+    csv = billable_csv([report], report.language)
     files: dict[str, bytes] = {}
     if "html" in formats:
         files[f"{base}.html"] = client_html(report, data_uri(chart)).encode()
@@ -60,8 +60,10 @@ def client_documents(report: ClientReport, formats: Collection[str], stem: str) 
     if "csv" in formats:
         files[f"{base}.csv"] = csv
     title = t("report_title" if report.audience == VA else "client_title", client=report.client)
+    # The client reads plain dates; the VA files her reports by ISO week.
+    when = report.week.key if report.audience == VA else t.plain_days(report.week.monday, report.week.sunday)
     return Documents(
-        subject=f"{title} · {report.week.key}", text=client_markdown(report, plain=True),
+        subject=f"{title} · {when}", text=client_markdown(report, plain=True),
         html=client_html(report, f"cid:{CHART_CID}"), files=files, images={CHART_CID: chart},
         attachments={f"{stem}-{report.week.key}.csv": csv} if "csv" in formats and report.billable else {},
     )
@@ -71,7 +73,7 @@ def practice_documents(report: PracticeReport, formats: Collection[str]) -> Docu
     """The practice summary; its CSV holds every client's billable cards, for one invoicing run."""
     t = texts(report.language)
     html = practice_html(report)
-    csv = billable_csv(report.clients)
+    csv = billable_csv(report.clients, report.language)
     files: dict[str, bytes] = {}
     if "html" in formats:
         files["practice.html"] = html.encode()
@@ -83,6 +85,25 @@ def practice_documents(report: PracticeReport, formats: Collection[str]) -> Docu
         subject=f"{t('practice_title')} · {report.week.key}", text=practice_markdown(report, plain=True), html=html,
         files=files, attachments={f"extra-hours-{report.week.key}.csv": csv} if "csv" in formats else {},
     )
+
+
+def digest_documents(practice: PracticeReport, practice_docs: Documents, stems: dict[str, str]) -> Documents:
+    """The VA's one weekly email: the practice summary first, then each client's report as a section.
+
+    Each client's chart is inline under its own Content-ID; the practice CSV (every client's billable
+    cards) is the one attachment. The per-client files are written separately, as before.
+    """
+    t = texts(practice.language)
+    sections, texts_, images = [], [practice_docs.text], {}
+    for report in practice.clients:
+        cid = f"burnup-{stems[report.client]}@scopekeeper"
+        images[cid] = burnup_png(report.burnup, texts(report.language))
+        title = t("report_title", client=report.client)
+        sections.append((title, client_section_html(report, f"cid:{cid}")))
+        texts_.append(client_markdown(report, plain=True))
+    return Documents(subject=practice_docs.subject, text="\n\n---\n\n".join(texts_),
+                     html=digest_html(practice, sections), images=images,
+                     attachments=practice_docs.attachments)
 
 
 def file_stems(names: Iterable[str]) -> dict[str, str]:

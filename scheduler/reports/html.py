@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -28,6 +29,10 @@ STYLES = {
     "value": "padding:7px 0 7px 8px;border-bottom:1px solid #f3f4f6;font-size:14px;white-space:nowrap;",
     "strong": "padding:7px 0 7px 8px;border-bottom:1px solid #f3f4f6;font-size:15px;font-weight:700;"
               "white-space:nowrap;",
+    # Four columns of money on a phone (e.g. '+180,00 $US'): smaller, tighter, the label free to break.
+    "compare_label": "padding:7px 4px 7px 0;border-bottom:1px solid #f3f4f6;font-size:13px;color:#374151;"
+                     "overflow-wrap:anywhere;hyphens:auto;",
+    "compare": "padding:7px 0 7px 5px;border-bottom:1px solid #f3f4f6;font-size:13px;white-space:nowrap;",
     "th": "padding:6px 0 6px 8px;border-bottom:1px solid #e5e7eb;font-size:12px;color:#6b7280;font-weight:600;",
     "item": "padding:9px 0;border-bottom:1px solid #f3f4f6;word-break:break-word;overflow-wrap:anywhere;",
     "link": "color:#1d4ed8;font-weight:600;text-decoration:none;word-break:break-word;overflow-wrap:anywhere;",
@@ -41,6 +46,8 @@ STYLES = {
     "verdict_bad": "margin:10px 0 0;padding:8px 10px;border-radius:6px;background:#fef2f2;color:#991b1b;"
                    "font-size:14px;",
     "footer": "margin:28px 0 0;font-size:12px;color:#9ca3af;",
+    "section": "margin:36px 0 6px;padding-top:18px;border-top:3px solid #e5e7eb;font-size:20px;line-height:1.25;"
+               "font-weight:700;color:#111827;",
 }
 
 
@@ -51,6 +58,16 @@ def client_html(report: ClientReport, chart_src: str) -> str:
 
 def practice_html(report: PracticeReport) -> str:
     return _env().get_template("practice.html.j2").render(s=STYLES, **practice_view(report))
+
+
+def client_section_html(report: ClientReport, chart_src: str) -> str:
+    """One client's report without its page: a section of the VA's weekly digest."""
+    return _env().get_template("client_body.html.j2").render(s=STYLES, chart_src=chart_src, **client_view(report))
+
+
+def digest_html(practice: PracticeReport, sections: Sequence[tuple[str, str]]) -> str:
+    """The practice summary, then each client's section (title, HTML) in one page."""
+    return _env().get_template("digest.html.j2").render(s=STYLES, sections=sections, **practice_view(practice))
 
 
 def data_uri(png: bytes) -> str:

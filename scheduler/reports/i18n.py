@@ -5,10 +5,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.dates import format_interval, format_skeleton, format_time, get_datetime_format
+from babel.dates import (format_interval, format_skeleton, format_time, get_datetime_format, get_month_names,
+                         get_timezone_location)
 from babel.numbers import format_decimal
 
-from rules.comments import LOCALES, money
+from rules.comments import LOCALES, money, typeset
 from rules.periods import ContractPeriod
 
 _NUMBER = "#,##0.##"
@@ -34,8 +35,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "rate": "Rate per extra hour",
         "runs_out": "Plan runs out",
         "runs_out_on": "{date} at this pace",
-        "runs_out_never": "not at this pace",
-        "ran_out_on": "used up on {date}",
+        "runs_out_never": "not before the period ends",
+        "ran_out": "Plan used up",
+        "ran_out_on": "on {date}",
         "chart_heading": "Hours used over the period",
         "chart_used": "Hours used",
         "chart_contracted": "Contracted",
@@ -90,6 +92,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "flagged_heading": "Clients with the most red flags",
         "no_flags": "No red flags.",
         "footer": "Prepared with ScopeKeeper · week {week}",
+        "prepared_by": "Prepared by {name}",
+        "timezone_city": "{city} time",
+        "work_heading": "Work done this period",
+        "no_hours": "time not logged",
+        "digest_clients": "Client by client",
     },
     "fr": {
         "report_title": "Rapport de périmètre : {client}",
@@ -108,16 +115,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "to_bill": "À facturer",
         "extra_amount": "Montant des heures supplémentaires",
         "rate": "Tarif de l'heure supplémentaire",
-        "runs_out": "Épuisement du forfait",
+        "runs_out": "Fin prévue du forfait",
         "runs_out_on": "le {date} à ce rythme",
-        "runs_out_never": "pas à ce rythme",
-        "ran_out_on": "épuisé le {date}",
+        "runs_out_never": "pas avant la fin de la période",
+        "ran_out": "Forfait épuisé",
+        "ran_out_on": "le {date}",
         "chart_heading": "Consommation des heures sur la période",
         "chart_used": "Heures utilisées",
         "chart_contracted": "Prévues au contrat",
         "chart_projection": "À ce rythme",
-        "chart_alt": ("Graphique de consommation : {used} utilisées sur {contracted} ; "
-                      "épuisement du forfait : {runs_out}"),
+        "chart_alt": "Graphique de consommation : {used} utilisées sur {contracted} ; fin du forfait : {runs_out}",
         "billable_heading": "Heures supplémentaires à facturer",
         "billable_heading_client": "Heures supplémentaires",
         "requests_heading": "Demandes hors périmètre",
@@ -167,6 +174,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "flagged_heading": "Clients avec le plus de signaux d'alerte",
         "no_flags": "Aucun signal d'alerte.",
         "footer": "Préparé avec ScopeKeeper · semaine {week}",
+        "prepared_by": "Préparé par {name}",
+        "timezone_city": "heure de {city}",
+        "work_heading": "Travail réalisé sur la période",
+        "no_hours": "temps non saisi",
+        "digest_clients": "Client par client",
     },
     "es": {
         "report_title": "Informe de alcance: {client}",
@@ -185,15 +197,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "to_bill": "A facturar",
         "extra_amount": "Importe de las horas adicionales",
         "rate": "Tarifa por hora adicional",
-        "runs_out": "Agotamiento del plan",
+        "runs_out": "El plan se agota",
         "runs_out_on": "el {date} a este ritmo",
-        "runs_out_never": "no a este ritmo",
-        "ran_out_on": "agotado el {date}",
+        "runs_out_never": "no antes del final del periodo",
+        "ran_out": "Plan agotado",
+        "ran_out_on": "el {date}",
         "chart_heading": "Horas consumidas en el periodo",
         "chart_used": "Horas usadas",
         "chart_contracted": "Contratadas",
         "chart_projection": "A este ritmo",
-        "chart_alt": "Gráfico de consumo: {used} usadas de {contracted}; agotamiento del plan: {runs_out}",
+        "chart_alt": "Gráfico de consumo: {used} usadas de {contracted}; el plan se agota: {runs_out}",
         "billable_heading": "Horas adicionales a facturar",
         "billable_heading_client": "Horas adicionales",
         "requests_heading": "Solicitudes fuera del alcance",
@@ -244,11 +257,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "flagged_heading": "Clientes con más señales de alerta",
         "no_flags": "Ninguna señal de alerta.",
         "footer": "Preparado con ScopeKeeper · semana {week}",
+        "prepared_by": "Preparado por {name}",
+        "timezone_city": "hora de {city}",
+        "work_heading": "Trabajo realizado en el periodo",
+        "no_hours": "tiempo sin registrar",
+        "digest_clients": "Cliente por cliente",
     },
     "pl": {
         "report_title": "Raport zakresu prac: {client}",
         "client_title": "Podsumowanie pakietu: {client}",
-        "client_intro": "Oto stan Twojego pakietu ({period}).",
+        "client_intro": "Oto stan pakietu ({period}).",
         "practice_title": "Podsumowanie działalności",
         "week": "Tydzień {week}",
         "contract_period": "Okres rozliczeniowy: {period}",
@@ -262,15 +280,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "to_bill": "Do zafakturowania",
         "extra_amount": "Kwota za godziny dodatkowe",
         "rate": "Stawka za godzinę dodatkową",
-        "runs_out": "Wyczerpanie pakietu",
+        "runs_out": "Pakiet się wyczerpie",
         "runs_out_on": "{date} przy obecnym tempie",
-        "runs_out_never": "nie przy obecnym tempie",
-        "ran_out_on": "wyczerpany {date}",
+        "runs_out_never": "nie przed końcem okresu",
+        "ran_out": "Pakiet wyczerpany",
+        "ran_out_on": "{date}",
         "chart_heading": "Zużycie godzin w okresie",
-        "chart_used": "Wykorzystane godziny",
+        "chart_used": "Wykorzystane",
         "chart_contracted": "Limit z umowy",
-        "chart_projection": "Przy obecnym tempie",
-        "chart_alt": "Wykres zużycia: wykorzystano {used} z {contracted}; wyczerpanie pakietu: {runs_out}",
+        "chart_projection": "Prognoza",
+        "chart_alt": "Wykres zużycia: wykorzystano {used} z {contracted}; pakiet się wyczerpie: {runs_out}",
         "billable_heading": "Godziny dodatkowe do zafakturowania",
         "billable_heading_client": "Godziny dodatkowe",
         "requests_heading": "Zlecenia spoza zakresu",
@@ -320,22 +339,45 @@ STRINGS: dict[str, dict[str, str]] = {
         "flagged_heading": "Klienci z największą liczbą sygnałów ostrzegawczych",
         "no_flags": "Brak sygnałów ostrzegawczych.",
         "footer": "Przygotowano w ScopeKeeper · tydzień {week}",
+        "prepared_by": "Opracowanie: {name}",
+        "timezone_city": "czas: {city}",
+        "work_heading": "Prace wykonane w tym okresie",
+        "no_hours": "czas nie został zapisany",
+        "digest_clients": "Klient po kliencie",
     },
+}
+
+
+# What changes when the client is addressed informally (tu, tú, Ty); English has one "you".
+INFORMAL: dict[str, dict[str, str]] = {
+    "en": {},
+    "fr": {"client_title": "Récapitulatif de ton forfait : {client}",
+           "client_intro": "Voici où en est ton forfait ({period}).",
+           "requests_heading_client": "Demandes hors de ton forfait",
+           "client_consultation": "Possible dans le cadre d'une consultation ; réserve un créneau ici :"},
+    "es": {"client_title": "Resumen de tu plan: {client}",
+           "client_intro": "Así va tu plan ({period}).",
+           "requests_heading_client": "Solicitudes fuera de tu plan",
+           "client_consultation": "Posible en una consulta; reserva una hora aquí:"},
+    "pl": {"client_intro": "Oto stan Twojego pakietu ({period}).",
+           "requests_heading_client": "Zlecenia spoza Twojego pakietu"},
 }
 
 
 class Texts:
     """One language's wording and formats, as templates call them: t('key', name=value), t.hours(x)..."""
 
-    def __init__(self, language: str) -> None:
-        self.language, self._strings, self._locale = language, STRINGS[language], LOCALES[language]
+    def __init__(self, language: str, address: str = "formal") -> None:
+        self.language, self._locale = language, LOCALES[language]
+        self._strings = {**STRINGS[language], **(INFORMAL[language] if address == "informal" else {})}
         self.colon = "\u00a0: " if language == "fr" else ": "  # between a label and its value
 
     def __call__(self, key: str, **values: object) -> str:
-        text = self._strings[key]
-        if self.language == "fr":  # French sets a space before ':' and ';' that must not break the line
-            text = text.replace(" :", "\u00a0:").replace(" ;", "\u00a0;")
-        return text.format(**values)
+        return self.typeset(self._strings[key]).format(**values)
+
+    def typeset(self, text: str) -> str:
+        """The language's spacing around punctuation (French no-break spaces), before values go in."""
+        return typeset(text, self.language)
 
     def number(self, value: Decimal | float | int) -> str:
         return format_decimal(value, format=_NUMBER, locale=self._locale)
@@ -382,6 +424,33 @@ class Texts:
             return format_skeleton("yMMMM", period.start, locale=self._locale)
         return self.days(period.start, period.end)
 
+    def plain_days(self, first: date, last: date) -> str:
+        """'23–29 November 2026', '30 novembre – 6 décembre 2026', '23–29 de noviembre de 2026'."""
+        months = get_month_names("wide", "format", self._locale)
+        of = " de " if self.language == "es" else " "
+
+        def day(d: date, month: bool, year: bool) -> str:
+            text = f"{d.day}{of}{months[d.month]}" if month else str(d.day)
+            return f"{text}{of}{d.year}" if year else text
+
+        if first.year != last.year:
+            return f"{day(first, True, True)} – {day(last, True, True)}"
+        if first.month != last.month:
+            return f"{day(first, True, False)} – {day(last, True, True)}"
+        return f"{day(first, False, False)}–{day(last, True, True)}"
+
+    def plain_period(self, period: ContractPeriod, kind: str) -> str:
+        """'November 2026' for a month, '23–29 November 2026' for a week: no ISO week numbers."""
+        return format_skeleton("yMMMM", period.start, locale=self._locale) if kind == "month" \
+            else self.plain_days(period.start, period.end)
+
+    def zone(self, name: str) -> str:
+        """'Paris time', 'heure de Paris', 'hora de París', 'czas: Paryż'; 'UTC' stays 'UTC'."""
+        if name in ("UTC", "Etc/UTC", "GMT", "Etc/GMT") or "/" not in name:
+            return name
+        city = get_timezone_location(name, locale=self._locale, return_city=True)
+        return self("timezone_city", city=city)
+
     def days(self, first: date, last: date) -> str:
         """'Nov 16 – 22, 2026', '16–22 nov. 2026'..."""
         return format_interval(first, last, "yMMMd", locale=self._locale)
@@ -391,5 +460,5 @@ class Texts:
 
 
 @lru_cache(maxsize=None)
-def texts(language: str) -> Texts:
-    return Texts(language)
+def texts(language: str, address: str = "formal") -> Texts:
+    return Texts(language, address)

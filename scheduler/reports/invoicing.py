@@ -1,4 +1,9 @@
-"""CSV of billable extra hours for invoicing: one row per card with extra hours."""
+"""CSV of billable extra hours for invoicing: one row per card with extra hours, in the locale's conventions.
+
+English: ',' between cells and '.' in numbers. French, Spanish and Polish spreadsheet programs expect ';'
+between cells and a decimal comma (their list separator is ';' because ',' is the decimal mark), so a
+double-click opens the file in columns with numbers they can add up.
+"""
 from __future__ import annotations
 
 import csv
@@ -13,18 +18,23 @@ COLUMNS = ("client", "period", "card", "url", "hours", "extra_hours", "rate", "a
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def billable_csv(reports: Iterable[ClientReport]) -> bytes:
+def billable_csv(reports: Iterable[ClientReport], language: str = "en") -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read accents and currency signs right."""
+    comma = language in DECIMAL_COMMA
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";" if comma else ",")
     writer.writerow(COLUMNS)
     for report in reports:
         for line in report.billable:
+            numbers = [_plain(line.hours), _plain(line.extra_hours), _plain(report.rate), f"{line.extra_amount:.2f}"]
             writer.writerow([
-                _cell(report.client), report.period.key, _cell(line.title), line.url, _plain(line.hours),
-                _plain(line.extra_hours), _plain(report.rate), f"{line.extra_amount:.2f}", report.currency,
+                _cell(report.client), report.period.key, _cell(line.title), line.url,
+                *(n.replace(".", ",") if comma else n for n in numbers), report.currency,
             ])
     return out.getvalue().encode("utf-8-sig")
+
+
+DECIMAL_COMMA = frozenset({"fr", "es", "pl"})
 
 
 def _cell(text: str) -> str:
@@ -32,5 +42,5 @@ def _cell(text: str) -> str:
 
 
 def _plain(value: Decimal | None) -> str:
-    """'1.5', '20': a dot and no exponent, whatever the locale."""
+    """'1.5', '20': no exponent, no thousands separator."""
     return "" if value is None else f"{value.normalize():f}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from typing import Sequence
 
 from scheduler.config.models import Smtp
@@ -38,6 +38,13 @@ def message(documents: Documents, sender: str, to: Sequence[str]) -> EmailMessag
     for name, content in documents.attachments.items():
         mail.add_attachment(content, maintype="text", subtype="csv", filename=name)
     return mail
+
+
+def sender(configured: str, name: str | None) -> str:
+    """The From of an email to a client: the VA's name on the configured address ('Anna <va@...>')."""
+    if not name:
+        return configured
+    return formataddr((name, parseaddr(configured)[1] or configured))
 
 
 def send(smtp: Smtp, messages: Sequence[EmailMessage]) -> None:

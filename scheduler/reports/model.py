@@ -91,6 +91,11 @@ class ClientReport:
     billable: tuple[CardLine, ...]
     needs_review: tuple[CardLine, ...]
     flagged: tuple[CardLine, ...]
+    work: tuple[CardLine, ...] = ()  # in-scope cards of the period: the work done for the client
+    previous_tracked: bool = True  # the previous period has cards: comparing with it means something
+    address: str = "formal"
+    va_name: str | None = None
+    va_contact: str | None = None
 
     @property
     def remaining(self) -> Decimal:
@@ -159,7 +164,10 @@ def client_report(config: AppConfig, client: Client, source: ReportSource, week:
         changes=_changes(audience, result, current, previous, before),
         burnup=_burnup(result, as_of, tz),
         requests=current.requests, billable=current.billable, needs_review=current.needs_review,
-        flagged=current.flagged,
+        flagged=current.flagged, work=current.work,
+        previous_tracked=any(f.period.key == previous.period.key for f in previous.findings),
+        address=client.address if audience == CLIENT else "formal",
+        va_name=config.signature(client), va_contact=config.scopekeeper.contact,
     )
 
 
@@ -179,6 +187,7 @@ class _PeriodLines:
     billable: tuple[CardLine, ...]
     needs_review: tuple[CardLine, ...]
     flagged: tuple[CardLine, ...]
+    work: tuple[CardLine, ...]
 
 
 class _Lines:
@@ -202,6 +211,7 @@ class _Lines:
             billable=tuple(self._line(f) for f in findings if f.extra_hours > 0),
             needs_review=tuple(self._line(f) for f in internal if f.verdict == "needs_review"),
             flagged=tuple(self._line(f) for f in internal if f.flags),
+            work=tuple(self._line(f) for f in findings if f.verdict == "in_scope"),
         )
 
     def _line(self, f: Finding) -> CardLine:

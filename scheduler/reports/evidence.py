@@ -1,0 +1,173 @@
+"""The rules' evidence lines (English, as `scan --format json` gives them) in the report's language.
+
+The rules keep one explainable wording; reports read it back by shape. A shape not listed here (a
+newer rule) is shown as the rules wrote it rather than guessed at.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+from typing import Callable
+
+from babel.dates import format_date, format_time, get_day_names
+
+from rules.comments import LOCALES
+
+from scheduler.reports.i18n import Texts
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FIELD = r"(?P<field>title|description)"
+
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "title", "description": "description",
+        "label": "label “{label}”",
+        "keyword": "keyword “{keyword}” in the {field}",
+        "keyword_as": "keyword “{keyword}” found as “{text}” in the {field}",
+        "also": "also matches the service “{service}” ({why}); out of scope comes first",
+        "nothing": "no service, category or label matched",
+        "tracked": "{minutes} min of tracked time",
+        "tag": "{hours} h from the title tag “{tag}”",
+        "field": "{hours} h from the field “{name}”",
+        "word": "“{word}” in the {field}",
+        "notice": "due {duration} after the request (the contract asks for {notice} h notice)",
+        "hours": "{n} h", "days": "{n} days",
+        "after_hours": "created {moment}, outside business hours ({days} {start}–{end})",
+        "vague": "no description and a {n}-word title",
+        "moved": "due date changed {n} times",
+    },
+    "fr": {
+        "title": "titre", "description": "description",
+        "label": "étiquette « {label} »",
+        "keyword": "mot-clé « {keyword} » dans {field}",
+        "keyword_as": "mot-clé « {keyword} » trouvé sous la forme « {text} » dans {field}",
+        "also": "correspond aussi au service « {service} » ({why}) ; le hors-périmètre l'emporte",
+        "nothing": "aucun service, aucune catégorie ni étiquette ne correspond",
+        "tracked": "{minutes} min de temps suivi",
+        "tag": "{hours} h d'après la balise du titre « {tag} »",
+        "field": "{hours} h d'après le champ « {name} »",
+        "word": "« {word} » dans {field}",
+        "notice": "échéance {duration} après la demande (le contrat prévoit un préavis de {notice} h)",
+        "hours": "{n} h", "days": "{n} jours",
+        "after_hours": "créée le {moment}, hors horaires ({days} {start}–{end})",
+        "vague": "pas de description ; titre de {n} mot(s) seulement",
+        "moved": "échéance modifiée {n} fois",
+    },
+    "es": {
+        "title": "título", "description": "descripción",
+        "label": "etiqueta «{label}»",
+        "keyword": "palabra clave «{keyword}» en {field}",
+        "keyword_as": "palabra clave «{keyword}» encontrada como «{text}» en {field}",
+        "also": "también coincide con el servicio «{service}» ({why}); fuera del alcance tiene prioridad",
+        "nothing": "no coincide ningún servicio, categoría ni etiqueta",
+        "tracked": "{minutes} min de tiempo registrado",
+        "tag": "{hours} h según la etiqueta del título «{tag}»",
+        "field": "{hours} h según el campo «{name}»",
+        "word": "«{word}» en {field}",
+        "notice": "vence {duration} después de la solicitud (el contrato pide {notice} h de antelación)",
+        "hours": "{n} h", "days": "{n} días",
+        "after_hours": "creada el {moment}, fuera del horario ({days} {start}–{end})",
+        "vague": "sin descripción; palabras del título: {n}",
+        "moved": "fecha límite cambiada {n} veces",
+    },
+    "pl": {
+        "title": "tytuł", "description": "opis",
+        "label": "etykieta „{label}”",
+        "keyword": "słowo kluczowe „{keyword}” – {field}",
+        "keyword_as": "słowo kluczowe „{keyword}” w formie „{text}” – {field}",
+        "also": "pasuje też do usługi „{service}” ({why}); pierwszeństwo ma zakres spoza umowy",
+        "nothing": "nie pasuje żadna usługa, kategoria ani etykieta",
+        "tracked": "{minutes} min zarejestrowanego czasu",
+        "tag": "{hours} godz. ze znacznika w tytule „{tag}”",
+        "field": "{hours} godz. z pola „{name}”",
+        "word": "„{word}” – {field}",
+        "notice": "termin {duration} po zgłoszeniu (umowa wymaga {notice} godz. wyprzedzenia)",
+        "hours": "{n} godz.", "days": "{n} dni",
+        "after_hours": "utworzono {moment}, poza godzinami pracy ({days} {start}–{end})",
+        "vague": "brak opisu; liczba słów w tytule: {n}",
+        "moved": "termin zmieniany {n} razy",
+    },
+}
+
+
+def translate(evidence: str, t: Texts) -> str:
+    """One evidence line in the report's language (English reports get the same friendlier wording)."""
+    flag, _, why = evidence.partition(": ")
+    if why and flag in _FLAGS:
+        return f"{t('flag_' + flag)}{t.colon}{_line(why, t)}"
+    return _line(evidence, t)
+
+
+_FLAGS = ("discount_request", "urgent_deadline", "after_hours", "vague_request", "rescheduled")
+
+
+def _line(text: str, t: Texts) -> str:
+    for pattern, render in _SHAPES:
+        match = pattern.fullmatch(text)
+        if match:
+            return render(match, t)
+    return text
+
+
+def _p(t: Texts, key: str, **values: object) -> str:
+    return t.typeset(PHRASES[t.language][key].format(**values))
+
+
+def _field(match: re.Match[str], t: Texts) -> str:
+    name = PHRASES[t.language][match["field"]]
+    return {"fr": "le " + name if name == "titre" else "la " + name, "es": "el " + name if name == "título"
+            else "la " + name}.get(t.language, name)
+
+
+def _number(text: str, t: Texts) -> str:
+    try:
+        return t.number(Decimal(text))
+    except InvalidOperation:
+        return text
+
+
+def _duration(text: str, t: Texts) -> str:
+    amount, _, unit = text.partition(" ")
+    return _p(t, "days" if unit == "days" else "hours", n=_number(amount, t))
+
+
+def _days(days: str, t: Texts) -> str:
+    names = get_day_names("abbreviated", locale=LOCALES[t.language])
+    picked = [names[_WEEKDAYS.index(d.strip())] for d in days.split(",") if d.strip() in _WEEKDAYS]
+    return ", ".join(picked)
+
+
+def _moment(match: re.Match[str], t: Texts) -> str:
+    day = date.fromisoformat(match["date"])
+    clock = time.fromisoformat(match["time"])
+    locale = LOCALES[t.language]
+    weekday = format_date(day, "EEE", locale=locale)
+    return f"{weekday} {t.day(day)} {format_time(clock, 'short', locale=locale)} ({match['tz']})"
+
+
+_SHAPES: list[tuple[re.Pattern[str], Callable[[re.Match[str], Texts], str]]] = [
+    (re.compile(r"label '(?P<label>.+)'"), lambda m, t: _p(t, "label", label=m["label"])),
+    (re.compile(rf"keyword '(?P<keyword>.+?)' in {_FIELD}"),
+     lambda m, t: _p(t, "keyword", keyword=m["keyword"], field=_field(m, t))),
+    (re.compile(rf"keyword '(?P<keyword>.+?)' matched '(?P<text>.+?)' in {_FIELD}"),
+     lambda m, t: _p(t, "keyword_as", keyword=m["keyword"], text=m["text"], field=_field(m, t))),
+    (re.compile(r"also matched service '(?P<service>.+?)' by (?P<why>.+); out of scope takes precedence"),
+     lambda m, t: _p(t, "also", service=m["service"], why=_line(m["why"], t))),
+    (re.compile(r"no service, category or label matched"), lambda m, t: _p(t, "nothing")),
+    (re.compile(r"(?P<n>[\d.]+) min of tracked time \(actual_time_minutes\)"),
+     lambda m, t: _p(t, "tracked", minutes=_number(m["n"], t))),
+    (re.compile(r"(?P<n>[\d.]+) h from title tag '(?P<tag>.+)'"),
+     lambda m, t: _p(t, "tag", hours=_number(m["n"], t), tag=m["tag"])),
+    (re.compile(r"(?P<n>[\d.]+) h from field '(?P<name>.+)'"),
+     lambda m, t: _p(t, "field", hours=_number(m["n"], t), name=m["name"])),
+    (re.compile(rf"'(?P<word>.+?)' in {_FIELD}"), lambda m, t: _p(t, "word", word=m["word"], field=_field(m, t))),
+    (re.compile(r"due (?P<d>-?[\d.]+ (?:h|days)) after the request \(contract asks for (?P<h>[\d.]+) h notice\)"),
+     lambda m, t: _p(t, "notice", duration=_duration(m["d"], t), notice=_number(m["h"], t))),
+    (re.compile(r"created (?P<wd>[a-z]{3}) (?P<date>\d{4}-\d\d-\d\d) (?P<time>\d\d:\d\d) (?P<tz>\S+), "
+                r"outside business hours \((?P<days>[a-z, ]+) (?P<start>\d\d:\d\d)-(?P<end>\d\d:\d\d)\)"),
+     lambda m, t: _p(t, "after_hours", moment=_moment(m, t), days=_days(m["days"], t), start=m["start"],
+                     end=m["end"])),
+    (re.compile(r"no description and a (?P<n>\d+)-word title"), lambda m, t: _p(t, "vague", n=m["n"])),
+    (re.compile(r"due date changed (?P<n>\d+) times"), lambda m, t: _p(t, "moved", n=m["n"])),
+]
