@@ -21,3 +21,16 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def manifest(shared_dir: Path) -> dict:
     return json.loads((shared_dir / "fixtures" / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for a module's browser tests (the reports at phone and desktop widths)."""
+    from reports_support import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -8,8 +8,9 @@ import shutil
 import socket
 import socketserver
 import ssl
-import threading
 import subprocess
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -17,14 +18,13 @@ from email import policy
 from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 import pytest
 import tomli_w
+from rules_support import card as rule_card
 
 from integrations.models import Card
-from rules_support import card as rule_card
 from scheduler.config.models import AppConfig, parse_config
 from scheduler.reports.source import ExportSource
 from scheduler.reports.weeks import parse_week
@@ -329,14 +329,3 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 OVERFLOWING = """() => Array.from(document.querySelectorAll('body *'))
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
   .map(e => e.tagName + ': ' + (e.textContent || '').trim().slice(0, 40))"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """A headless Chromium for the module's tests."""
-    executable = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()

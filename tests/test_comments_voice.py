@@ -6,13 +6,13 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from rules_support import at, card, contract
 
 from integrations.reference import references_in, with_body, with_reference, without_reference
 from rules.comments import NARROW_NBSP, NBSP, day_range, typeset
 from rules.contract import Templates
 from rules.evaluate import ClientRules
 from rules.wording import TEMPLATES
-from rules_support import at, card, contract
 
 LANGUAGES = ("en", "fr", "es", "pl")
 DECEMBER_3RD = at("2026-12-03T10:00:00Z")

@@ -1,11 +1,11 @@
 """Configuration of the VA's voice: signature, address, the client's email and the automatic client report."""
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 import tomli_w
-import tomllib
 
 from scheduler.config.models import ConfigError, parse_config
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from reports_support import DESKTOP, MONDAY_AFTER, OVERFLOWING, PHONE, WEEK, collapse, practice_config, practice_source
 
-from reports_support import (DESKTOP, MONDAY_AFTER, OVERFLOWING, PHONE, WEEK, browser, collapse,  # noqa: F401
-                             practice_config, practice_source)
 from scheduler.reports.documents import client_documents, file_stems, practice_documents
 from scheduler.reports.model import CLIENT, client_report, practice_report
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tomllib
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -13,11 +14,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import tomli_w
-import tomllib
 from click.testing import CliRunner
+from reports_support import (
+    CLIENTS,
+    MONDAY_AFTER,
+    PASSWORD_ENV,
+    QUIET_SMTP,
+    SMTP_PASSWORD,
+    WEEK,
+    StatusSource,
+    card,
+    practice_source,
+    practice_toml,
+    smtp_server,
+)
 
-from reports_support import (CLIENTS, MONDAY_AFTER, PASSWORD_ENV, QUIET_SMTP, SMTP_PASSWORD, WEEK, StatusSource, card,
-                             collapse, practice_source, practice_toml, smtp_server)
 from scheduler.cli.main import cli
 from scheduler.config.models import parse_config
 from scheduler.reports.documents import client_documents, practice_documents

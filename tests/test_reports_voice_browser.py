@@ -3,14 +3,13 @@ weekly digest fit the screen, show the chart, and read in their own language."""
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 import pytest
 import tomli_w
-import tomllib
+from reports_support import DESKTOP, MONDAY_AFTER, OVERFLOWING, PHONE, WEEK, collapse, practice_source, practice_toml
 
-from reports_support import (DESKTOP, MONDAY_AFTER, OVERFLOWING, PHONE, WEEK, browser, collapse,  # noqa: F401
-                             practice_source, practice_toml)
 from scheduler.config.models import parse_config
 from scheduler.reports.documents import client_documents, digest_documents, file_stems, practice_documents
 from scheduler.reports.html import data_uri

@@ -78,7 +78,7 @@ def report(client_name: str | None, all_clients: bool, week_text: str | None, fo
     if not send_mail:
         return
     if for_client:  # each client gets their own report, from the VA's name
-        _send(config, [(d, c.email, config.signature(c)) for d, c in zip(documents, clients)])
+        _send(config, [(d, c.email, config.signature(c)) for d, c in zip(documents, clients, strict=True)])
     elif all_clients:  # the VA gets one digest: the practice summary, then each client's section
         practice = practice_report(config, week, reports)
         digest = digest_documents(practice, documents[-1], file_stems(c.name for c in config.clients))

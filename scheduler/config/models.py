@@ -170,7 +170,7 @@ class Client(Strict):
         return self
 
     @model_validator(mode="after")
-    def _report_has_a_recipient(self) -> "Client":
+    def _report_has_a_recipient(self) -> Client:
         if self.send_report and not self.email:
             raise ValueError("send_report = true needs the client's email = [\"...\"] to send it to")
         return self

@@ -6,14 +6,13 @@ newer rule) is shown as the rules wrote it rather than guessed at.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
-from typing import Callable
 
 from babel.dates import format_date, format_time, get_day_names
 
 from rules.comments import LOCALES
-
 from scheduler.reports.i18n import Texts
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

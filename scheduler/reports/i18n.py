@@ -3,10 +3,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
-from babel.dates import (format_interval, format_skeleton, format_time, get_datetime_format, get_month_names,
-                         get_timezone_location)
+from babel.dates import (
+    format_interval,
+    format_skeleton,
+    format_time,
+    get_datetime_format,
+    get_month_names,
+    get_timezone_location,
+)
 from babel.numbers import format_decimal
 
 from rules.comments import LOCALES, money, typeset
@@ -459,6 +465,6 @@ class Texts:
         return f"{number}\u00a0{self._strings['hours_unit']}"  # never split from its number
 
 
-@lru_cache(maxsize=None)
+@cache
 def texts(language: str, address: str = "formal") -> Texts:
     return Texts(language, address)

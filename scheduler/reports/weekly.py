@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from scheduler.config.models import AppConfig
