@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from scheduler.cli.main import cli
@@ -21,10 +22,32 @@ def run(*args: str):
 def test_table_shows_verdicts_totals_and_the_comments_to_post() -> None:
     result = run(*BASE, *NOW, "--format", "table")
     assert result.exit_code == 0, result.output
-    assert "Bright Path Coaching — 2026-11-01 to 2026-11-30" in result.output
-    assert "24.5 h used of 20 h contracted; extra 4.5 h = $202.50 to bill" in result.output
+    assert "Bright Path Coaching — November 2026 (current)" in result.output
+    assert "24.5 h used of 20 h contracted; extra 4.5 h = $202.50 to bill" in " ".join(result.output.split())
     assert "https://calendly.com/example/consultation" in result.output
     assert "3 card(s) need your review" in result.output  # discount, vague and podcast cards
+
+
+def test_the_table_fits_80_columns_names_each_period_and_shows_money_in_the_client_locale() -> None:
+    fixtures = REPO.parent / "shared" / "fixtures"
+    if not (fixtures / "config.toml").is_file():
+        pytest.skip("../shared is not beside this clone")
+    args = ["scan", "--config", str(fixtures / "config.toml"), "--client", "Studio Jogi Lotos",
+            "--from-export", str(fixtures / "pl_trello_export.json"), "--now", "2026-12-03T18:00:00+01:00"]
+    result = CliRunner().invoke(cli, args, env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "Studio Jogi Lotos — the week of 16–22 November 2026" in result.output  # the rows' own week
+    assert "Hours in the week of 30 November–6 December 2026" in result.output      # the current one
+    flat = " ".join(result.output.split())
+    assert "165,00 zł" in flat and "PLN" not in result.output
+    titles = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)["cards"]
+    table_words = {w for line in lines if line.startswith("│") for cell in line.split("│") for w in cell.split()}
+    for card in titles:  # every word of every title whole in the Card column, and every flag visible
+        assert set(card["title"].split()) <= table_words, card["title"]
+        for flag in card["flags"]:
+            assert set(flag.replace("_", " ").split()) <= table_words
 
 
 def test_client_template_from_the_config_is_used() -> None:

@@ -28,6 +28,17 @@ def queued(world, make_worker):
     return world.tmp / "scopekeeper.toml", worker.store, Outbox(worker.store)
 
 
+def unwrapped(listing: str) -> str:
+    """The listing with the comment lines it wrapped joined again."""
+    out: list[str] = []
+    for line in listing.splitlines():
+        if line.startswith("     | ") and out and out[-1].startswith("     | ") and not out[-1].endswith("|"):
+            out[-1] += " " + line[len("     | "):]
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def invoke(world, *args: str, **env: str):
     return CliRunner().invoke(cli, list(args), env={**world.env(), **env}, catch_exceptions=False)
 
@@ -42,7 +53,7 @@ def test_the_list_shows_every_queued_comment_with_its_card_link_and_text(world, 
     for intent in intents:
         assert f"#{intent.id}  {intent.client} - \"{intent.card_title}\"" in listing.output
         assert intent.card_url in listing.output and f"| ref {intent.reference}" in listing.output
-        assert f"| {intent.text.splitlines()[0]}" in listing.output
+        assert f"| {intent.text.splitlines()[0]}" in unwrapped(listing.output)
     only = invoke(world, "review", "--config", str(config), "--client", "sunrise STUDIO")
     assert only.output.count("\n#") == 3
 
@@ -92,3 +103,71 @@ def test_unknown_ids_and_unchanged_edits_are_reported(world, queued):
     unchanged = invoke(world, "review", "edit", str(intent.id), "--config", str(config), EDITOR="true")
     assert unchanged.exit_code == 0 and "no change" in unchanged.output
     assert outbox.get(intent.id).text == intent.text
+
+
+def test_client_scopes_every_subcommand(world, queued):
+    config, store, outbox = queued
+    sunrise = [i.id for i in outbox.listed(("pending_review",)) if i.client == "Sunrise Studio"]
+    bright = [i.id for i in outbox.listed(("pending_review",)) if i.client != "Sunrise Studio"]
+    assert sunrise and bright
+
+    approved = invoke(world, "review", "--client", "sunrise studio", "approve", "--all", "--config", str(config))
+    assert approved.exit_code == 0
+    assert [outbox.get(i).status for i in sunrise] == ["approved"] * len(sunrise)
+    assert [outbox.get(i).status for i in bright] == ["pending_review"] * len(bright)  # other clients untouched
+
+    other = invoke(world, "review", "reject", str(bright[0]), "--client", "Sunrise Studio", "--config", str(config))
+    assert other.exit_code == 1 and f"#{bright[0]} is for Bright Path, not Sunrise Studio" in other.output
+    assert outbox.get(bright[0]).status == "pending_review"
+    listing = invoke(world, "review", "--client", "Bright Path", "--config", str(config))
+    assert "for Bright Path" in listing.output and "Sunrise Studio" not in listing.output
+
+
+def test_a_rejection_can_be_undone(world, queued):
+    config, store, outbox = queued
+    intent = outbox.listed(("pending_review",))[0]
+    assert invoke(world, "review", "reject", str(intent.id), "--config", str(config)).exit_code == 0
+    assert outbox.get(intent.id).status == "rejected"
+    undone = invoke(world, "review", "undo", str(intent.id), "--config", str(config))
+    assert undone.exit_code == 0 and "waits for your review again" in undone.output
+    assert outbox.get(intent.id).status == "pending_review"
+    again = invoke(world, "review", "undo", str(intent.id), "--config", str(config))
+    assert again.exit_code == 1 and "is pending_review" in again.output  # only a rejection can be undone
+
+
+def test_without_an_editor_the_text_is_typed_in_the_terminal_or_given_with_text(world, queued, monkeypatch):
+    config, store, outbox = queued
+    first, second = outbox.listed(("pending_review",))[:2]
+    monkeypatch.setenv("PATH", "/nonexistent")  # no nano either
+    env = {**world.env(), "EDITOR": "", "VISUAL": ""}
+    typed = CliRunner().invoke(cli, ["review", "edit", str(first.id), "--config", str(config)], env=env,
+                               input="Glad to help with this one.\nIt is one extra hour.\n.\n", catch_exceptions=False)
+    assert typed.exit_code == 0 and "No text editor is set" in typed.output
+    assert outbox.get(first.id).text == f"Glad to help with this one.\nIt is one extra hour.\n\nref {first.reference}"
+    given = invoke(world, "review", "edit", str(second.id), "--text", "Zrobię to z przyjemnością 🙂",
+                   "--config", str(config))
+    assert given.exit_code == 0
+    assert outbox.get(second.id).text == f"Zrobię to z przyjemnością 🙂\n\nref {second.reference}"
+
+
+def test_approve_all_post_again_posts_what_an_interrupted_run_approved(world, queued):
+    config, store, outbox = queued
+    waiting = outbox.listed(("pending_review",))
+    for intent in waiting:  # as if `approve --all --post` had approved them, then died before posting
+        assert outbox.approve(intent.id)
+    again = invoke(world, "review", "approve", "--all", "--post", "--config", str(config))
+    assert again.exit_code == 0 and f"posted {len(waiting)}" in again.output
+    assert set(world.comment_counts().values()) == {1}
+    nothing = invoke(world, "review", "approve", "--all", "--config", str(config))
+    assert nothing.exit_code == 0 and "No comments are waiting for your review" in nothing.output
+
+
+def test_the_listing_wraps_at_the_terminal_width_without_breaking_words(world, queued):
+    config, store, outbox = queued
+    listing = invoke(world, "review", "--config", str(config), COLUMNS="80")
+    words = {w for i in outbox.listed(("pending_review",)) for w in i.text.split()}
+    for line in listing.output.splitlines():
+        assert len(line) <= 80 or not any(ch.isspace() for ch in line.strip().lstrip("| ")), line
+    shown = {w for line in listing.output.splitlines() for w in line.split()}
+    assert words <= shown  # every word of every comment whole on some line
+    assert "flags: after hours" in listing.output and "extra" in listing.output

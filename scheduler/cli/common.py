@@ -1,6 +1,7 @@
 """What every CLI module shares: exit codes, the default config path, messages, config loading, --now."""
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,8 +16,11 @@ DEFAULT_CONFIG = "scopekeeper.toml"
 
 
 def stdout() -> Console:
-    """Rich output; wider than 80 columns when it goes to a file or a pipe."""
-    return Console() if sys.stdout.isatty() else Console(width=120)
+    """Rich output at the terminal's width; to a file or a pipe, $COLUMNS wide, else 120."""
+    if sys.stdout.isatty():
+        return Console()
+    columns = os.environ.get("COLUMNS", "")
+    return Console(width=int(columns) if columns.isdigit() and int(columns) >= 40 else 120)
 
 
 def say(prefix: str, colour: str, message: str) -> None:

@@ -73,7 +73,7 @@ def scan(config_path: str, client_name: str, export: str | None, now_text: str |
     if fmt == "json":
         click.echo(json.dumps(output.result.to_json(), ensure_ascii=False, indent=2))
     else:
-        print_table(output.result, stdout(), config.scopekeeper.language)
+        print_table(output.result, stdout(), client.language)
 
 
 @cli.group()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import signal
 import sys
 import threading
@@ -15,7 +17,7 @@ from scheduler.config.models import AppConfig
 from scheduler.config.secrets import get_secret
 from scheduler.store import Store, StoreError, open_store
 from scheduler.store.outbox import Outbox
-from scheduler.store.scans import client_statuses
+from scheduler.store.scans import client_statuses, latest_findings
 from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.store.store import SCHEDULER_LOCK
 from scheduler.worker.job import Worker
@@ -82,56 +84,71 @@ def run(config_path: str | None, once: bool, mode: str | None, log_format: str |
     sys.exit(code)
 
 
+def _client_option(command):
+    return click.option("--client", "client_name", help="Only this client's comments.")(command)
+
+
 @click.group(invoke_without_command=True)
 @_config_option
-@click.option("--client", "client_name", help="Only this client's comments.")
+@_client_option
 @click.pass_context
 def review(ctx: click.Context, config_path: str | None, client_name: str | None) -> None:
-    """List the comments waiting for your approval, with card links and text.
+    """List the comments waiting for your approval, with card links, why, and text.
 
     \b
     Examples, with the IDs it shows:
+      scopekeeper review --client "Estudio Sol"
       scopekeeper review approve 12 13        # posted at the next scan
       scopekeeper review approve 12 --post    # posted now
+      scopekeeper review approve --all --client "Estudio Sol" --post
       scopekeeper review reject 14
-      scopekeeper review edit 12              # opens $EDITOR on the comment's text
+      scopekeeper review undo 14              # a rejected comment waits for review again
+      scopekeeper review edit 12              # your editor, or type the text in the terminal
     """
-    ctx.obj = config_path
+    ctx.obj = (config_path, client_name)
     if ctx.invoked_subcommand is None:
-        config = _load(config_path)
-        try:
-            client = config.client(client_name).name if client_name else None
-        except KeyError as err:
-            raise _fail(str(err.args[0])) from None
-        outbox = Outbox(_open(config))
-        click.echo(review_listing(outbox.listed((PENDING_REVIEW,), client=client),
-                                  len(outbox.listed((APPROVED,), client=client))))
+        config, client = _scope(ctx, config_path, client_name)
+        store = _open(config)
+        outbox = Outbox(store)
+        queued = outbox.listed((PENDING_REVIEW,), client=client)
+        findings = latest_findings(store, ((i.client, i.provider, i.card_id) for i in queued))
+        click.echo(review_listing(queued, len(outbox.listed((APPROVED,), client=client)), findings,
+                                  width=shutil.get_terminal_size((80, 24)).columns, client=client))
 
 
 @review.command()
 @_config_option
+@_client_option
 @click.argument("ids", nargs=-1, type=int)
-@click.option("--all", "every", is_flag=True, help="Approve every comment waiting for review.")
+@click.option("--all", "every", is_flag=True, help="Approve every comment waiting for review (of --client only).")
 @click.option("--post", is_flag=True, help="Post the approved comments now instead of at the next scan.")
 @click.pass_context
-def approve(ctx: click.Context, config_path: str | None, ids: tuple[int, ...], every: bool, post: bool) -> None:
+def approve(ctx: click.Context, config_path: str | None, client_name: str | None, ids: tuple[int, ...], every: bool,
+            post: bool) -> None:
     """Approve comments by ID: they are posted at the next scan, or now with --post.
 
     \b
     Examples:
       scopekeeper review approve 12 13
       scopekeeper review approve --all --post
+      scopekeeper review approve --all --client "Bright Path Coaching"
     """
-    config = _load(config_path or ctx.obj)
+    config, client = _scope(ctx, config_path, client_name)
     store = _open(config)
     outbox = Outbox(store)
+    if every and ids:
+        raise _fail("give IDs or --all, not both")
+    waiting = [i.id for i in outbox.listed((APPROVED,), client=client)] if post and every else []
     if every:
-        ids = tuple(i.id for i in outbox.listed((PENDING_REVIEW,)))
-    if not ids:
+        ids = tuple(i.id for i in outbox.listed((PENDING_REVIEW,), client=client))
+        if not ids and not waiting:
+            click.echo("No comments are waiting for your review" + (f" for {client}." if client else "."))
+            return
+    elif not ids:
         raise _fail("give the IDs to approve (see `scopekeeper review`), or --all")
     failed = _each(outbox, ids, lambda i: outbox.approve(i) or getattr(outbox.get(i), "status", None) == APPROVED,
-                   "approved")
-    approved = [i for i in ids if i not in failed]
+                   "approved", client)
+    approved = [i for i in ids if i not in failed] + waiting  # --all --post also posts what an earlier run approved
     if post and approved:
         logs.configure(default_level="WARNING")
         adapters = Adapters(config)
@@ -151,43 +168,99 @@ def approve(ctx: click.Context, config_path: str | None, ids: tuple[int, ...], e
 
 @review.command()
 @_config_option
+@_client_option
 @click.argument("ids", nargs=-1, type=int, required=True)
 @click.pass_context
-def reject(ctx: click.Context, config_path: str | None, ids: tuple[int, ...]) -> None:
-    """Reject comments by ID: they are never posted.
+def reject(ctx: click.Context, config_path: str | None, client_name: str | None, ids: tuple[int, ...]) -> None:
+    """Reject comments by ID: they are not posted (undo with `scopekeeper review undo ID`).
 
     \b
     Example:
       scopekeeper review reject 14
     """
-    outbox = Outbox(_open(_load(config_path or ctx.obj)))
-    if _each(outbox, ids, outbox.reject, "rejected"):
+    config, client = _scope(ctx, config_path, client_name)
+    outbox = Outbox(_open(config))
+    if _each(outbox, ids, outbox.reject, "rejected (undo: scopekeeper review undo ID)", client):
         raise click.exceptions.Exit(1)
 
 
 @review.command()
 @_config_option
-@click.argument("intent_id", metavar="ID", type=int)
+@_client_option
+@click.argument("ids", nargs=-1, type=int, required=True)
 @click.pass_context
-def edit(ctx: click.Context, config_path: str | None, intent_id: int) -> None:
-    """Edit a comment's text in $EDITOR before it is posted (its reference line is kept).
+def undo(ctx: click.Context, config_path: str | None, client_name: str | None, ids: tuple[int, ...]) -> None:
+    """Undo a rejection: the comment waits for your review again.
 
     \b
     Example:
-      EDITOR=nano scopekeeper review edit 12
+      scopekeeper review undo 14
     """
-    outbox = Outbox(_open(_load(config_path or ctx.obj)))
+    config, client = _scope(ctx, config_path, client_name)
+    outbox = Outbox(_open(config))
+    if _each(outbox, ids, outbox.restore, "waits for your review again", client):
+        raise click.exceptions.Exit(1)
+
+
+@review.command()
+@_config_option
+@_client_option
+@click.argument("intent_id", metavar="ID", type=int)
+@click.option("--text", help="The new text (instead of opening an editor); the reference line is kept.")
+@click.pass_context
+def edit(ctx: click.Context, config_path: str | None, client_name: str | None, intent_id: int,
+         text: str | None) -> None:
+    """Change a comment's text before it is posted (its reference line is kept).
+
+    Opens $VISUAL or $EDITOR; without one, nano when installed, else you type the text in the terminal.
+
+    \b
+    Examples:
+      scopekeeper review edit 12
+      scopekeeper review edit 12 --text "Happy to help! That is a consultation: ..."
+    """
+    config, client = _scope(ctx, config_path, client_name)
+    outbox = Outbox(_open(config))
     intent = outbox.get(intent_id)
-    if intent is None or intent.status not in (PENDING_REVIEW, APPROVED):
-        raise _fail(f"#{intent_id} " + ("does not exist" if intent is None else f"is {intent.status}: only comments "
-                                        "waiting for review or for posting can be edited"), 1)
-    text = edited_text(intent, click.edit(editable_text(intent), extension=".txt"))
-    if text is None:
+    if intent is None or intent.status not in (PENDING_REVIEW, APPROVED) or (client and intent.client != client):
+        reason = ("does not exist" if intent is None else f"is for {intent.client}, not {client}"
+                  if client and intent.client != client else f"is {intent.status}: only comments waiting for "
+                  "review or for posting can be edited")
+        raise _fail(f"#{intent_id} {reason}", 1)
+    new = edited_text(intent, text if text is not None else _edited(editable_text(intent)))
+    if new is None:
         click.echo(f"#{intent_id}: no change")
-    elif outbox.reword(intent_id, text):
+    elif outbox.reword(intent_id, new):
         click.echo(f"#{intent_id}: text updated")
     else:
         raise _fail(f"#{intent_id} changed state meanwhile; not edited", 1)
+
+
+def _edited(current: str) -> str | None:
+    """The VA's new text: her editor, nano, or typed in the terminal when no editor is set or installed."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or shutil.which("nano")
+    if editor:
+        return click.edit(current, editor=editor, extension=".txt")
+    click.echo("No text editor is set (EDITOR). The current text:\n")
+    click.echo(current)
+    click.echo("Type the new text; finish with a line holding only a dot (.), or press Ctrl-D to keep it as is:")
+    lines = []
+    for line in sys.stdin:
+        if line.rstrip("\n") == ".":
+            break
+        lines.append(line)
+    return "".join(lines) or None
+
+
+def _scope(ctx: click.Context, config_path: str | None, client_name: str | None) -> tuple[AppConfig, str | None]:
+    """The configuration and the client the command is limited to (--client here or on `review`)."""
+    parent_config, parent_client = ctx.obj if isinstance(ctx.obj, tuple) else (None, None)
+    config = _load(config_path or parent_config)
+    name = client_name or parent_client
+    try:
+        return config, config.client(name).name if name else None
+    except KeyError as err:
+        raise _fail(str(err.args[0])) from None
 
 
 @click.command()
@@ -205,15 +278,20 @@ def status(config_path: str | None) -> None:
     status_table(config, client_statuses(store), Outbox(store).counts(), store.lock(SCHEDULER_LOCK).holder(), console)
 
 
-def _each(outbox: Outbox, ids, change, done: str) -> list[int]:
-    """Apply `change` to each ID, saying what happened; the IDs it failed for."""
+def _each(outbox: Outbox, ids, change, done: str, client: str | None = None) -> list[int]:
+    """Apply `change` to each ID, saying what happened; the IDs it failed for (or that belong to another
+    client than `client`: those are left alone)."""
     failed = []
     for intent_id in ids:
-        if change(intent_id):
+        intent = outbox.get(intent_id) if client else None
+        if intent is not None and intent.client != client:
+            _say("error:", "red", f"#{intent_id} is for {intent.client}, not {client}: left alone")
+        elif change(intent_id):
             click.echo(f"#{intent_id} {done}")
             continue
-        intent = outbox.get(intent_id)
-        _say("error:", "red", f"#{intent_id} " + ("does not exist" if intent is None else f"is {intent.status}"))
+        else:
+            intent = outbox.get(intent_id)
+            _say("error:", "red", f"#{intent_id} " + ("does not exist" if intent is None else f"is {intent.status}"))
         failed.append(intent_id)
     return failed
 

@@ -72,6 +72,10 @@ class Outbox:
     def reject(self, intent_id: int) -> bool:
         return self._move(intent_id, (PENDING_REVIEW, APPROVED), REJECTED)
 
+    def restore(self, intent_id: int) -> bool:
+        """Undo a rejection: the comment waits for review again."""
+        return self._move(intent_id, (REJECTED,), PENDING_REVIEW)
+
     def reword(self, intent_id: int, text: str) -> bool:
         """The VA's own wording of a comment not posted yet; later scans keep it."""
         return self._move(intent_id, (PENDING_REVIEW, APPROVED), None, text=text, edited=True)

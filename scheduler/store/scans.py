@@ -1,9 +1,10 @@
 """What a client's scan reads from the store before it starts, and writes back in one transaction."""
 from __future__ import annotations
 
+from typing import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from integrations.models import Card
 
@@ -86,6 +87,19 @@ def client_statuses(store: Store) -> dict[str, ClientStatusRow]:
     """The last scan of every client scanned so far."""
     with store.reading() as session:
         return {row.client: row for row in session.scalars(select(ClientStatusRow))}
+
+
+def latest_findings(store: Store, cards: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], FindingRow]:
+    """The newest finding of each (client, provider, card id): what a queued comment answers."""
+    wanted = set(cards)
+    if not wanted:
+        return {}
+    newest = (select(func.max(FindingRow.id)).where(FindingRow.card_id.in_({c for _, _, c in wanted}))
+              .group_by(FindingRow.client, FindingRow.provider, FindingRow.card_id))
+    with store.reading() as session:
+        rows = session.scalars(select(FindingRow).where(FindingRow.id.in_(newest)))
+        found = {(r.client, r.provider, r.card_id): r for r in rows}
+    return {key: row for key, row in found.items() if key in wanted}
 
 
 def finding_history(store: Store, client: str, card_id: str) -> list[FindingRow]:
