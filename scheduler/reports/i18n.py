@@ -65,7 +65,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_rejected": "comment rejected",
         "status_not_sent": "comment not sent",
         "review_heading": "Needs your review",
-        "review_note": "No service or category matched these cards; ScopeKeeper posts nothing on them.",
+        "review_note": ("No service or category matched these cards; ScopeKeeper posts nothing on them, except "
+                        "the polite reply to a discount request."),
         "flags_heading": "Red flags",
         "flag_discount_request": "discount request",
         "flag_urgent_deadline": "urgent deadline",
@@ -147,7 +148,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_rejected": "commentaire refusé",
         "status_not_sent": "commentaire non envoyé",
         "review_heading": "À examiner",
-        "review_note": "Aucun service ni aucune catégorie ne correspond à ces cartes ; ScopeKeeper n'y publie rien.",
+        "review_note": ("Aucun service ni aucune catégorie ne correspond à ces cartes ; ScopeKeeper n'y publie rien, "
+                        "sauf la réponse courtoise à une demande de remise."),
         "flags_heading": "Signaux d'alerte",
         "flag_discount_request": "demande de réduction",
         "flag_urgent_deadline": "délai urgent",
@@ -230,7 +232,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_not_sent": "comentario no enviado",
         "review_heading": "Por revisar",
         "review_note": ("Ningún servicio ni categoría coincide con estas tarjetas; "
-                        "ScopeKeeper no publica nada en ellas."),
+                        "ScopeKeeper no publica nada en ellas, salvo la respuesta cortés a una petición de descuento."),
         "flags_heading": "Señales de alerta",
         "flag_discount_request": "petición de descuento",
         "flag_urgent_deadline": "plazo urgente",
@@ -312,7 +314,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_rejected": "komentarz odrzucony",
         "status_not_sent": "komentarz niewysłany",
         "review_heading": "Do przejrzenia",
-        "review_note": "Te karty nie pasują do żadnej usługi ani kategorii; ScopeKeeper nic na nich nie publikuje.",
+        "review_note": ("Te karty nie pasują do żadnej usługi ani kategorii; ScopeKeeper nic na nich nie publikuje "
+                        "poza uprzejmą odpowiedzią na prośbę o rabat."),
         "flags_heading": "Sygnały ostrzegawcze",
         "flag_discount_request": "prośba o zniżkę",
         "flag_urgent_deadline": "pilny termin",

@@ -103,7 +103,7 @@ class ClientReport:
 
     @property
     def flag_count(self) -> int:
-        return _flag_total(self.flagged)
+        return _flag_total(self.flagged) + _flag_total(self.needs_review)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +210,8 @@ class _Lines:
             requests=tuple(requests),
             billable=tuple(self._line(f) for f in findings if f.extra_hours > 0),
             needs_review=tuple(self._line(f) for f in internal if f.verdict == "needs_review"),
-            flagged=tuple(self._line(f) for f in internal if f.flags),
+            # each card listed once: a card that needs review shows its flags there (see the review note)
+            flagged=tuple(self._line(f) for f in internal if f.flags and f.verdict != "needs_review"),
             work=tuple(self._line(f) for f in findings if f.verdict == "in_scope"),
         )
 
@@ -242,7 +243,8 @@ def _changes(audience: str, result: ScanResult, current: _PeriodLines, previous:
     ]
     if audience == VA:
         changes += [
-            Change("flags", "count", Decimal(_flag_total(current.flagged)), Decimal(_flag_total(before.flagged))),
+            Change("flags", "count", Decimal(_flag_total((*current.flagged, *current.needs_review))),
+                   Decimal(_flag_total((*before.flagged, *before.needs_review)))),
             Change("needs_review", "count", Decimal(len(current.needs_review)), Decimal(len(before.needs_review))),
         ]
     return tuple(changes)
