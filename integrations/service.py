@@ -41,6 +41,10 @@ class BoardService(Protocol):
         """The card's comment carrying `reference`, if any."""
         ...
 
+    def credentials_expire(self) -> datetime | None:
+        """When the token stops working, if the service says (None: never, or unknown)."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...

@@ -222,5 +222,5 @@ def test_config_schema_is_json_schema_with_design_names() -> None:
     result = CliRunner().invoke(cli, ["config", "schema"])
     schema = json.loads(result.output)
     assert schema["$schema"].startswith("https://json-schema.org/")
-    assert set(schema["properties"]) == {"scopekeeper", "smtp", "connections", "clients"}
+    assert set(schema["properties"]) == {"scopekeeper", "smtp", "notify", "connections", "clients"}
     assert "from" in schema["$defs"]["Smtp"]["properties"] and schema["$defs"]["Contract"]["additionalProperties"] is False

@@ -24,7 +24,7 @@ name = "Bright Path Coaching"
 language = "en"
 boards = []   # filled by connect
 """
-AUTHORIZE = ("https://trello.com/1/authorize?expiration=30days&name=ScopeKeeper&scope=read,write"
+AUTHORIZE = ("https://trello.com/1/authorize?expiration=never&name=ScopeKeeper&scope=read,write"
              "&response_type=token&key=<your API key>")
 
 

@@ -14,7 +14,7 @@ from integrations.sandbox.trello import TrelloSandbox, synthetic_export
 from integrations.trello.retry import ATTEMPTS, RATE_LIMITED
 from trello_support import FakeClock, adapter, api, clock, make_adapter, sandbox  # noqa: F401
 
-AUTHORIZE = ("https://trello.com/1/authorize?expiration=30days&name=ScopeKeeper&scope=read,write"
+AUTHORIZE = ("https://trello.com/1/authorize?expiration=never&name=ScopeKeeper&scope=read,write"
              "&response_type=token&key=<your API key>")
 
 

@@ -80,6 +80,10 @@ class AsanaAdapter:
         """HTTP requests sent so far, retries included."""
         return self._http.requests_made
 
+    def credentials_expire(self) -> None:
+        """Asana says nothing about a personal access token's expiry through the API."""
+        return None
+
     def close(self) -> None:
         """Release the connections."""
         self._http.close()

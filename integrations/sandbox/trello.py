@@ -60,6 +60,7 @@ class TrelloSandbox:
         self.actions: dict[str, dict] = {}
         self.log: list[dict] = []             # per request: method, path, query (no secrets), status, clock time
         self.rate_limited = 0                 # 429s answered
+        self.token_expiry: dict[str, datetime | None] = {}  # per token: its dateExpires (absent: never)
         self._faults: list[list] = []         # [kind, remaining, method, status]
         self._token_times: dict[str, deque] = {}  # per token: times of its requests in the window
         self._key_times: deque = deque()           # the key's, all tokens together
@@ -336,6 +337,12 @@ class TrelloSandbox:
         return self._actions_json((a for a in self.actions.values() if _card_of(a) == id), query,
                                   "commentCard, updateCard:idList")
 
+    def _get_token(self, query, body, token):
+        if token not in self.tokens:
+            raise _Reply(401, "invalid token")
+        expires = self.token_expiry.get(token)
+        return {"id": self._new_id(), "idMember": self.me["id"], "dateExpires": _stamp(expires) if expires else None}
+
     def _post_comment(self, query, body, id):
         text = query.get("text") or _body_field(body, "text")
         card = self._card(id)
@@ -448,6 +455,7 @@ ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
     ("GET", r"/1/boards/(?P<id>[^/]+)/actions/?", "_get_board_actions"),
     ("GET", r"/1/boards/(?P<id>[^/]+)/customFields/?", "_get_board_custom_fields"),
     ("GET", r"/1/cards/(?P<id>[^/]+)/actions/?", "_get_card_actions"),
+    ("GET", r"/1/tokens/(?P<token>[^/]+)/?", "_get_token"),
     ("POST", r"/1/cards/(?P<id>[^/]+)/actions/comments/?", "_post_comment"),
 )]
 

@@ -46,6 +46,7 @@ class TrelloAdapter:
                  rng: random.Random | None = None) -> None:
         self._rng = rng or random.Random()
         self._sleep = sleep
+        self._token = token
         limits = TrelloLimits(api_key, token, clock=clock, sleep=sleep, rng=self._rng)
         self._http = TrelloHttp(api_key, token, limits, base_url=base_url, timeout=timeout)
         # The token goes in api_secret: that is how py-trello sends a key and a token, rather than signing OAuth1.
@@ -104,6 +105,11 @@ class TrelloAdapter:
     def read_modified(self, board_id: str, since: datetime) -> None:
         """Trello has no incremental card read: a changed board is read whole."""
         return None
+
+    def credentials_expire(self) -> datetime | None:
+        """The token's dateExpires (None: a token that never expires)."""
+        answer = self._fetch("GET", f"/tokens/{self._token}", {"fields": "dateExpires"})
+        return quiet_timestamp(answer.get("dateExpires")) if isinstance(answer, dict) else None
 
     def close(self) -> None:
         """Nothing to release: requests' session lives with the process."""

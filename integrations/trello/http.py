@@ -16,7 +16,7 @@ from integrations.trello.limits import TrelloLimits
 API = "https://api.trello.com/1"
 KEY_PAGE = "https://trello.com/power-ups/admin"
 # The real key is never printed: error texts end up in logs and reports.
-AUTHORIZE_URL = ("https://trello.com/1/authorize?expiration=30days&name=ScopeKeeper&scope=read,write"
+AUTHORIZE_URL = ("https://trello.com/1/authorize?expiration=never&name=ScopeKeeper&scope=read,write"
                  "&response_type=token&key=<your API key>")
 TOKEN_HELP = (f"make a new token: open {AUTHORIZE_URL} in a browser, with <your API key> replaced by the key "
               f"shown on {KEY_PAGE}, press Allow, and put the token it shows in the variable named by token_env "

@@ -77,7 +77,11 @@ def _how_to(names: dict[str, str]) -> str:
         "     generate a new API key.",
         "  2. Token: open this address in a browser, with <your API key> replaced by that key, and press Allow:",
         f"     {AUTHORIZE_URL}",
-        "     The token it shows can read and write your boards for 30 days; open the address again to renew it.",
+        "     The token it shows never expires, so ScopeKeeper keeps working without you renewing it every month.",
+        "     The trade-off: anyone who gets hold of it can read and write your boards until you revoke it",
+        "     (Trello: your avatar > Settings > Applications > Revoke). Keep it in the environment or keyring only.",
+        "     Prefer a token that expires? Replace expiration=never with expiration=30days in the address;",
+        "     ScopeKeeper then warns you a week before it stops working.",
         "  3. Put both in the environment (or the OS keyring), never in the configuration file:",
         _exports(names),
     ])

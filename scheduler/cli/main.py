@@ -143,12 +143,12 @@ def connect() -> None:
 
 def _register() -> None:
     """Commands that live in their own modules: connectors, the worker's, the reports' and the demo."""
-    from scheduler.cli import connect_asana, connect_trello, reports, worker
+    from scheduler.cli import connect_asana, connect_trello, notify, reports, worker
     from scheduler.demo import command as demo
 
     connect.add_command(connect_trello.command, "trello")
     connect.add_command(connect_asana.command, "asana")
-    for command in (*worker.commands, *reports.commands, *demo.commands):
+    for command in (*worker.commands, *reports.commands, *notify.commands, *demo.commands):
         cli.add_command(command)
 
 

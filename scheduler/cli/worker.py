@@ -15,6 +15,8 @@ from scheduler import logs
 from scheduler.cli.common import DEFAULT_CONFIG, fail, load, say
 from scheduler.config.models import AppConfig
 from scheduler.config.secrets import get_secret
+from scheduler.notify.channels import register_url_secrets
+from scheduler.notify.notifier import Notifier
 from scheduler.store import Store, StoreError, open_store
 from scheduler.store.outbox import Outbox
 from scheduler.store.scans import client_statuses, latest_findings
@@ -70,7 +72,8 @@ def run(config_path: str | None, once: bool, mode: str | None, log_format: str |
     _stop_on_signals(stop, halt)
     store = _open(config, read_only=mode == "dry-run")
     adapters = Adapters(config)
-    worker = Worker(config, store, adapters, mode=mode, stop=halt, show=click.echo)
+    notifier = None if mode == "dry-run" else Notifier(config, store)
+    worker = Worker(config, store, adapters, mode=mode, stop=halt, show=click.echo, notifier=notifier)
     log.info("scopekeeper run: %d client(s), mode %s, %s", len(config.clients), mode,
              "one scan each" if once else f"every {config.scopekeeper.scan_every}", extra={"event": "start"})
     try:
@@ -310,6 +313,7 @@ def _register_secrets(config: AppConfig) -> None:
     if config.smtp and config.smtp.password_env:
         names.append(config.smtp.password_env)
     logs.register_secrets(get_secret(name, required=False) for name in names)
+    register_url_secrets(config.notify.urls)
 
 
 def _stop_on_signals(*events: threading.Event) -> None:
@@ -337,3 +341,5 @@ def _say(prefix: str, colour: str, message: str) -> None:
 
 
 commands = [run, review, status]
+# For the other command modules that load the configuration (secrets registered) and open the store alike.
+load_registered, open_checked = _load, _open

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from scheduler.errors import ScopeKeeperError
 
 # Values under these keys are never echoed: they may be secrets written in the wrong place.
-_SECRET_WORDS = ("password", "token", "secret", "api_key", "apikey", "_env")
+_SECRET_WORDS = ("password", "token", "secret", "api_key", "apikey", "_env", "urls")
 
 _TYPE_NAMES = {
     "string_type": "a string in quotes", "int_type": "a whole number", "int_from_float": "a whole number",

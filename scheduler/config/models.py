@@ -60,6 +60,16 @@ Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 # One address or a list of them: `email = "ceo@example.com"` reads as naturally as a list.
 Emails = Annotated[list[Email], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
 Signature = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+
+
+def _notify_url(value: str) -> str:
+    # The value itself is never echoed: an apprise URL holds a token or a password.
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*://\S+", value):
+        raise PydanticCustomError("notify_url", "should be an apprise URL such as ntfy://my-topic or "
+                                  "mailto://user:password@example.com (see https://github.com/caronc/apprise/wiki)")
+    return value
+
+
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -103,6 +113,24 @@ class Smtp(Strict):
     username: str | None = None
     password_env: EnvName | None = None
     sender: str = Field(alias="from", min_length=3)
+
+
+class Notify(Strict):
+    """[notify]: how the VA hears of problems and budget thresholds (email through [smtp], apprise URLs)."""
+
+    email: bool = True
+    email_to: list[Email] = Field(default=[], description="default: scopekeeper.report.email_to")
+    urls: list[Annotated[str, AfterValidator(_notify_url)]] = Field(
+        default=[], description="apprise URLs such as ntfy://topic or tgram://bot-token/chat-id; secrets")
+    alert_at: list[int] = Field(default=[80, 100], description="percent of a period's hours; [] for no alert")
+
+    @field_validator("alert_at")
+    @classmethod
+    def _percentages(cls, values: list[int]) -> list[int]:
+        wrong = [v for v in values if not 1 <= v <= 1000]
+        if wrong:
+            raise ValueError(f"{wrong[0]} is not a percentage between 1 and 1000 (e.g. alert_at = [80, 100])")
+        return sorted(set(values))
 
 
 class TrelloConnection(Strict):
@@ -186,6 +214,7 @@ class AppConfig(Strict):
 
     scopekeeper: Settings = Settings()
     smtp: Smtp | None = None
+    notify: Notify = Notify()
     connections: Connections = Connections()
     clients: list[Client] = Field(min_length=1)
 
@@ -207,7 +236,19 @@ class AppConfig(Strict):
         sending = [c.name for c in self.clients if c.send_report]
         if sending and self.smtp is None:
             raise ValueError(f"send_report = true (client {sending[0]!r}) needs an [smtp] table to send from")
+        if "notify" in self.model_fields_set and self.notify.email:
+            if self.smtp is None:
+                raise ValueError("notify.email = true needs an [smtp] table to send from; add one, or set "
+                                 "notify.email = false and give notify.urls")
+            if not self.notify_recipients:
+                raise ValueError("notify.email = true needs an address: set notify.email_to (or "
+                                 "scopekeeper.report.email_to)")
         return self
+
+    @property
+    def notify_recipients(self) -> list[str]:
+        """Who gets the notification emails: notify.email_to, else the weekly report's addresses."""
+        return self.notify.email_to or self.scopekeeper.report.email_to
 
     def signature(self, client: Client) -> str | None:
         """The name that signs this client's comments: the client's own choice, else the practice's."""

@@ -47,8 +47,8 @@ def sender(configured: str, name: str | None) -> str:
     return formataddr((name, parseaddr(configured)[1] or configured))
 
 
-def send(smtp: Smtp, messages: Sequence[EmailMessage]) -> None:
-    """Send the messages over one connection (ssl, starttls or none, as configured)."""
+def send(smtp: Smtp, messages: Sequence[EmailMessage], what: str = "the report email") -> None:
+    """Send the messages over one connection (ssl, starttls or none, as configured); `what` names them in errors."""
     password = _password(smtp)
     try:
         context = ssl.create_default_context()
@@ -65,7 +65,7 @@ def send(smtp: Smtp, messages: Sequence[EmailMessage]) -> None:
                 connection.send_message(mail)
     except (OSError, smtplib.SMTPException) as err:
         reason = redact(str(err) or type(err).__name__)  # the password was registered: all its forms go
-        raise MailError(f"cannot send the report email through {smtp.host}:{smtp.port} ({smtp.security}): "
+        raise MailError(f"cannot send {what} through {smtp.host}:{smtp.port} ({smtp.security}): "
                         f"{reason}") from None
 
 

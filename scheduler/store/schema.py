@@ -167,3 +167,23 @@ class ReportClaimRow(Base):
     week_key: Mapped[str] = mapped_column(String(16), primary_key=True)
     target: Mapped[str] = mapped_column(String(300), primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class NoticeRow(Base):
+    """A problem the VA was told about (or is being told about): one row while it lasts, deleted once resolved."""
+
+    __tablename__ = "notices"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)   # e.g. "scan:<client>", "token:trello"
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class BudgetAlertRow(Base):
+    """A budget threshold of a client's period the VA was alerted about: once per threshold per period."""
+
+    __tablename__ = "budget_alerts"
+    client: Mapped[str] = mapped_column(String(200), primary_key=True)
+    period_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    threshold: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime)

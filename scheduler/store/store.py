@@ -100,13 +100,18 @@ class Store:
 
 def insert_new(session: Session, table: Table, rows: Sequence[dict]) -> int:
     """Insert the rows whose unique keys are not taken yet (the others are left alone); how many were new."""
+    return len(inserted(session, table, rows, list(table.primary_key)[0]))
+
+
+def inserted(session: Session, table: Table, rows: Sequence[dict], column) -> list:
+    """Insert the rows whose unique keys are not taken yet; `column`'s value in each row that was new."""
     if not rows:
-        return 0
+        return []
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
     # RETURNING, not rowcount, counts them: drivers need not count the rows of an INSERT. SQLAlchemy sends
     # the rows in batches of multi-row statements ("insertmanyvalues").
-    statement = insert(table).on_conflict_do_nothing().returning(list(table.primary_key)[0])
-    return len(session.execute(statement, list(rows)).all())
+    statement = insert(table).on_conflict_do_nothing().returning(column)
+    return list(session.scalars(statement, list(rows)))
 
 
 def open_store(state_url: str, *, read_only: bool = False) -> Store:

@@ -19,7 +19,9 @@ from scheduler.config.models import AppConfig, Client, rules_for
 from scheduler.logs import redact
 from scheduler.store import Store
 from scheduler.store.schema import APPROVED, PENDING_REVIEW
-from scheduler.records.state import ClientState, ScanWrite
+from scheduler.notify.notifier import Notifier
+from scheduler.notify.problems import BoardState
+from scheduler.records.state import ClientState, LedgerEntry, ScanWrite
 from scheduler.store.scans import load_client, record_status, save_scan
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor, crash_point
@@ -42,14 +44,16 @@ class Observed:
     state: ClientState | None = None
     reads: list[BoardRead] = field(default_factory=list)
     changes: CardChanges | None = None
+    period: LedgerEntry | None = None   # the current period's hours, when the scan evaluated the cards
 
 
 class Worker:
     """Scans clients in one mode ('dry-run', 'review' or 'auto'); safe to call from several threads."""
 
     def __init__(self, config: AppConfig, store: Store, adapters: Adapters, *, mode: str,
-                 stop: threading.Event, show: Callable[[str], None] = print) -> None:
+                 stop: threading.Event, show: Callable[[str], None] = print, notifier: Notifier | None = None) -> None:
         self.config, self.store, self.mode, self.stop = config, store, mode, stop
+        self.notifier = notifier
         self._show = show
         self.executor = Executor(store, adapters, stop)
         self._adapters = adapters
@@ -101,6 +105,8 @@ class Worker:
                               outcome=outcome, detail="; ".join(problems) or None, posted=posted)
             except Exception as err:
                 log.error("could not record the scan's outcome: %s", redact(str(err)), extra={"client": client.name})
+            if self.notifier is not None and outcome != "stopped":
+                self._notify(observed)
         log.info("scan %s in %.1f s: %d comment(s) posted%s", outcome, time.monotonic() - observed.clock, posted,
                  f"; {len(problems)} problem(s)" if problems else "", extra={"client": client.name,
                                                                              "event": "scan_done"})
@@ -120,6 +126,7 @@ class Worker:
             live = {card.id: card for key, card in changes.cards.items() if key not in changes.gone}
             write.findings = finding_updates(result, by_id, {k[1]: v.finding_digest for k, v in state.cards.items()})
             write.ledger = ledger(result)
+            observed.period = next((e for e in write.ledger if e.period_key == result.period.key), None)
             write.intents, write.rewordings = new_and_reworded(
                 planned_comments(result, live, self.config.signature(client)), state)
         if self.mode == "dry-run":
@@ -137,6 +144,28 @@ class Worker:
         posting = self.executor.post(client=client.name, budget=self.config.scopekeeper.max_comments_per_run)
         observed.problems += posting.problems
         return posting.posted
+
+    def check_credentials(self) -> None:
+        """Warn the VA, once, of a token that expires within a week (Trello's expire unless made to never)."""
+        if self.notifier is None:
+            return
+        for provider in dict.fromkeys(b.provider for c in self.config.clients for b in c.boards):
+            try:
+                expires = self._adapters.for_provider(provider).credentials_expire()
+            except Exception as err:  # a refused token is told by the scans
+                log.warning("could not check when the %s token expires: %s", provider, redact(str(err)),
+                            extra={"event": "token_check_failed"})
+                continue
+            self.notifier.token_expiry(provider, expires)
+
+    def _notify(self, observed: Observed) -> None:
+        """The VA hears of new problems (and budget thresholds) once; the notifier never raises."""
+        assert self.notifier is not None
+        failure = "; ".join(observed.problems) if observed.failed else None
+        self.notifier.after_scan(observed.client.name, [BoardState(r.provider, r.board_id, r.state, r.error)
+                                                        for r in observed.reads], failure)
+        if observed.period is not None:
+            self.notifier.budget(observed.client.name, observed.period)
 
     def _failed(self, observed: Observed, err: Exception) -> None:
         log.error("scan failed: %s", redact(f"{type(err).__name__}: {err}"), exc_info=True,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Hashable
 
-from integrations.errors import IntegrationError, NotFound
+from integrations.errors import AuthError, IntegrationError, NotFound
 from integrations.models import BoardSnapshot, Card, merge_incremental
 
 from scheduler.config.models import Client
@@ -36,13 +36,23 @@ class BoardRead:
     full: bool                 # `cards` is everything on the board: stored cards not in it are gone
     update: BoardUpdate
     error: str | None = None   # why the board could not be read, for the scan's outcome
+    refused: bool = False      # the service refused the token: every board of that token fails alike
 
     @staticmethod
-    def failed(provider: str, board_id: str, error: str, *, gone: bool = False) -> "BoardRead":
+    def failed(provider: str, board_id: str, error: str, *, gone: bool = False, refused: bool = False) -> "BoardRead":
         """A board that could not be read; `gone` when it no longer exists (all its cards are gone)."""
         outcome = ScanOutcome.NOT_FOUND if gone else ScanOutcome.ERROR
         update = BoardUpdate(provider, board_id, outcome, error)
-        return BoardRead(provider, board_id, () if gone else None, gone, update, error)
+        return BoardRead(provider, board_id, () if gone else None, gone, update, error, refused)
+
+    @property
+    def state(self) -> str:
+        """For the notices: ok | unchanged | gone | refused | error."""
+        if self.update.outcome == ScanOutcome.NOT_FOUND:
+            return "gone"
+        if self.error:
+            return "refused" if self.refused else "error"
+        return "unchanged" if self.cards is None else "ok"
 
 
 def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: threading.Event,
@@ -133,4 +143,4 @@ def _failure(client: Client, provider: str, board_id: str, err: Exception) -> Bo
         message = f"{provider} board {board_id} could not be read: {redact(str(err))}"
     log.log(logging.WARNING if gone else logging.ERROR, "%s", message,
             extra={"client": client.name, "board": f"{provider}:{board_id}", "event": "board_failed"})
-    return BoardRead.failed(provider, board_id, message, gone=gone)
+    return BoardRead.failed(provider, board_id, message, gone=gone, refused=isinstance(err, AuthError))

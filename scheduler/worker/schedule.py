@@ -5,6 +5,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor as JobThreads
@@ -14,12 +15,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler.config.models import AppConfig
 from scheduler.logs import redact
+from scheduler.notify.notifier import Notifier
+from scheduler.notify.problems import Problem
 from scheduler.store import Store
 from scheduler.store.engine import describe
 from scheduler.store.scans import client_statuses
 from scheduler.store.store import SCHEDULER_LOCK
 from scheduler.worker.job import Worker
 from scheduler.errors import ScopeKeeperError
+
+if TYPE_CHECKING:
+    from scheduler.reports.weekly import Produced
 
 MAX_THREADS = 4             # clients scanned at once: the services' budgets are per token anyway
 STANDBY_POLL = 1.0          # a standby worker tries the lock this often: it takes over within a second or so
@@ -145,20 +151,27 @@ def build_scheduler(config: AppConfig, worker: Worker) -> BackgroundScheduler:
     if worker.mode == "dry-run":
         log.info("dry run: no weekly report is sent", extra={"event": "reports_off"})
     else:
-        _add_weekly_report(scheduler, config, worker.store, zone)
+        _add_weekly_report(scheduler, config, worker.store, zone, worker.notifier)
+    if worker.notifier is not None:
+        scheduler.add_job(worker.check_credentials, IntervalTrigger(hours=12, timezone=zone), id="credentials",
+                          name="token expiry check", next_run_time=now)
     return scheduler
 
 
-def _add_weekly_report(scheduler: BackgroundScheduler, config: AppConfig, store: Store, zone: ZoneInfo) -> None:
+def _add_weekly_report(scheduler: BackgroundScheduler, config: AppConfig, store: Store, zone: ZoneInfo,
+                       notifier: Notifier | None = None) -> None:
     from scheduler.reports.schedule import last_due, weekly_trigger  # here: a dry run never loads the reports
     from scheduler.reports.weekly import send_weekly_reports
 
     def send(at: datetime | None = None) -> None:
         try:
-            send_weekly_reports(config, store, at or datetime.now(zone))
+            produced = send_weekly_reports(config, store, at or datetime.now(zone))
         except Exception as err:
             log.error("weekly report failed: %s", redact(f"{type(err).__name__}: {err}"), exc_info=True,
                       extra={"event": "report_failed"})
+            produced = [_Failed("all", redact(f"{type(err).__name__}: {err}"))]
+        if notifier is not None:
+            report_notices(notifier, produced)
 
     scheduler.add_job(send, weekly_trigger(config), id="weekly-report", name="weekly scope report",
                       misfire_grace_time=WEEK, coalesce=True, max_instances=1)
@@ -170,6 +183,24 @@ def _add_weekly_report(scheduler: BackgroundScheduler, config: AppConfig, store:
                  f"{due:%a %Y-%m-%d %H:%M %Z}", extra={"event": "report_catch_up"})
         scheduler.add_job(send, args=[due], id="weekly-report-catch-up", name="missed weekly scope report",
                           next_run_time=datetime.now(zone))
+
+
+class _Failed(NamedTuple):
+    """The whole weekly job failed: like a Produced report that was not emailed."""
+
+    target: str
+    error: str
+    emailed: bool = False
+
+
+def report_notices(notifier: Notifier, produced: "list[Produced] | list[_Failed]") -> None:
+    """One notice while reports cannot be sent (whichever and however many); one sent resolves it."""
+    failed = [p for p in produced if p.error]
+    if failed:
+        notifier.problem(Problem("report:email", "report_not_sent",
+                                 {"target": ", ".join(p.target for p in failed), "detail": failed[0].error}))
+    elif any(p.emailed for p in produced):
+        notifier.resolved(["report:email"])
 
 
 def _stopped_over(store: Store, due: datetime) -> bool:
