@@ -11,7 +11,12 @@ from scheduler.notify.notifier import Notifier
 
 @click.group()
 def notify() -> None:
-    """Notifications: how ScopeKeeper tells you about problems and clients' hours ([notify] in the config)."""
+    """Notifications: how ScopeKeeper tells you about problems and clients' hours ([notify] in the config).
+
+    \b
+    Example:
+      scopekeeper notify test --config scopekeeper.toml
+    """
 
 
 @notify.command("test")
