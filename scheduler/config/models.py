@@ -90,6 +90,8 @@ class Settings(Strict):
     language: Language = "en"
     mode: Literal["dry-run", "review", "auto"] = "review"
     scan_every: Duration = timedelta(minutes=15)
+    poll_every: Duration = Field(default=timedelta(seconds=30),
+                                 description="how often the cheap 'did anything change?' check runs between scans")
     max_comments_per_run: int = Field(default=30, ge=1, le=10_000)
     weekly_capacity_hours: float | None = Field(default=None, gt=0, le=168, allow_inf_nan=False)
     signature: Signature | None = Field(default=None, description="the VA's name, ending every comment")
@@ -101,6 +103,9 @@ class Settings(Strict):
     def _sane_interval(self) -> "Settings":
         if self.scan_every < timedelta(minutes=1):
             raise ValueError("scan_every must be at least 1m: more often would only spend the API budget")
+        if not timedelta(seconds=10) <= self.poll_every <= self.scan_every:
+            raise ValueError("poll_every must be between 10s and scan_every (e.g. \"30s\"): it is how soon a new "
+                             "card is noticed, and each check is one request per Trello token")
         return self
 
 

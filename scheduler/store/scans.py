@@ -24,8 +24,7 @@ def load_client(store: Store, client: str) -> ClientState:
                                               CardRow.finding_digest, CardRow.gone_at)
                                        .where(CardRow.client == client))
         }
-        boards = {(row.provider, row.board_id): BoardMemory(row.last_activity, row.read_started, row.full_read_at)
-                  for row in session.scalars(select(BoardRow).where(BoardRow.client == client))}
+        boards = _boards(session, client)
         intents = {(row.provider, row.card_id, row.kind, row.period_key): OutboxEntry(row.id, row.status, row.edited,
                                                                                       row.text)
                    for row in session.execute(select(IntentRow.id, IntentRow.provider, IntentRow.card_id,
@@ -33,6 +32,17 @@ def load_client(store: Store, client: str) -> ClientState:
                                                      IntentRow.edited, IntentRow.text)
                                               .where(IntentRow.client == client))}
     return ClientState(cards, boards, intents)
+
+
+def load_boards(store: Store, client: str) -> dict[tuple[str, str], BoardMemory]:
+    """The client's board markers alone: all a change check needs."""
+    with store.reading() as session:
+        return _boards(session, client)
+
+
+def _boards(session, client: str) -> dict[tuple[str, str], BoardMemory]:
+    return {(row.provider, row.board_id): BoardMemory(row.last_activity, row.read_started, row.full_read_at)
+            for row in session.scalars(select(BoardRow).where(BoardRow.client == client))}
 
 
 def save_scan(store: Store, write: ScanWrite) -> int:

@@ -22,10 +22,10 @@ from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.notify.notifier import Notifier
 from scheduler.notify.problems import BoardState
 from scheduler.records.state import ClientState, LedgerEntry, ScanWrite
-from scheduler.store.scans import load_client, record_status, save_scan
+from scheduler.store.scans import load_boards, load_client, record_status, save_scan
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor, crash_point
-from scheduler.worker.observe import BoardRead, read_boards
+from scheduler.worker.observe import BoardRead, has_changes, read_boards
 from scheduler.worker.plan import (CardChanges, apply_reads, finding_updates, ledger, new_and_reworded, plan_text,
                           planned_comments)
 
@@ -60,6 +60,7 @@ class Worker:
         self._rules: dict[str, ClientRules] = {}   # compiled once: they memoise card readings between scans
         self._evaluated: set[str] = set()           # clients evaluated by this process (config may have changed)
         self._lock = threading.Lock()
+        self._scanning: dict[str, threading.Lock] = {}  # per client: one scan at a time (scheduled or polled)
 
     def reconcile_all(self) -> None:
         """At start-up: settle every pending and unknown comment left by an earlier process."""
@@ -69,7 +70,37 @@ class Worker:
 
     def scan(self, client: Client) -> str:
         """Scan one client; returns the outcome: ok, partial (some boards or comments failed), error or stopped."""
-        return self.finish(self.observe(client))
+        with self._client_lock(client.name):
+            return self.finish(self.observe(client))
+
+    def poll(self, clients: list[Client], scan_round: Hashable) -> dict[str, str]:
+        """The cheap change check of every client, then a scan of those whose boards may have changed.
+
+        The clients share the round's answers: one board-activity request per Trello token for all of them,
+        reused by the scans it starts. A client being scanned already is left to that scan (and the next poll).
+        """
+        outcomes: dict[str, str] = {}
+        for client in clients:
+            if self.stop.is_set():
+                break
+            try:
+                if not has_changes(self._adapters, client, load_boards(self.store, client.name), scan_round):
+                    continue
+            except Exception as err:  # the store or a secret: the scheduled scan reports it
+                log.debug("change check failed: %s", redact(str(err)), extra={"client": client.name})
+                continue
+            lock = self._client_lock(client.name)
+            if not lock.acquire(blocking=False):
+                continue
+            try:
+                outcomes[client.name] = self.finish(self.observe(client, scan_round))
+            finally:
+                lock.release()
+        return outcomes
+
+    def _client_lock(self, name: str) -> threading.Lock:
+        with self._lock:
+            return self._scanning.setdefault(name, threading.Lock())
 
     def observe(self, client: Client, scan_round: Hashable | None = None) -> Observed:
         """A scan's first half, the reading: settle unresolved comments, read the boards that changed.

@@ -79,15 +79,33 @@ def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: th
         return reads + [r for r in pool.map(lambda job: read(*job), pending) if r is not None]
 
 
+def has_changes(adapters: Adapters, client: Client, boards: dict[tuple[str, str], BoardMemory],
+                scan_round: Hashable) -> bool:
+    """The cheap check between scans: may any board of the client have changed since it was last read?
+
+    A board never read counts as changed; a check that fails does not (the scheduled scan reports it).
+    """
+    state = ClientState({}, boards, {})
+    for provider in dict.fromkeys(b.provider for b in client.boards):
+        ids = [b.id for b in client.boards if b.provider == provider]
+        changed, _ = _changes(adapters, client, state, provider, ids, scan_round, quiet=True)
+        if changed:
+            return True
+    return False
+
+
 def _changes(adapters: Adapters, client: Client, state: ClientState, provider: str, boards: list[str],
-             scan_round: Hashable | None) -> tuple[set[str], list[BoardRead]]:
-    """The boards to read, and the reads of the others: unchanged, or failed to tell."""
+             scan_round: Hashable | None, *, quiet: bool = False) -> tuple[set[str], list[BoardRead]]:
+    """The boards to read, and the reads of the others: unchanged, or failed to tell (logged unless `quiet`)."""
     last_seen = {b: m.last_activity for b in boards if (m := state.boards.get((provider, b))) and m.last_activity}
     if not last_seen:
         return set(boards), []  # never read: no need to ask what changed
     try:
         changed = set(adapters.for_provider(provider).changed_boards(boards, last_seen, scan_round))
     except IntegrationError as err:
+        if quiet:
+            log.debug("change check of %s boards failed: %s", provider, redact(str(err)), extra={"client": client.name})
+            return set(), []
         return set(), [_failure(client, provider, b, err) for b in boards]
     return changed, [BoardRead(provider, b, None, False, BoardUpdate(provider, b, ScanOutcome.OK))
                      for b in boards if b not in changed]

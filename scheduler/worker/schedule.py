@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ STANDBY_POLL = 1.0          # a standby worker tries the lock this often: it tak
 HEALTH_EVERY = 5.0          # how often the active worker checks that it still holds the lock
 JITTER_SHARE, JITTER_CAP = 0.1, 120.0
 WEEK = 7 * 24 * 3600
+SAFETY_POLL = 300           # with webhooks, the change check still runs this often: a lost event is caught
 
 log = logging.getLogger("scopekeeper.run")
 
@@ -133,13 +134,14 @@ def serve(worker: Worker, config: AppConfig, lock, stop: threading.Event) -> boo
     return lost
 
 
-def build_scheduler(config: AppConfig, worker: Worker) -> BackgroundScheduler:
-    """A scan job per client every scan_every (jittered, first one now), and the weekly report job."""
+def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool = False) -> BackgroundScheduler:
+    """A scan job per client every scan_every (jittered, first one now), the change check every poll_every
+    (every SAFETY_POLL when webhooks bring the changes), and the weekly report job."""
     settings = config.scopekeeper
     zone = ZoneInfo(settings.timezone)
     every = int(settings.scan_every.total_seconds())
     scheduler = BackgroundScheduler(
-        timezone=zone, executors={"default": JobThreads(min(MAX_THREADS, len(config.clients)) + 1)},
+        timezone=zone, executors={"default": JobThreads(min(MAX_THREADS, len(config.clients)) + 3)},
         # A late job still runs (grace of a whole interval); several missed runs run once; never two at once.
         job_defaults={"misfire_grace_time": every, "coalesce": True, "max_instances": 1})
     now = datetime.now(zone)
@@ -148,6 +150,11 @@ def build_scheduler(config: AppConfig, worker: Worker) -> BackgroundScheduler:
                                                        timezone=zone),
                           args=[client], id=f"scan:{client.name}", name=f"scan {client.name}", next_run_time=now,
                           misfire_grace_time=every, coalesce=True, max_instances=1)
+    poll = poll_interval(config, webhooks=webhooks)
+    if worker.mode != "dry-run" and poll < every:  # a dry run records nothing: every check would look new
+        scheduler.add_job(lambda: worker.poll(config.clients, object()), IntervalTrigger(seconds=poll, timezone=zone),
+                          id="poll", name="change check", next_run_time=now + timedelta(seconds=poll),
+                          misfire_grace_time=poll, coalesce=True, max_instances=1)
     if worker.mode == "dry-run":
         log.info("dry run: no weekly report is sent", extra={"event": "reports_off"})
     else:
@@ -156,6 +163,12 @@ def build_scheduler(config: AppConfig, worker: Worker) -> BackgroundScheduler:
         scheduler.add_job(worker.check_credentials, IntervalTrigger(hours=12, timezone=zone), id="credentials",
                           name="token expiry check", next_run_time=now)
     return scheduler
+
+
+def poll_interval(config: AppConfig, *, webhooks: bool = False) -> int:
+    """Seconds between change checks: poll_every, or a slow safety net when webhooks announce the changes."""
+    poll = int(config.scopekeeper.poll_every.total_seconds())
+    return max(poll, SAFETY_POLL) if webhooks else poll
 
 
 def _add_weekly_report(scheduler: BackgroundScheduler, config: AppConfig, store: Store, zone: ZoneInfo,
