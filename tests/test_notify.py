@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from reports_support import PASSWORD_ENV, QUIET_SMTP, SMTP_PASSWORD, smtp_server
 from notify_support import hook_server
 from worker_support import ASANA_CLIENT, TRELLO_CLIENT, World, config_text, world  # noqa: F401 (fixture)
-from worker_support import backend, state_url  # noqa: F401  (fixtures)
+from worker_support import backend, state_url, use_world_env  # noqa: F401  (fixtures)
 from scheduler import logs
 from scheduler.cli.main import cli
 from scheduler.config.errors import ConfigError
@@ -51,9 +51,7 @@ def with_notify(world: World, table: str, **options) -> str:
 
 @pytest.fixture
 def worker_env(world: World, monkeypatch: pytest.MonkeyPatch):
-    for name, value in world.env().items():
-        if name in ("TRELLO_API_KEY", "TRELLO_TOKEN", "ASANA_TOKEN") or name.startswith("SCOPEKEEPER_"):
-            monkeypatch.setenv(name, value)
+    use_world_env(world, monkeypatch)
     monkeypatch.setenv(PASSWORD_ENV, SMTP_PASSWORD)
     return world
 

@@ -17,7 +17,7 @@ from scheduler.worker.adapters import Adapters
 from scheduler.worker.job import Worker
 from scheduler.worker.schedule import build_scheduler, poll_interval
 from worker_support import (CLIENT, SETTINGS, Background, World, wait_until, world)  # noqa: F401 (fixture)
-from worker_support import backend, state_url  # noqa: F401  (fixtures)
+from worker_support import backend, state_url, use_world_env  # noqa: F401  (fixtures)
 
 # Four clients on one Trello token, writing as clients do.
 CLIENTS = (("Harbor Lane Bakery", "en"), ("Maison Pivoine", "fr"), ("Café Tortuga", "es"), ("Zielony Ogród", "pl"))
@@ -46,9 +46,7 @@ def poll_config(world: World, boards: dict[str, str], *, poll: str = "30s", ever
 @pytest.fixture
 def four(world: World, monkeypatch: pytest.MonkeyPatch):
     """Four clients' boards on the world's Trello token, each with one card already."""
-    for name, value in world.env().items():
-        if name in ("TRELLO_API_KEY", "TRELLO_TOKEN", "ASANA_TOKEN") or name.startswith("SCOPEKEEPER_"):
-            monkeypatch.setenv(name, value)
+    use_world_env(world, monkeypatch)
     boards = {name: world.trello.add_board(name) for name, _ in CLIENTS}
     for name, board in boards.items():
         world.trello.add_card(board, f"Newsletter — {name}")

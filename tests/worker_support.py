@@ -326,6 +326,13 @@ def wait_until(condition, timeout: float = 30, what: str = "the condition") -> N
         time.sleep(0.1)
 
 
+def use_world_env(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process's environment pointed at the world's sandboxes (secrets and API URLs), as a worker's is."""
+    for name, value in world.env().items():
+        if name in ("TRELLO_API_KEY", "TRELLO_TOKEN", "ASANA_TOKEN") or name.startswith("SCOPEKEEPER_"):
+            monkeypatch.setenv(name, value)
+
+
 @pytest.fixture
 def make_worker(world: World, monkeypatch: pytest.MonkeyPatch):
     """Build a Worker in this process, on the world's sandboxes and state store (closed after the test)."""
