@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Iterable, Mapping, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
@@ -12,11 +13,12 @@ from . import flags as fl
 from .comments import Message, Placeholders, hours_phrase, money, named_period_words, period_words, template
 from .contract import Contract, Templates
 from .findings import Finding, HoursSummary, ScanResult
+from .discount import names_price
 from .hours import card_hours, is_tracked, strip_tags
 from .matching import PhraseMatcher
 from .periods import ContractPeriod, period_of, period_of_day
 from .scope import Field, Scope, ScopeMatcher
-from .text import words
+from .text import readable, words
 
 _CENT = Decimal("0.01")
 _READING_MEMO = 100_000
@@ -92,6 +94,7 @@ class ClientRules:
         # Scans come back to the same cards every few minutes: their texts are read once.
         self._readings: dict[tuple[tuple[str, ...], str, str], _Reading] = {}
         self._clock = fl.BusinessClock(contract.business_hours)
+        self._billing = partial(names_price, language=language)
         self._limit, self._rate = contract.hours_decimal, contract.rate_decimal
         # The parts of every comment that depend on the contract alone.
         self._constants = dict(
@@ -126,17 +129,21 @@ class ClientRules:
         key = (labels, title, description)
         reading = self._readings.get(key)
         if reading is None:
-            fields = (self._field("title", title), self._field("description", description))
+            fields = [self._field("title", title), self._field("description", description)]
             flags: dict[str, str] = {}
-            for field in fields:
+            notes: list[str] = []
+            for i, field in enumerate(fields):
                 if not field.flag_hits:
                     continue
-                for kind, hit in fl.word_flags(field.flag_hits, field.words, self.language).items():
-                    flag = "discount_request" if kind == "discount" else "urgent_deadline"
-                    flags.setdefault(flag, f"'{field.written(hit)}' in {field.name}")
+                said = fl.word_flags(field.name, field.text, field.words, field.flag_hits, self.language)
+                for flag, why in said.found.items():
+                    flags.setdefault(flag, why)
+                if field.hits and said.text is not None:
+                    fields[i], ignored = self._scope.unasked(field, said.text, said.request_spans, self._billing)
+                    notes += ignored
             if not fields[1].words and (why := fl.vague(len(words(strip_tags(title))), description)):
                 flags["vague_request"] = why
-            reading = _Reading(self._scope.decide(labels, fields), flags)
+            reading = _Reading(self._scope.decide(labels, fields, notes), flags)
             if len(self._readings) >= _READING_MEMO:
                 self._readings.clear()
             self._readings[key] = reading
@@ -145,6 +152,7 @@ class ClientRules:
     def _field(self, name: str, text: str) -> Field:
         if not text:
             return Field(name, text, [], (), ())
+        text = readable(text)
         written = words(text)
         hits = self._phrases.find(written)
         if not hits:
@@ -167,7 +175,10 @@ class ClientRules:
         if not found:
             return (), ()
         ordered = [f for f in fl.FLAG_ORDER if f in found]
-        return tuple(ordered), tuple([f"{f}: {found[f]}" for f in ordered])
+        evidence = [f"{f}: {found[f]}" for f in ordered]
+        if "no_discount" in found:  # a discount word that asks nothing of the VA: say why it was let go
+            evidence.append(f"not a discount request: {found['no_discount']}")
+        return tuple(ordered), tuple(evidence)
 
     def _ledger(self, assessed: Sequence[_Assessed]) -> dict[str, Decimal]:
         """Extra hours per card: in-scope cards consume the period's hours in creation order."""

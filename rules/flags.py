@@ -2,42 +2,75 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
-from . import lexicon
+from . import discount, lexicon
+from .clauses import FieldText
 from .contract import WEEKDAYS, BusinessHours
 from .matching import Hit
-from .text import token
 
 FLAG_ORDER = ("discount_request", "urgent_deadline", "after_hours", "vague_request", "rescheduled")
 _VAGUE_MAX_WORDS = 3
 
 
 def word_entries(language: str) -> list[tuple[str, str]]:
-    """(kind, phrase) of the discount and urgency vocabulary, for the client's phrase matcher."""
-    entries = [("discount", p) for p in lexicon.for_language(lexicon.DISCOUNT, language)]
-    entries += [("discount_exception", p) for p in lexicon.for_language(lexicon.DISCOUNT_EXCEPTIONS, language)]
+    """(kind, phrase) of the flag vocabulary and negations, for the client's one-pass phrase matcher."""
+    entries = discount.cue_entries(language)
     entries += [("urgent", p) for p in lexicon.for_language(lexicon.URGENT, language)]
+    # Negations match as written: the lemma of "don't" is "do", and most words have one.
+    entries += [("negation", "=" + p) for p in lexicon.for_language(lexicon.NEGATIONS, language)]
+    entries += [("not_negation", "=" + p) for p in lexicon.for_language(lexicon.NOT_NEGATIONS, language)]
     return entries
 
 
-def word_flags(hits: Sequence[Hit], words: Sequence[str], language: str) -> dict[str, Hit]:
-    """The first non-negated discount and urgency hits among a text's flag-word hits."""
+class WordFlags(NamedTuple):
+    """What a field's words say: flag -> evidence, and the text of any discount request in it."""
+
+    found: dict[str, str]
+    request_spans: tuple[tuple[int, int], ...]  # where discount requests stand: about price, not tasks
+    text: FieldText | None
+
+
+_CUES_READ = 20  # discount cues read per field at most: a pasted wall of "discount" costs no more
+
+
+def word_flags(name: str, text: str, written: Sequence[str], hits: Sequence[Hit[str]], language: str) -> WordFlags:
+    """The discount request and the first urgency word not negated in its clause, among the flag-word
+    hits (rules.matching, in text order) of the field called `name`, with evidence that says why."""
     if not hits:
-        return {}
-    exceptions = [h for h in hits if h.target == "discount_exception"]
-    found: dict[str, Hit] = {}
-    for hit in hits:
-        if hit.target not in ("discount", "urgent") or hit.target in found or _negated(words, hit.first, language):
-            continue
-        if hit.target == "discount" and any(e.first <= hit.first < e.last for e in exceptions):
-            continue
-        found[hit.target] = hit
-    return found
+        return WordFlags({}, (), None)
+    field = FieldText(text, written, negations(hits))
+    found: dict[str, str] = {}
+    spans: list[tuple[int, int]] = []
+    urgent_words = [h for h in hits if h.target == "urgent"]
+    for hit in urgent_words:
+        if _possessive(written[hit.last - 1]) or any(u.first < hit.first < u.last for u in urgent_words):
+            continue  # "yesterday's webinar"; "sin demora" read as one phrase, not "demora" alone
+        if not field.negation_of(hit.first):
+            found["urgent_deadline"] = f"'{field.written(hit.first, hit.last)}' in {name}"
+            break
+    cues = [h for h in hits if h.target.startswith("discount:")][:_CUES_READ]
+    why_not = ""
+    for cue in cues:
+        verdict = discount.read(cue, field, language)
+        if verdict.request:
+            found.setdefault("discount_request", f"{verdict.why} in {name}")
+            spans.append(field.sentence(cue.first, cue.last))
+        else:
+            why_not = why_not or verdict.why
+    if why_not and "discount_request" not in found:
+        found["no_discount"] = f"{why_not} in {name}: no discount reply"
+    return WordFlags(found, tuple(spans), field)
 
 
-def _negated(words: Sequence[str], first: int, language: str) -> bool:
-    return any(token(words[i], language).folded in lexicon.NEGATIONS for i in range(max(0, first - 2), first))
+def negations(hits: Sequence[Hit[str]]) -> list[Hit[str]]:
+    """The negation hits that negate: not part of a phrase like "don't forget" or "sin demora"."""
+    spans = [(h.first, h.last) for h in hits if h.target != "negation" and h.last - h.first > 1]
+    return [h for h in hits if h.target == "negation" and not any(a <= h.first < b for a, b in spans)]
+
+
+def _possessive(word: str) -> bool:
+    return word[-2:] in ("'s", "’s")
 
 
 def short_notice(created: datetime, due: datetime | None, min_notice_hours: float) -> str | None:

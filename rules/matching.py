@@ -28,13 +28,16 @@ _hit = partial(tuple.__new__, Hit)
 
 
 class PhraseMatcher(Generic[T]):
-    """Keyword phrases -> targets; a phrase matches consecutive words whose keys meet."""
+    """Keyword phrases -> targets; a phrase matches consecutive words whose keys meet.
+    A keyword written "=word ..." matches its first word only as written ("=dont": not "do", its lemma)."""
 
     def __init__(self, entries: Iterable[tuple[T, str]], language: str) -> None:
         self.language = language
         self._by_first_key: dict[str, list[_Phrase[T]]] = defaultdict(list)
         for target, keyword in entries:
-            keys = phrase_keys(keyword, language)
+            keys = phrase_keys(keyword.lstrip("="), language)
+            if keys and keyword.startswith("="):
+                keys = (frozenset(("=" + token(keyword[1:].split()[0], language).folded,)), *keys[1:])
             if keys:
                 phrase = (len(keys), keys, target, keyword)
                 for key in keys[0]:

@@ -1,9 +1,10 @@
 """Scope decision of one card: label first, then out-of-scope keywords, then service keywords."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence, Union
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence, Union
 
+from .clauses import FieldText
 from .contract import Contract, OutOfScope, Service
 from .matching import Hit
 from .text import fold, locate
@@ -53,7 +54,25 @@ class ScopeMatcher:
             for label in (*target.labels, target.name):
                 self._labels.setdefault(fold(label.strip()), i)
 
-    def decide(self, labels: Sequence[str], fields: Sequence[Field]) -> Scope:
+    def unasked(self, field: Field, text: FieldText, requests: Sequence[tuple[int, int]],
+                billing: Callable[[str], bool]) -> tuple[Field, list[str]]:
+        """The field without category keywords that ask for nothing: negated in their clause ("no
+        strategy work needed"), or the VA's own bill inside a request to lower it ("facturer moins
+        cher", "$100 off the invoice"); `billing` tells a word that names what the VA charges."""
+        kept, notes = [], []
+        for hit in field.hits:
+            if self._is_category[hit.target]:
+                negation = text.negation_of(hit.first, _NEGATION_REACH)
+                start = text.where(hit.first)[0]
+                if negation or (any(low <= start < high for low, high in requests)
+                                and billing(field.words[hit.first])):
+                    why = f"negated by '{field.words[negation.first]}'" if negation else "part of the discount request"
+                    notes.append(f"{_keyword_evidence(hit, field)} not counted: {why}")
+                    continue
+            kept.append(hit)
+        return (replace(field, hits=kept), notes) if notes else (field, notes)
+
+    def decide(self, labels: Sequence[str], fields: Sequence[Field], notes: Sequence[str] = ()) -> Scope:
         """Label naming a service or category decides; else out-of-scope beats service; else review."""
         if labels:
             labelled = sorted({(self._labels[fold(l.strip())], l) for l in labels if fold(l.strip()) in self._labels})
@@ -62,7 +81,7 @@ class ScopeMatcher:
                 return self._scope(self._targets[index], (f"label '{label}'",))
         found: list[tuple[Hit[int], Field]] = [(h, f) for f in fields for h in f.hits]
         if not found:
-            return _NOTHING_MATCHED
+            return replace(_NOTHING_MATCHED, evidence=_NOTHING_MATCHED.evidence + tuple(notes)) if notes else _NOTHING_MATCHED
         is_category = self._is_category
         categories = [(h, f) for h, f in found if is_category[h.target]]
         hit, field = (categories or found)[0]
@@ -71,7 +90,7 @@ class ScopeMatcher:
             evidence += [f"also matched service '{self._targets[h.target].name}' by {_keyword_evidence(h, f)}; "
                          "out of scope takes precedence"
                          for h, f in found[:3] if not is_category[h.target]]
-        return self._scope(self._targets[hit.target], tuple(evidence))
+        return self._scope(self._targets[hit.target], tuple(evidence + list(notes)))
 
     @staticmethod
     def _scope(target: Target, evidence: tuple[str, ...]) -> Scope:
@@ -80,6 +99,9 @@ class ScopeMatcher:
         return Scope("in_scope", target, None, evidence)
 
 
+# A negation reaches a category keyword across this many words at most ("no logo changes", "pas
+# besoin de stratégie"); further away it more likely negates something else.
+_NEGATION_REACH = 3
 _NOTHING_MATCHED = Scope("needs_review", None, None, ("no service, category or label matched",))
 
 

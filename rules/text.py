@@ -4,10 +4,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import combinations, product
 from typing import NamedTuple
 
 import simplemma
 import snowballstemmer
+from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
 
 LANGUAGES = ("en", "fr", "es", "pl")
 _STEMMER_NAMES = {"en": "english", "fr": "french", "es": "spanish", "pl": "polish"}
@@ -21,6 +23,18 @@ _ELISIONS = frozenset("l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu".spl
 _FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
 # Stems of very short words collide too easily ("na" -> "n"); they match by form or lemma only.
 _MIN_STEM_LEN = 4
+# No word of any language is longer; a longer one (a pasted hash, a run of one letter) is matched as
+# written, never lemmatised or stemmed, whose cost grows faster than its length.
+MAX_WORD_LEN = 40
+# Words typed without their accents are looked up again with them ("ksiegowosci" -> "księgowości"):
+# these letters may have lost one; variants with the fewest restored accents are tried first.
+_ACCENTS = {
+    "pl": {"a": "ą", "c": "ć", "e": "ę", "l": "ł", "n": "ń", "o": "ó", "s": "ś", "z": "żź"},
+    "fr": {"a": "àâ", "c": "ç", "e": "éèêë", "i": "îï", "o": "ô", "u": "ùûü"},
+    "es": {"a": "á", "e": "é", "i": "í", "n": "ñ", "o": "ó", "u": "úü"},
+}
+_ACCENT_LOOKUPS = 300  # dictionary look-ups per unknown word at most (~60 µs)
+_ACCENT_MAX_CHANGES = 3
 
 
 class Token(NamedTuple):
@@ -42,12 +56,15 @@ def _fold_letters(word: str) -> str:
 
 
 def core_word(word: str) -> str:
-    """Drop elisions and apostrophe inflections: "l'agenda" -> 'agenda', "fanpage'u" -> 'fanpage'."""
+    """Drop elisions and apostrophe inflections: "l'agenda" -> 'agenda', "fanpage'u" -> 'fanpage';
+    English negative contractions stay whole: "isn't" -> 'isnt' (a negation, not the word 'isn')."""
     if "'" not in word and "’" not in word:
         return word
     parts = _APOSTROPHE.split(word)
     if parts[0] in _ELISIONS:
         return "".join(parts[1:])
+    if parts[-1] == "t" and parts[-2].endswith("n"):
+        return "".join(parts)
     if len(parts[-1]) <= 3:
         return "".join(parts[:-1])
     return "".join(parts)
@@ -56,15 +73,52 @@ def core_word(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def word_keys(word: str, language: str) -> frozenset[str]:
     """Match keys of one lower-case word: its form and lemma ('=...'), and their stems ('~...')."""
-    if not word.isalpha():
+    if not word.isalpha() or len(word) > MAX_WORD_LEN:
         return frozenset(("=" + fold(word),))  # numbers, codes and names with digits do not inflect
     lemma = simplemma.lemmatize(word, lang=language).casefold()
-    keys = {"=" + fold(word), "=" + fold(lemma)}
+    lemmas = [lemma, *_accented_lemmas(word, language)] if lemma == word else [lemma]
+    keys = {"=" + fold(word)}
+    keys.update("=" + fold(each) for each in lemmas)
     if len(word) >= _MIN_STEM_LEN:
         stemmer = _stemmer(language)
         keys.add("~" + fold(stemmer.stemWord(word)))
-        keys.add("~" + fold(stemmer.stemWord(lemma)))
+        keys.update("~" + fold(stemmer.stemWord(each)) for each in lemmas)
     return frozenset(keys)
+
+
+def _accented_lemmas(word: str, language: str) -> list[str]:
+    """Lemmas of a word the dictionary does not know, read as typed without its accents: fold before
+    the look-up as well as after it. The variants restoring the fewest accents that exist win."""
+    letters = _ACCENTS.get(language)
+    if not letters or not word.isascii():
+        return []
+    dictionary = _dictionary(language)
+    if word in dictionary:
+        return []
+    places = [i for i, ch in enumerate(word) if ch in letters]
+    budget = _ACCENT_LOOKUPS
+    for changes in range(1, min(len(places), _ACCENT_MAX_CHANGES) + 1):
+        found: set[str] = set()
+        for chosen in combinations(places, changes):
+            for accented in product(*(letters[word[i]] for i in chosen)):
+                budget -= 1
+                if budget < 0:
+                    return sorted(found)
+                variant = list(word)
+                for i, ch in zip(chosen, accented):
+                    variant[i] = ch
+                lemma = dictionary.get("".join(variant))
+                if lemma is not None:
+                    found.add((lemma.decode() if isinstance(lemma, bytes) else lemma).casefold())
+        if found:
+            return sorted(found)
+    return []
+
+
+@lru_cache(maxsize=None)
+def _dictionary(language: str):
+    """simplemma's form -> lemma dictionary of a language (already loaded by lemmatize)."""
+    return DEFAULT_DICTIONARY_FACTORY.get_dictionary(language)
 
 
 def words(text: str) -> list[str]:
@@ -135,3 +189,29 @@ def same_phrase(a: str, b: str, language: str) -> bool:
 @lru_cache(maxsize=None)
 def _stemmer(language: str):
     return snowballstemmer.stemmer(_STEMMER_NAMES[language])
+
+
+# Text past this many characters is not read for keywords or flags: a pasted 1 MB log would otherwise
+# cost seconds, and what a client asks for is said long before.
+MATCH_CHARS = 20_000
+_FILE_EXTENSION = re.compile(
+    r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|csv|txt|rtf|key|pages|numbers|png|jpe?g|gif|svg|webp|heic|tiff?|psd|ai|"
+    r"indd|eps|mp[34]|mov|avi|wav|m4a|zip|rar|html?|json)\b", re.IGNORECASE)
+_CHUNK = re.compile(r"\S+")
+
+
+def readable(text: str) -> str:
+    """The part of a text that is read for keywords: capped, with links, e-mail addresses and file
+    names blanked out (same length, so positions still point into the original)."""
+    text = text[:MATCH_CHARS]
+    if "." not in text or ("://" not in text and "www." not in text and "@" not in text
+                           and not _FILE_EXTENSION.search(text)):
+        return text  # a link, an address and a file name all hold a dot
+    pieces, end = [], 0
+    for chunk in _CHUNK.finditer(text):
+        word = chunk.group()
+        if "://" in word or word.startswith("www.") or ("@" in word and "." in word) or _FILE_EXTENSION.search(word):
+            pieces += [text[end:chunk.start()], " " * len(word)]
+            end = chunk.end()
+    pieces.append(text[end:])
+    return "".join(pieces)

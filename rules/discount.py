@@ -1,0 +1,103 @@
+"""Is a discount word a request to pay the VA less, or the client's own promotion? Read its sentence."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from . import lexicon
+from .clauses import FieldText
+from .matching import Hit, PhraseMatcher
+from .text import words
+
+_AMOUNT = re.compile(r"\d+(?:[.,]\d+)?")
+_CURRENCY = re.compile(r"[$€£¥]|\bzł\b|\bpln\b|\beur\b|\busd\b|/\s*h\b", re.IGNORECASE)
+_OUR_REACH = 3  # "our" this many words before a discount word makes it the client's own offer
+_NEEDS_PRICE = "lower"
+
+
+class Verdict(NamedTuple):
+    """A discount cue read in its sentence: whether it asks the VA for a lower price, and why."""
+
+    request: bool
+    why: str
+
+
+def cue_entries(language: str) -> list[tuple[str, str]]:
+    """(kind, phrase) of the discount cues, for the client's one-pass phrase matcher."""
+    return [(f"discount:{kind}", phrase) for kind, table in lexicon.DISCOUNT_CUES.items()
+            for phrase in lexicon.for_language(table, language)]
+
+
+def read(cue: Hit[str], field: FieldText, language: str) -> Verdict:
+    """Whether the sentence around a discount cue asks the VA to lower her price."""
+    kind = cue.target.partition(":")[2]
+    said = field.written(cue.first, cue.last)
+    if negation := field.negation_of(cue.first):
+        return Verdict(False, f"'{said}' negated by '{field.words[negation.first]}'")
+    low, high = field.sentence(cue.first, cue.last)
+    sentence = field.text[low:high]
+    start, end = field.where(cue.first)[0] - low, field.where(cue.last - 1)[1] - low
+    found = _context(language).find(words(sentence))
+    kinds = {hit.target for hit in found}
+    if kind == _NEEDS_PRICE and not kinds & {"price", "your_price"}:
+        return Verdict(False, f"'{said}' names no price")
+    if kind == "off" and not _amount_before(field, cue.first):
+        return Verdict(False, f"'{said}' follows no amount")
+    if kind == "instead":
+        lower = _lower_amount(sentence[:start], sentence[end:])
+        if lower is None or not (kinds & {"price", "your_price"} or _CURRENCY.search(sentence)):
+            return Verdict(False, f"'{said}' compares no prices")
+        said = f"{sentence[lower[0]:end + lower[1]].strip()}"
+    if "your_price" not in kinds and (promotion := _promotion(found, words(sentence[:start]))):
+        return Verdict(False, f"'{said}' is the client's own offer ({promotion})")
+    asked = [h.keyword for h in found if h.target in ("request", "your_price")]
+    if "?" in sentence or "¿" in sentence:
+        asked.append("a question")
+    if not asked:
+        return Verdict(False, f"'{said}' is not asked of you")
+    return Verdict(True, f"'{said}' asks for a lower price ({asked[0]})")
+
+
+def names_price(written: str, language: str) -> bool:
+    """True for a word that names what the VA charges ('invoice', 'facturer', 'stawka')."""
+    return any(hit.target == "price" for hit in _context(language).find([written]))
+
+
+def _promotion(found: list[Hit[str]], before_cue: list[str]) -> str | None:
+    """What marks the sentence as the client's own offer to their customers, if anything does."""
+    for hit in found:
+        if hit.target in ("promo", "audience"):
+            return f"'{hit.keyword}'"
+    ours = [hit.first for hit in found if hit.target == "our"]
+    for hit in found:
+        if hit.target == "customer" and any(0 < hit.first - o <= 2 for o in ours):
+            return f"'our {hit.keyword}'"
+    cue_at = len(before_cue)
+    if any(0 < cue_at - o <= _OUR_REACH for o in ours):
+        return "'our'"
+    return None
+
+
+def _amount_before(field: FieldText, first: int) -> bool:
+    """'15% off', '$100 off', 'half off': an amount stands just before the word."""
+    if first == 0:
+        return False
+    previous = field.words[first - 1]
+    return any(ch.isdigit() for ch in previous) or previous.casefold() in ("half", "some", "something")
+
+
+def _lower_amount(before: str, after: str) -> tuple[int, int] | None:
+    """Where 'X instead of Y' starts and ends when X is lower than Y (offsets in before/after)."""
+    offered = list(_AMOUNT.finditer(before))
+    usual = _AMOUNT.search(after)
+    if not offered or usual is None:
+        return None
+    first, second = (float(m.group().replace(",", ".")) for m in (offered[-1], usual))
+    return (offered[-1].start(), usual.end()) if first < second else None
+
+
+@lru_cache(maxsize=None)
+def _context(language: str) -> PhraseMatcher[str]:
+    return PhraseMatcher([(kind, phrase) for kind, table in lexicon.DISCOUNT_CONTEXT.items()
+                          for phrase in lexicon.for_language(table, language)], language)
