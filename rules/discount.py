@@ -11,8 +11,12 @@ from .matching import Hit, PhraseMatcher
 from .text import words
 
 _AMOUNT = re.compile(r"\d+(?:[.,]\d+)?")
+# An amount of money or a percentage just before "off" / "less": "15% off", "$100 off", "20 € de moins".
+_AMOUNT_ENDING = re.compile(
+    r"(?:\d[\d.,]*\s*(?:%|[$€£]|zł|złotych|pln|eur|euros?|usd|dollars?|bucks|quid|pounds?)|[$€£]\s*\d[\d.,]*)"
+    r"\s*(?:de\s+)?$", re.IGNORECASE)
 _CURRENCY = re.compile(r"[$€£¥]|\bzł\b|\bpln\b|\beur\b|\busd\b|/\s*h\b", re.IGNORECASE)
-_OUR_REACH = 3  # "our" this many words before a discount word makes it the client's own offer
+_OUR_REACH = 3  # "our" this many words from a discount word makes it the client's own offer
 _NEEDS_PRICE = "lower"
 
 
@@ -42,14 +46,14 @@ def read(cue: Hit[str], field: FieldText, language: str) -> Verdict:
     kinds = {hit.target for hit in found}
     if kind == _NEEDS_PRICE and not kinds & {"price", "your_price"}:
         return Verdict(False, f"'{said}' names no price")
-    if kind == "off" and not _amount_before(field, cue.first):
+    if kind == "off" and not _amount_before(field, cue):
         return Verdict(False, f"'{said}' follows no amount")
     if kind == "instead":
         lower = _lower_amount(sentence[:start], sentence[end:])
         if lower is None or not (kinds & {"price", "your_price"} or _CURRENCY.search(sentence)):
             return Verdict(False, f"'{said}' compares no prices")
         said = f"{sentence[lower[0]:end + lower[1]].strip()}"
-    if "your_price" not in kinds and (promotion := _promotion(found, words(sentence[:start]))):
+    if "your_price" not in kinds and (promotion := _promotion(found, len(words(sentence[:start])))):
         return Verdict(False, f"'{said}' is the client's own offer ({promotion})")
     asked = [h.keyword for h in found if h.target in ("request", "your_price")]
     if "?" in sentence or "¿" in sentence:
@@ -64,27 +68,30 @@ def names_price(written: str, language: str) -> bool:
     return any(hit.target == "price" for hit in _context(language).find([written]))
 
 
-def _promotion(found: list[Hit[str]], before_cue: list[str]) -> str | None:
+def _promotion(found: list[Hit[str]], cue_at: int) -> str | None:
     """What marks the sentence as the client's own offer to their customers, if anything does."""
     for hit in found:
         if hit.target in ("promo", "audience"):
             return f"'{hit.keyword}'"
-    ours = [hit.first for hit in found if hit.target == "our"]
+    # "our candles", "nos bougies": the client's own things; "our bill", "notre forfait" are the VA's.
+    priced = {hit.first for hit in found if hit.target in ("price", "engagement")}
+    ours = [hit.first for hit in found if hit.target == "our" and hit.first + 1 not in priced]
     for hit in found:
         if hit.target == "customer" and any(0 < hit.first - o <= 2 for o in ours):
             return f"'our {hit.keyword}'"
-    cue_at = len(before_cue)
-    if any(0 < cue_at - o <= _OUR_REACH for o in ours):
+    if any(abs(cue_at - o) <= _OUR_REACH for o in ours):
         return "'our'"
     return None
 
 
-def _amount_before(field: FieldText, first: int) -> bool:
-    """'15% off', '$100 off', 'half off': an amount stands just before the word."""
-    if first == 0:
-        return False
-    previous = field.words[first - 1]
-    return any(ch.isdigit() for ch in previous) or previous.casefold() in ("half", "some", "something")
+def _amount_before(field: FieldText, cue: Hit[str]) -> bool:
+    """'15% off', '$100 off', '20 bucks less', 'half off': money or a percentage just before the cue."""
+    if cue.first > 0 and field.words[cue.first - 1].casefold() == "half":
+        return True
+    start = field.where(cue.first)[0]
+    if field.words[cue.first].casefold() in ("bucks", "dollars", "euros", "pounds", "quid"):
+        return bool(re.search(r"\d\s*$", field.text[max(0, start - 12):start]))
+    return bool(_AMOUNT_ENDING.search(field.text[max(0, start - 24):start]))
 
 
 def _lower_amount(before: str, after: str) -> tuple[int, int] | None:

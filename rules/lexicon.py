@@ -9,14 +9,15 @@ from __future__ import annotations
 # Words that may start a discount request; rules.discount decides from the sentence around them.
 # "discount": a reduction by name; "cheaper": a lower price by name; "special": a favour on the price;
 # "lower": a verb that needs a price noun beside it; "instead": "X instead of Y" with two amounts;
-# "off": "15% off", "$100 off"; "less": paying or charging less.
+# "off": "15% off", "$100 off", "20 € de moins"; "less": paying or charging less; "pricey": the price is
+# too high (a request only when something is asked).
 DISCOUNT_CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "discount": {
         "en": ("discount", "reduction", "rebate", "price cut", "price reduction", "price break"),
         "fr": ("réduction", "remise", "rabais", "ristourne", "geste commercial", "petit geste", "baisse de prix",
                "baisse de tarif"),
-        "es": ("descuento", "rebaja", "rebajita", "bajada de precio"),
-        "pl": ("zniżka", "rabat", "upust", "obniżka", "bonifikata", "opust"),
+        "es": ("descuento", "descuentito", "rebaja", "rebajita", "bajada de precio"),
+        "pl": ("zniżka", "zniżeczka", "rabat", "rabacik", "upust", "obniżka", "bonifikata", "opust"),
     },
     "cheaper": {
         "en": ("cheaper", "less expensive", "half price", "lower price", "lower rate", "reduced rate", "reduced price"),
@@ -39,10 +40,23 @@ DISCOUNT_CUES: dict[str, dict[str, tuple[str, ...]]] = {
                "cena dla przyjaciół"),
     },
     "lower": {
-        "en": ("lower", "reduce", "cut", "decrease", "drop", "bring down", "knock down"),
-        "fr": ("baisser", "réduire", "diminuer", "revoir à la baisse"),
-        "es": ("bajar", "rebajar", "reducir", "disminuir"),
-        "pl": ("obniżyć", "obniżać", "zmniejszyć", "zbić", "opuścić", "spuścić"),
+        "en": ("lower", "reduce", "cut", "decrease", "drop", "bring down", "knock down", "flexibility", "flexible",
+               "wiggle room", "negotiate", "negotiable", "renegotiate"),
+        "fr": ("baisser", "baisse", "réduire", "diminuer", "revoir à la baisse", "marge", "négocier", "renégocier",
+               "négociable", "flexibilité", "ajuster"),
+        "es": ("bajar", "baja", "rebajar", "reducir", "disminuir", "margen", "negociar", "renegociar", "negociable",
+               "flexibilidad", "ajustar"),
+        "pl": ("obniżyć", "obniżać", "zmniejszyć", "zbić", "opuścić", "spuścić", "negocjować", "negocjacja",
+               "elastyczność", "ugadać"),
+    },
+    "pricey": {
+        "en": ("too expensive", "a bit expensive", "bit pricey", "too pricey", "a bit steep", "too steep",
+               "over budget", "out of budget", "over our budget", "can't afford", "cant afford"),
+        "fr": ("trop cher", "un peu cher", "assez cher", "trop chère", "hors budget", "au-dessus de notre budget"),
+        "es": ("muy caro", "demasiado caro", "un poco caro", "bastante caro", "muy cara", "demasiado cara",
+               "fuera de presupuesto", "se nos va de presupuesto"),
+        "pl": ("za drogo", "zbyt drogo", "trochę drogo", "drogo", "za drogi", "za droga", "za drogie",
+               "ponad budżet", "nie stać"),
     },
     "instead": {
         "en": ("instead of", "rather than"),
@@ -50,7 +64,8 @@ DISCOUNT_CUES: dict[str, dict[str, tuple[str, ...]]] = {
         "es": ("en vez de", "en lugar de"),
         "pl": ("zamiast",),
     },
-    "off": {"en": ("off",), "fr": (), "es": (), "pl": ()},
+    "off": {"en": ("off", "bucks less", "dollars less", "euros less", "pounds less", "quid less"),
+            "fr": ("moins", "de moins"), "es": ("menos",), "pl": ("mniej",)},
     "less": {
         "en": ("charge less", "charge us less", "charge me less", "bill less", "bill us less", "pay less",
                "invoice less", "charge a bit less", "charge us a bit less", "charge a little less"),
@@ -76,6 +91,13 @@ DISCOUNT_CONTEXT: dict[str, dict[str, tuple[str, ...]]] = {
                "por hora", "presupuesto", "euro", "eur"),
         "pl": ("stawka", "cena", "koszt", "faktura", "rachunek", "cennik", "abonament", "za godzinę",
                "godzinowa", "wycena", "złoty", "zł", "pln", "euro"),
+    },
+    "engagement": {  # the client's work with the VA: "our plan" is hers to price, not the client's shop
+        "en": ("plan", "package", "retainer", "hours", "subscription", "contract", "account", "work",
+               "collaboration", "monthly"),
+        "fr": ("forfait", "abonnement", "contrat", "heures", "collaboration", "formule", "travail"),
+        "es": ("plan", "paquete", "contrato", "horas", "colaboración", "bono", "trabajo", "cuota"),
+        "pl": ("pakiet", "abonament", "umowa", "godziny", "współpraca", "plan", "praca"),
     },
     "your_price": {
         "en": ("your rate", "your rates", "your price", "your prices", "your fee", "your fees", "your hourly",
@@ -143,12 +165,12 @@ URGENT: dict[str, tuple[str, ...]] = {
            "by today", "top priority", "high priority", "time sensitive", "drop everything", "for yesterday",
            "need yesterday", "need this yesterday", "need it yesterday", "need that yesterday",
            "need them yesterday", "want it yesterday", "want this yesterday", "within the hour",
-           "in the next hour"),
-    "fr": ("urgent", "urgence", "urgemment", "au plus vite", "au plus tôt", "dès que possible",
+           "in the next hour", "stop what you", "stop everything", "as fast as possible", "fast as you can"),
+    "fr": ("urgent", "urgence", "urgemment", "urgentissime", "au plus vite", "au plus tôt", "dès que possible",
            "immédiatement", "tout de suite", "sans délai", "aujourd'hui même", "dans la journée", "pour hier",
            "toutes affaires cessantes", "priorité absolue", "en priorité", "c'est pressé", "c'est très pressé",
            "le plus vite possible", "le plus rapidement possible", "dans l'heure", "sans tarder"),
-    "es": ("urgente", "urgencia", "urgentemente", "cuanto antes", "lo antes posible",
+    "es": ("urgente", "urgentísimo", "urgentísima", "urgencia", "urgentemente", "para ya", "cuanto antes", "lo antes posible",
            "lo más pronto posible", "inmediatamente", "de inmediato", "enseguida", "ya mismo",
            "sin demora", "para hoy", "para ayer", "prioridad máxima", "máxima prioridad", "máxima urgencia",
            "deja todo", "déjalo todo", "corre prisa", "prisa", "a la de ya", "hoy mismo",

@@ -103,3 +103,111 @@ def test_flags_keep_a_fixed_order_and_each_has_evidence() -> None:
     f = one(card("Misc ASAP", "", created="2026-11-14T11:00:00Z", due_changes=3))
     assert f.flags == ("urgent_deadline", "after_hours", "vague_request", "rescheduled")
     assert sum(e.startswith(tuple(f.flags)) for e in f.evidence) == 4
+
+
+@pytest.mark.parametrize("language, title, description", [
+    ("en", "Could you do January at $35 instead of $45?", ""),
+    ("en", "Any chance of 15% off this month?", ""),
+    ("en", "Newsletter", "Is there any way you could lower your hourly rate a bit for Q1? money's tight"),
+    ("en", "Rate question", "Would you consider a preferential rate since we've been with you 2 years?"),
+    ("en", "quick q", "could you knock $100 off this month's bill?"),
+    ("en", "Quick one", "could u do the newsletter for 20 bucks less this month"),
+    ("fr", "Pourriez-vous baisser un peu votre tarif horaire ?", ""),
+    ("fr", "Question tarif", "On pourrait passer à 35 € de l'heure au lieu de 40 € ?"),
+    ("fr", "Devis", "Vous nous feriez un prix d'ami pour le lancement ? 🙏"),
+    ("fr", "Janvier", "Serait-il possible de les facturer un peu moins cher ?"),
+    ("es", "¿Podrías bajarnos un poco la tarifa este mes?", ""),
+    ("es", "Presupuesto", "¿Podemos dejarlo en 25 € la hora en vez de 30 €?"),
+    ("es", "Consulta", "Somos clientes desde hace 3 años, ¿habría alguna tarifa preferente para nosotros?"),
+    ("es", "Enero", "Este mes vamos justos... ¿te parece cobrarnos un poco menos?"),
+    ("pl", "Czy możemy obniżyć stawkę na styczeń?", ""),
+    ("pl", "Pytanie o stawkę", "Może 90 zł za godzinę zamiast 110 zł? Mamy słaby miesiąc 😕"),
+    ("pl", "Newsletter", "Czy mogłabyś policzyć ten miesiąc trochę taniej? 🙏"),
+    ("pl", "Wycena", "Trochę drogo wyszło, da się coś z tym zrobić? 😅"),
+])
+def test_price_lowering_requests_in_their_common_shapes(language: str, title: str, description: str) -> None:
+    f = one(card(title, description, created=WEEKDAY_NOON), language)
+    assert "discount_request" in f.flags
+    assert any(e.startswith("discount_request: ") and "asks for a lower price" in e for e in f.evidence)
+
+
+@pytest.mark.parametrize("language, title, description", [
+    ("en", "Instagram posts for the sale", "Black Friday: announce a 30% discount on all memberships 🎉"),
+    ("en", "Facebook post - 20% off our candles this weekend", "Photos are in the shared folder."),
+    ("en", "Blog post about our spring discount for new students", "Could you draft it?"),
+    ("en", "Newsletter", "Give our list 10% off with code FAMILY10 📧"),
+    ("fr", "Post Instagram Black Friday", "Annoncer une réduction de 20 % sur les bougies, code BLACK20"),
+    ("fr", "Newsletter : offre de Noël", "Pouvez-vous mettre en avant notre remise de 15 % pour les abonnées ?"),
+    ("es", "Publicación de Instagram: rebajas de enero", "Anunciar un 40% de descuento en toda la tienda 🛍️"),
+    ("es", "Redes sociales", "¿Puedes publicar la promo? 15% de descuento para nuestras clientas"),
+    ("pl", "Post na Instagram - Black Friday", "Ogłosić rabat 25% na kubki 🎉 kod: LIPA25"),
+    ("pl", "Newsletter: wyprzedaż", "Czy możesz napisać o zniżce -30% na całą kolekcję dla naszych klientek?"),
+])
+def test_the_clients_own_promotions_are_never_discount_requests(language: str, title: str, description: str) -> None:
+    f = one(card(title, description, created=WEEKDAY_NOON), language)
+    assert "discount_request" not in f.flags
+    assert not any(m.kind == "discount" for m in f.messages)
+    assert any(e.startswith("not a discount request: ") and "own offer" in e for e in f.evidence)
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "Is $40/h still your rate for next year? Just budgeting."),  # a price question, nothing lowered
+    ("en", "We don't need a discount, just the usual invoice."),
+    ("en", "Discount"),                                            # a bare word asks for nothing: the VA reviews
+    ("en", "Can you do 2 posts instead of 3 this week?"),          # fewer posts, not a lower price
+    ("en", "Please cut the intro of the video"),                   # a verb that lowers, but no price
+    ("fr", "Vos tarifs augmentent en janvier ? Merci de me dire."),
+    ("es", "¿Cuál será tu tarifa para 2027? Es para el presupuesto."),
+    ("pl", "Czy stawka zmienia się od stycznia? Pytam do budżetu."),
+    ("pl", "Nie potrzebujemy rabatu, tylko faktury."),
+])
+def test_price_talk_that_asks_for_no_lower_price_is_not_a_discount_request(language: str, text: str) -> None:
+    assert "discount_request" not in one(card("Question", text, created=WEEKDAY_NOON), language).flags
+
+
+def test_a_billing_word_inside_a_discount_request_is_not_a_bookkeeping_request() -> None:
+    f = one(card("Quick q", "Could you knock $100 off the November invoice?", created=WEEKDAY_NOON))
+    assert "discount_request" in f.flags and f.verdict == "needs_review"
+    assert "keyword 'invoice' in description not counted: part of the discount request" in f.evidence
+    assert one(card("Chase the November invoice", "x", created=WEEKDAY_NOON)).category == "Bookkeeping"
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "This isn't urgent."), ("en", "this is not at all urgent"), ("en", "Nothing urgent, next week is fine."),
+    ("en", "It's not super urgent tbh"), ("en", "hey! no rush on this"), ("en", "Not time sensitive."),
+    ("fr", "Rien de vraiment urgent."), ("fr", "Pas du tout urgent 😊"), ("fr", "Aucune urgence, fin du mois"),
+    ("es", "No es nada urgente, cuando puedas."), ("es", "No corre ninguna prisa"), ("es", "Nada urgente"),
+    ("pl", "To nic pilnego."), ("pl", "nie jest to pilne"), ("pl", "Bez pośpiechu, na przyszły miesiąc"),
+])
+def test_a_negation_anywhere_before_it_in_its_clause_cancels_urgency(language: str, text: str) -> None:
+    assert "urgent_deadline" not in one(card("Update", text, created=WEEKDAY_NOON), language).flags
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "Please don't forget, this is urgent"),         # the negation is about forgetting, in another clause
+    ("en", "Not the newsletter - the Facebook post, ASAP"),
+    ("en", "No, this one is urgent!"),
+    ("fr", "Ce n'est pas pour demain mais c'est urgent"),
+    ("es", "No olvides que es urgente"),
+    ("es", "Hay que hacerlo sin demora"),                   # a negation word inside an urgency phrase
+    ("pl", "Nie zapomnij, to pilne"),
+])
+def test_a_negation_in_another_clause_or_phrase_leaves_urgency(language: str, text: str) -> None:
+    assert "urgent_deadline" in one(card("Update", text, created=WEEKDAY_NOON), language).flags
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "I needed this yesterday honestly 🙈"), ("en", "Drop everything - the giveaway post has the wrong date"),
+    ("en", "Stop what you're doing and fix the blog"), ("en", "This is for yesterday"),
+    ("fr", "Publication Instagram pour hier 😬"), ("fr", "Toutes affaires cessantes, retirer le post"),
+    ("es", "Correo a proveedores para ayer"), ("es", "Deja todo lo demás, esto es prioridad máxima"),
+    ("pl", "Post na fb na wczoraj 🙈"), ("pl", "Rzuć wszystko, strona sklepu nie działa!!"),
+])
+def test_idioms_that_demand_immediate_work_are_urgent(language: str, text: str) -> None:
+    f = one(card("Update", text, created=WEEKDAY_NOON), language)
+    assert "urgent_deadline" in f.flags
+    assert any(e.startswith("urgent_deadline: '") for e in f.evidence)
+
+
+def test_yesterdays_event_is_not_for_yesterday() -> None:
+    assert "urgent_deadline" not in one(card("Recap post for yesterday's workshop", "x", created=WEEKDAY_NOON)).flags
