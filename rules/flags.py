@@ -15,8 +15,9 @@ _VAGUE_MAX_WORDS = 3
 
 def word_entries(language: str) -> list[tuple[str, str]]:
     """(kind, phrase) of the flag vocabulary and negations, for the client's one-pass phrase matcher."""
-    entries = discount.cue_entries(language)
-    entries += [("urgent", p) for p in lexicon.for_language(lexicon.URGENT, language)]
+    entries = [(kind, _exact_start(p)) for kind, p in discount.cue_entries(language)]
+    entries += [("urgent", _exact_start(p)) for p in lexicon.for_language(lexicon.URGENT, language)]
+    entries += [("yesterday", p) for p in lexicon.for_language(lexicon.YESTERDAY, language)]
     # Negations match as written: the lemma of "don't" is "do", and most words have one.
     entries += [("negation", "=" + p) for p in lexicon.for_language(lexicon.NEGATIONS, language)]
     entries += [("not_negation", "=" + p) for p in lexicon.for_language(lexicon.NOT_NEGATIONS, language)]
@@ -43,9 +44,11 @@ def word_flags(name: str, text: str, written: Sequence[str], hits: Sequence[Hit[
     found: dict[str, str] = {}
     spans: list[tuple[int, int]] = []
     urgent_words = [h for h in hits if h.target == "urgent"]
+    urgent_words += [Hit("urgent", h.keyword, lead, h.last) for h in hits if h.target == "yesterday"
+                     and not _possessive(written[h.first]) and (lead := _for_yesterday(h, written, field)) is not None]
     for hit in urgent_words:
-        if _possessive(written[hit.last - 1]) or any(u.first < hit.first < u.last for u in urgent_words):
-            continue  # "yesterday's webinar"; "sin demora" read as one phrase, not "demora" alone
+        if any(u.first < hit.first < u.last for u in urgent_words):
+            continue  # "sin demora" read as one phrase, not "demora" alone
         if not field.negation_of(hit.first):
             found["urgent_deadline"] = f"'{field.written(hit.first, hit.last)}' in {name}"
             break
@@ -61,6 +64,21 @@ def word_flags(name: str, text: str, written: Sequence[str], hits: Sequence[Hit[
     if why_not and "discount_request" not in found:
         found["no_discount"] = f"{why_not} in {name}: no discount reply"
     return WordFlags(found, tuple(spans), field)
+
+
+def _exact_start(phrase: str) -> str:
+    """A phrase starting with a short word ("a bit", "en vez de", "lo antes") matches that word as
+    written: by its lemma it would start at every "avons" (a -> avoir) or "los" (lo -> el) of a text."""
+    first, _, rest = phrase.partition(" ")
+    return f"={phrase}" if rest and len(first) <= 4 else phrase
+
+
+def _for_yesterday(hit: Hit[str], written: Sequence[str], field: FieldText) -> int | None:
+    """Where 'for yesterday', 'needed this yesterday', 'pour hier', 'para ayer', 'na wczoraj' starts."""
+    for lead in range(hit.first - 1, max(-1, hit.first - 4), -1):
+        if written[lead].casefold() in lexicon.YESTERDAY_LEADS:
+            return lead if field.same_clause(lead, hit.first) else None
+    return None
 
 
 def negations(hits: Sequence[Hit[str]]) -> list[Hit[str]]:

@@ -162,24 +162,26 @@ DISCOUNT_CONTEXT: dict[str, dict[str, tuple[str, ...]]] = {
 URGENT: dict[str, tuple[str, ...]] = {
     "en": ("asap", "a s a p", "urgent", "urgently", "urgency", "emergency", "immediately", "right away",
            "right now", "straight away", "as soon as possible", "rush", "hurry", "end of day", "eod", "by tonight",
-           "by today", "top priority", "high priority", "time sensitive", "drop everything", "for yesterday",
-           "need yesterday", "need this yesterday", "need it yesterday", "need that yesterday",
-           "need them yesterday", "want it yesterday", "want this yesterday", "within the hour",
+           "by today", "top priority", "high priority", "time sensitive", "drop everything", "within the hour",
            "in the next hour", "stop what you", "stop everything", "as fast as possible", "fast as you can"),
     "fr": ("urgent", "urgence", "urgemment", "urgentissime", "au plus vite", "au plus tôt", "dès que possible",
-           "immédiatement", "tout de suite", "sans délai", "aujourd'hui même", "dans la journée", "pour hier",
+           "immédiatement", "tout de suite", "sans délai", "aujourd'hui même", "dans la journée",
            "toutes affaires cessantes", "priorité absolue", "en priorité", "c'est pressé", "c'est très pressé",
            "le plus vite possible", "le plus rapidement possible", "dans l'heure", "sans tarder"),
     "es": ("urgente", "urgentísimo", "urgentísima", "urgencia", "urgentemente", "para ya", "cuanto antes", "lo antes posible",
            "lo más pronto posible", "inmediatamente", "de inmediato", "enseguida", "ya mismo",
-           "sin demora", "para hoy", "para ayer", "prioridad máxima", "máxima prioridad", "máxima urgencia",
+           "sin demora", "para hoy", "prioridad máxima", "máxima prioridad", "máxima urgencia",
            "deja todo", "déjalo todo", "corre prisa", "prisa", "a la de ya", "hoy mismo",
            "lo más rápido posible"),
     "pl": ("pilny", "pilnie", "pilne", "na cito", "natychmiast", "jak najszybciej", "niezwłocznie",
-           "od razu", "na już", "na dziś", "na dzisiaj", "w trybie pilnym", "asap", "na wczoraj",
+           "od razu", "na już", "na dziś", "na dzisiaj", "w trybie pilnym", "asap",
            "rzuć wszystko", "rzucić wszystko", "pali się", "najwyższy priorytet", "priorytet", "na teraz",
            "jeszcze dziś", "jeszcze dzisiaj", "na gwałt", "pośpiech", "bez zwłoki"),
 }
+
+# Work wanted "for yesterday": the word, and what may stand up to three words before it.
+YESTERDAY: dict[str, tuple[str, ...]] = {"en": ("yesterday",), "fr": ("hier",), "es": ("ayer",), "pl": ("wczoraj",)}
+YESTERDAY_LEADS = frozenset({"for", "need", "needed", "needs", "want", "wanted", "pour", "para", "na"})
 
 # A negation in the clause before a flag word or a category keyword cancels it.
 NEGATIONS: dict[str, tuple[str, ...]] = {
