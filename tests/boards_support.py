@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from scheduler.cli import cli
+from scheduler.cli.main import cli
 
 BOARDS = Path(__file__).resolve().parent / "boards"
 WORD_FLAGS = ("discount_request", "urgent_deadline")

@@ -142,7 +142,7 @@ def test_the_client_is_addressed_formally_or_informally(language, formal, inform
 
 
 def test_informal_discount_replies_use_tu_tu_and_ty() -> None:
-    cheaper = card("Newsletter – un petit geste sur le tarif ? discount", created="2026-11-12T10:00:00Z")
+    cheaper = card("Newsletter – un petit geste sur le tarif ? any discount?", created="2026-11-12T10:00:00Z")
     assert "t'accorder de réduction" in comment("fr", [cheaper], address="informal")
     assert "hacerte un descuento" in comment("es", [cheaper], address="informal")
     assert "dać Ci rabatu" in comment("pl", [cheaper], address="informal")
