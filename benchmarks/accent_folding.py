@@ -27,8 +27,8 @@ def pairs(language: str, sample: int, rng: random.Random) -> list[tuple[str, str
     dictionary = text._dictionary(language)
     drawn = [(form, lemma.decode() if isinstance(lemma, bytes) else lemma)
              for form, lemma in islice(dictionary.items(), 0, None, 37)]
-    drawn = [(f, l) for f, l in drawn if f.isalpha() and f.islower() and f != l and len(f) >= 3]
-    accented = [(f, l) for f, l in drawn if not f.isascii()]
+    drawn = [(f, lem) for f, lem in drawn if f.isalpha() and f.islower() and f != lem and len(f) >= 3]
+    accented = [(f, lem) for f, lem in drawn if not f.isascii()]
     return rng.sample(accented or drawn, min(sample, len(accented or drawn)))
 
 

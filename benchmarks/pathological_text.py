@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from integrations.models import Card
@@ -52,9 +52,9 @@ def seconds(description: str, language: str) -> float:
     """Seconds for a fresh client's rules to evaluate one card with this description."""
     rules = ClientRules(contract(), language=language, timezone=ZoneInfo("Europe/Paris"))
     card = Card(id="c1", title="Newsletter update", description=description,
-                created_at=datetime(2026, 11, 10, 10, tzinfo=timezone.utc))
+                created_at=datetime(2026, 11, 10, 10, tzinfo=UTC))
     began = time.perf_counter()
-    result = rules.evaluate([card], datetime(2026, 11, 30, tzinfo=timezone.utc))
+    result = rules.evaluate([card], datetime(2026, 11, 30, tzinfo=UTC))
     elapsed = time.perf_counter() - began
     assert len(result.findings) == 1
     return elapsed

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from typing import Sequence
+from collections.abc import Sequence
 
 from .lexicon import CLAUSE_BREAKS
 from .matching import Hit
@@ -18,7 +18,7 @@ _REACH = 300  # characters a sentence is read on each side of a cue, at most
 class FieldText:
     """One field's text and words, with its negations, to ask what a word's clause and sentence say."""
 
-    def __init__(self, text: str, written: Sequence[str], negations: Sequence[Hit]) -> None:
+    def __init__(self, text: str, written: Sequence[str], negations: Sequence[Hit[str]]) -> None:
         self.text, self.words = text, written
         self._negation_ends = [n.last for n in negations]
         self._negations = negations
@@ -30,7 +30,7 @@ class FieldText:
             self._where = locate(self.text, list(self.words))
         return self._where[index]
 
-    def negation_of(self, first: int, max_gap: int | None = None) -> Hit | None:
+    def negation_of(self, first: int, max_gap: int | None = None) -> Hit[str] | None:
         """The negation that cancels the word at `first`: the nearest one before it in its clause
         (the nearest is enough: a clause break before it also stands before every earlier one)."""
         at = bisect_left(self._negation_ends, first + 1) - 1

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import NamedTuple
 
 from . import lexicon
@@ -18,12 +18,15 @@ _AMOUNT_ENDING = re.compile(
 _CURRENCY = re.compile(r"[$€£¥]|\bzł\b|\bpln\b|\beur\b|\busd\b|/\s*h\b", re.IGNORECASE)
 _OUR_REACH = 3  # "our" this many words from a discount word makes it the client's own offer
 _NEEDS_PRICE = "lower"
+_NO_PRICE = "no lower price named"
 
 
 class Verdict(NamedTuple):
-    """A discount cue read in its sentence: whether it asks the VA for a lower price, and why."""
+    """A discount cue read in its sentence: whether it asks the VA for a lower price, and why.
+    `said` is the client's words; `why` the request's marker ('could you', '?') or why it is none."""
 
     request: bool
+    said: str
     why: str
 
 
@@ -38,29 +41,29 @@ def read(cue: Hit[str], field: FieldText, language: str) -> Verdict:
     kind = cue.target.partition(":")[2]
     said = field.written(cue.first, cue.last)
     if negation := field.negation_of(cue.first):
-        return Verdict(False, f"'{said}' negated by '{field.words[negation.first]}'")
+        return Verdict(False, said, f"negated ('{field.words[negation.first]}')")
     low, high = field.sentence(cue.first, cue.last)
     sentence = field.text[low:high]
     start, end = field.where(cue.first)[0] - low, field.where(cue.last - 1)[1] - low
     found = _context(language).find(words(sentence))
     kinds = {hit.target for hit in found}
     if kind == _NEEDS_PRICE and not kinds & {"price", "your_price"}:
-        return Verdict(False, f"'{said}' names no price")
+        return Verdict(False, said, _NO_PRICE)
     if kind == "off" and not _amount_before(field, cue):
-        return Verdict(False, f"'{said}' follows no amount")
+        return Verdict(False, said, _NO_PRICE)
     if kind == "instead":
         lower = _lower_amount(sentence[:start], sentence[end:])
         if lower is None or not (kinds & {"price", "your_price"} or _CURRENCY.search(sentence)):
-            return Verdict(False, f"'{said}' compares no prices")
+            return Verdict(False, said, _NO_PRICE)
         said = f"{sentence[lower[0]:end + lower[1]].strip()}"
     if "your_price" not in kinds and (promotion := _promotion(found, len(words(sentence[:start])))):
-        return Verdict(False, f"'{said}' is the client's own offer ({promotion})")
-    asked = [h.keyword for h in found if h.target in ("request", "your_price")]
+        return Verdict(False, said, f"the client's own offer ({promotion})")
+    asked = [h.keyword.lstrip("=") for h in found if h.target in ("request", "your_price")]
     if "?" in sentence or "¿" in sentence:
-        asked.append("a question")
+        asked.append("?")
     if not asked:
-        return Verdict(False, f"'{said}' is not asked of you")
-    return Verdict(True, f"'{said}' asks for a lower price ({asked[0]})")
+        return Verdict(False, said, "not asked of you")
+    return Verdict(True, said, asked[0])
 
 
 def names_price(written: str, language: str) -> bool:
@@ -104,7 +107,12 @@ def _lower_amount(before: str, after: str) -> tuple[int, int] | None:
     return (offered[-1].start(), usual.end()) if first < second else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _context(language: str) -> PhraseMatcher[str]:
-    return PhraseMatcher([(kind, phrase) for kind, table in lexicon.DISCOUNT_CONTEXT.items()
+    return PhraseMatcher([(kind, _exact_short(phrase)) for kind, table in lexicon.DISCOUNT_CONTEXT.items()
                           for phrase in lexicon.for_language(table, language)], language)
+
+
+def _exact_short(phrase: str) -> str:
+    """Pronouns and other short words match as written: the lemma of French 'te' is 'le'."""
+    return f"={phrase}" if len(phrase.partition(" ")[0]) <= 3 and not phrase.startswith("=") else phrase

@@ -13,6 +13,7 @@ from . import flags as fl
 from .comments import Message, Placeholders, hours_phrase, money, named_period_words, period_words, template
 from .contract import Contract, Templates
 from .findings import Finding, HoursSummary, ScanResult
+from .clauses import FieldText
 from .discount import names_price
 from .hours import card_hours, is_tracked, strip_tags
 from .matching import PhraseMatcher
@@ -131,15 +132,19 @@ class ClientRules:
         if reading is None:
             fields = [self._field("title", title), self._field("description", description)]
             flags: dict[str, str] = {}
+            texts: list[FieldText | None] = [None, None]
+            for i, field in enumerate(fields):
+                if field.flag_hits:
+                    said = fl.word_flags(field.name, field.text, field.words, field.flag_hits, self.language)
+                    texts[i] = said.text
+                    for flag, why in said.found.items():
+                        flags.setdefault(flag, why)
+            # On a card asking for a lower price, "invoice" or "facture" is the VA's bill, not bookkeeping.
+            billing = self._billing if "discount_request" in flags else None
             notes: list[str] = []
             for i, field in enumerate(fields):
-                if not field.flag_hits:
-                    continue
-                said = fl.word_flags(field.name, field.text, field.words, field.flag_hits, self.language)
-                for flag, why in said.found.items():
-                    flags.setdefault(flag, why)
-                if field.hits and said.text is not None:
-                    fields[i], ignored = self._scope.unasked(field, said.text, said.request_spans, self._billing)
+                if field.hits and (texts[i] or billing):
+                    fields[i], ignored = self._scope.unasked(field, texts[i], billing)
                     notes += ignored
             if not fields[1].words and (why := fl.vague(len(words(strip_tags(title))), description)):
                 flags["vague_request"] = why
@@ -177,7 +182,7 @@ class ClientRules:
         ordered = [f for f in fl.FLAG_ORDER if f in found]
         evidence = [f"{f}: {found[f]}" for f in ordered]
         if "no_discount" in found:  # a discount word that asks nothing of the VA: say why it was let go
-            evidence.append(f"not a discount request: {found['no_discount']}")
+            evidence.append(f"not a discount request: {found['no_discount']}")  # never a discount reply
         return tuple(ordered), tuple(evidence)
 
     def _ledger(self, assessed: Sequence[_Assessed]) -> dict[str, Decimal]:

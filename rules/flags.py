@@ -25,10 +25,9 @@ def word_entries(language: str) -> list[tuple[str, str]]:
 
 
 class WordFlags(NamedTuple):
-    """What a field's words say: flag -> evidence, and the text of any discount request in it."""
+    """What a field's words say: flag -> evidence, and the field's text with its negations."""
 
     found: dict[str, str]
-    request_spans: tuple[tuple[int, int], ...]  # where discount requests stand: about price, not tasks
     text: FieldText | None
 
 
@@ -39,10 +38,9 @@ def word_flags(name: str, text: str, written: Sequence[str], hits: Sequence[Hit[
     """The discount request and the first urgency word not negated in its clause, among the flag-word
     hits (rules.matching, in text order) of the field called `name`, with evidence that says why."""
     if not hits:
-        return WordFlags({}, (), None)
+        return WordFlags({}, None)
     field = FieldText(text, written, negations(hits))
     found: dict[str, str] = {}
-    spans: list[tuple[int, int]] = []
     urgent_words = [h for h in hits if h.target == "urgent"]
     urgent_words += [Hit("urgent", h.keyword, lead, h.last) for h in hits if h.target == "yesterday"
                      and not _possessive(written[h.first]) and (lead := _for_yesterday(h, written, field)) is not None]
@@ -53,17 +51,16 @@ def word_flags(name: str, text: str, written: Sequence[str], hits: Sequence[Hit[
             found["urgent_deadline"] = f"'{field.written(hit.first, hit.last)}' in {name}"
             break
     cues = [h for h in hits if h.target.startswith("discount:")][:_CUES_READ]
-    why_not = ""
+    why_not: discount.Verdict | None = None
     for cue in cues:
         verdict = discount.read(cue, field, language)
         if verdict.request:
-            found.setdefault("discount_request", f"{verdict.why} in {name}")
-            spans.append(field.sentence(cue.first, cue.last))
+            found.setdefault("discount_request", f"'{verdict.said}' in {name}, asked of you ('{verdict.why}')")
         else:
-            why_not = why_not or verdict.why
+            why_not = why_not or verdict
     if why_not and "discount_request" not in found:
-        found["no_discount"] = f"{why_not} in {name}: no discount reply"
-    return WordFlags(found, tuple(spans), field)
+        found["no_discount"] = f"'{why_not.said}' in {name}: {why_not.why}"
+    return WordFlags(found, field)
 
 
 def _exact_start(phrase: str) -> str:

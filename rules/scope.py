@@ -54,19 +54,18 @@ class ScopeMatcher:
             for label in (*target.labels, target.name):
                 self._labels.setdefault(fold(label.strip()), i)
 
-    def unasked(self, field: Field, text: FieldText, requests: Sequence[tuple[int, int]],
-                billing: Callable[[str], bool]) -> tuple[Field, list[str]]:
+    def unasked(self, field: Field, text: FieldText | None,
+                billing: Callable[[str], bool] | None) -> tuple[Field, list[str]]:
         """The field without category keywords that ask for nothing: negated in their clause ("no
-        strategy work needed"), or the VA's own bill inside a request to lower it ("facturer moins
-        cher", "$100 off the invoice"); `billing` tells a word that names what the VA charges."""
-        kept, notes = [], []
+        strategy work needed", when `text` holds the field's negations), or, on a card that asks for a
+        lower price, the VA's own bill ("$100 off the invoice"; `billing` tells such a word)."""
+        kept: list[Hit[int]] = []
+        notes: list[str] = []
         for hit in field.hits:
             if self._is_category[hit.target]:
-                negation = text.negation_of(hit.first, _NEGATION_REACH)
-                start = text.where(hit.first)[0]
-                if negation or (any(low <= start < high for low, high in requests)
-                                and billing(field.words[hit.first])):
-                    why = f"negated by '{field.words[negation.first]}'" if negation else "part of the discount request"
+                negation = text.negation_of(hit.first, _NEGATION_REACH) if text else None
+                if negation or (billing and billing(field.words[hit.first])):
+                    why = f"negated ('{field.words[negation.first]}')" if negation else "your bill, in a discount request"
                     notes.append(f"{_keyword_evidence(hit, field)} not counted: {why}")
                     continue
             kept.append(hit)

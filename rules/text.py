@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import combinations, product
 from typing import NamedTuple
 
@@ -105,7 +105,7 @@ def _accented_lemmas(word: str, language: str) -> list[str]:
                 if budget < 0:
                     return sorted(found)
                 variant = list(word)
-                for i, ch in zip(chosen, accented):
+                for i, ch in zip(chosen, accented, strict=True):
                     variant[i] = ch
                 lemma = dictionary.get("".join(variant))
                 if lemma is not None:
@@ -115,7 +115,7 @@ def _accented_lemmas(word: str, language: str) -> list[str]:
     return []
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dictionary(language: str):
     """simplemma's form -> lemma dictionary of a language (already loaded by lemmatize)."""
     return DEFAULT_DICTIONARY_FACTORY.get_dictionary(language)
@@ -207,7 +207,8 @@ def readable(text: str) -> str:
     if "." not in text or ("://" not in text and "www." not in text and "@" not in text
                            and not _FILE_EXTENSION.search(text)):
         return text  # a link, an address and a file name all hold a dot
-    pieces, end = [], 0
+    pieces: list[str] = []
+    end = 0
     for chunk in _CHUNK.finditer(text):
         word = chunk.group()
         if "://" in word or word.startswith("www.") or ("@" in word and "." in word) or _FILE_EXTENSION.search(word):

@@ -128,7 +128,7 @@ def test_flags_keep_a_fixed_order_and_each_has_evidence() -> None:
 def test_price_lowering_requests_in_their_common_shapes(language: str, title: str, description: str) -> None:
     f = one(card(title, description, created=WEEKDAY_NOON), language)
     assert "discount_request" in f.flags
-    assert any(e.startswith("discount_request: ") and "asks for a lower price" in e for e in f.evidence)
+    assert any(e.startswith("discount_request: ") and "asked of you ('" in e for e in f.evidence)
 
 
 @pytest.mark.parametrize("language, title, description", [
@@ -168,7 +168,7 @@ def test_price_talk_that_asks_for_no_lower_price_is_not_a_discount_request(langu
 def test_a_billing_word_inside_a_discount_request_is_not_a_bookkeeping_request() -> None:
     f = one(card("Quick q", "Could you knock $100 off the November invoice?", created=WEEKDAY_NOON))
     assert "discount_request" in f.flags and f.verdict == "needs_review"
-    assert "keyword 'invoice' in description not counted: part of the discount request" in f.evidence
+    assert "keyword 'invoice' in description not counted: your bill, in a discount request" in f.evidence
     assert one(card("Chase the November invoice", "x", created=WEEKDAY_NOON)).category == "Bookkeeping"
 
 
@@ -211,3 +211,10 @@ def test_idioms_that_demand_immediate_work_are_urgent(language: str, text: str) 
 
 def test_yesterdays_event_is_not_for_yesterday() -> None:
     assert "urgent_deadline" not in one(card("Recap post for yesterday's workshop", "x", created=WEEKDAY_NOON)).flags
+
+
+def test_the_vas_invoice_named_in_the_title_of_a_discount_request_is_not_bookkeeping() -> None:
+    f = one(card("Nov invoice", "Hey! Any wiggle room on the November invoice? Things have been slow", created=WEEKDAY_NOON))
+    assert ("discount_request", "needs_review") == (f.flags[0], f.verdict)
+    assert [m.kind for m in f.messages] == ["discount"]
+    assert "keyword 'invoice' in title not counted: your bill, in a discount request" in f.evidence

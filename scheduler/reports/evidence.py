@@ -35,6 +35,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "after_hours": "created {moment}, outside business hours ({days} {start}–{end})",
         "vague": "no description and a {n}-word title",
         "moved": "due date changed {n} times",
+        "asked": "“{word}” in the {field}, asked as a request (“{marker}”)",
+        "not_discount": "not a discount request: “{word}” in the {field}: {reason}",
+        "not_counted": "{keyword} not counted: {reason}",
+        "own_offer": "the client's own offer (“{x}”)", "not_asked": "not asked of you", "negated": "negated (“{x}”)",
+        "no_lower_price": "no lower price named", "your_bill": "your own bill, in a discount request",
     },
     "fr": {
         "title": "titre", "description": "description",
@@ -52,6 +57,12 @@ PHRASES: dict[str, dict[str, str]] = {
         "after_hours": "créée le {moment}, hors horaires ({days} {start}–{end})",
         "vague": "pas de description ; titre de {n} mot(s) seulement",
         "moved": "échéance modifiée {n} fois",
+        "asked": "« {word} » dans {field}, formulé comme une demande (« {marker} »)",
+        "not_discount": "pas une demande de réduction : « {word} » dans {field} : {reason}",
+        "not_counted": "{keyword} non retenu : {reason}",
+        "own_offer": "une offre du client pour sa propre clientèle (« {x} »)", "not_asked": "rien ne vous est demandé",
+        "negated": "tournure négative (« {x} »)", "no_lower_price": "aucun prix plus bas n'est demandé",
+        "your_bill": "votre propre facture, dans une demande de réduction",
     },
     "es": {
         "title": "título", "description": "descripción",
@@ -69,6 +80,12 @@ PHRASES: dict[str, dict[str, str]] = {
         "after_hours": "creada el {moment}, fuera del horario ({days} {start}–{end})",
         "vague": "sin descripción; palabras del título: {n}",
         "moved": "fecha límite cambiada {n} veces",
+        "asked": "«{word}» en {field}, formulado como petición («{marker}»)",
+        "not_discount": "no es una petición de descuento: «{word}» en {field}: {reason}",
+        "not_counted": "{keyword} no se tiene en cuenta: {reason}",
+        "own_offer": "una oferta del propio cliente para su clientela («{x}»)", "not_asked": "no se te pide nada",
+        "negated": "en negativo («{x}»)", "no_lower_price": "no se pide un precio más bajo",
+        "your_bill": "tu propia factura, en una petición de descuento",
     },
     "pl": {
         "title": "tytuł", "description": "opis",
@@ -86,6 +103,12 @@ PHRASES: dict[str, dict[str, str]] = {
         "after_hours": "utworzono {moment}, poza godzinami pracy ({days} {start}–{end})",
         "vague": "brak opisu; liczba słów w tytule: {n}",
         "moved": "termin zmieniany {n} razy",
+        "asked": "„{word}” – {field}, jako prośba („{marker}”)",
+        "not_discount": "to nie prośba o zniżkę: „{word}” – {field}: {reason}",
+        "not_counted": "{keyword} – pominięte: {reason}",
+        "own_offer": "własna oferta klienta dla jego klientów („{x}”)", "not_asked": "nikt nie prosi o to Ciebie",
+        "negated": "zaprzeczenie („{x}”)", "no_lower_price": "nie ma mowy o niższej cenie",
+        "your_bill": "Twoja własna faktura, w prośbie o zniżkę",
     },
 }
 
@@ -137,6 +160,24 @@ def _days(days: str, t: Texts) -> str:
     return ", ".join(picked)
 
 
+# Why a discount word asked for nothing, or a keyword was not counted (rules.discount, rules.scope).
+_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"the client's own offer \('(?P<x>.+)'\)"), "own_offer"),
+    (re.compile(r"not asked of you"), "not_asked"),
+    (re.compile(r"negated \('(?P<x>.+)'\)"), "negated"),
+    (re.compile(r"no lower price named"), "no_lower_price"),
+    (re.compile(r"your bill, in a discount request"), "your_bill"),
+]
+
+
+def _reason(text: str, t: Texts) -> str:
+    for pattern, key in _REASONS:
+        match = pattern.fullmatch(text)
+        if match:
+            return PHRASES[t.language][key].format(x=match.groupdict().get("x", ""))
+    return text
+
+
 def _moment(match: re.Match[str], t: Texts) -> str:
     day = date.fromisoformat(match["date"])
     clock = time.fromisoformat(match["time"])
@@ -160,6 +201,12 @@ _SHAPES: list[tuple[re.Pattern[str], Callable[[re.Match[str], Texts], str]]] = [
      lambda m, t: _p(t, "tag", hours=_number(m["n"], t), tag=m["tag"])),
     (re.compile(r"(?P<n>[\d.]+) h from field '(?P<name>.+)'"),
      lambda m, t: _p(t, "field", hours=_number(m["n"], t), name=m["name"])),
+    (re.compile(rf"'(?P<word>.+?)' in {_FIELD}, asked of you \('(?P<marker>.*)'\)"),
+     lambda m, t: _p(t, "asked", word=m["word"], field=_field(m, t), marker=m["marker"])),
+    (re.compile(rf"not a discount request: '(?P<word>.+?)' in {_FIELD}: (?P<reason>.+)"),
+     lambda m, t: _p(t, "not_discount", word=m["word"], field=_field(m, t), reason=_reason(m["reason"], t))),
+    (re.compile(r"(?P<keyword>keyword '.+' in (?:title|description)) not counted: (?P<reason>.+)"),
+     lambda m, t: _p(t, "not_counted", keyword=_line(m["keyword"], t), reason=_reason(m["reason"], t))),
     (re.compile(rf"'(?P<word>.+?)' in {_FIELD}"), lambda m, t: _p(t, "word", word=m["word"], field=_field(m, t))),
     (re.compile(r"due (?P<d>-?[\d.]+ (?:h|days)) after the request \(contract asks for (?P<h>[\d.]+) h notice\)"),
      lambda m, t: _p(t, "notice", duration=_duration(m["d"], t), notice=_number(m["h"], t))),
