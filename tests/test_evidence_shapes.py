@@ -3,8 +3,8 @@ counted) reach the VA's report in her language, not in the rules' English."""
 from __future__ import annotations
 
 import pytest
-
 from rules_support import card, one
+
 from scheduler.reports.evidence import translate
 from scheduler.reports.i18n import Texts
 
