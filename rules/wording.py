@@ -117,8 +117,8 @@ _ES_USTED = {
         "{extra_hours} las {contracted_hours} incluidas en su plan. Ese tiempo se factura como horas "
         "adicionales a {rate} por hora: {amount} en total."),
     "discount": (
-        "Gracias por preguntar. Mi tarifa ya es la mejor que puedo ofrecer, así que no puedo hacerle un "
-        "descuento. Si el presupuesto es ajustado, con gusto podemos revisar el alcance del trabajo para "
+        "Gracias por preguntar. Mi tarifa ya es la mejor que puedo ofrecer, así que no me es posible "
+        "hacerle un descuento. Si el presupuesto es ajustado, con gusto podemos revisar el alcance del trabajo para "
         "adaptarlo."),
 }
 
@@ -145,8 +145,8 @@ _ES_TU = {
         "{extra_hours} las {contracted_hours} incluidas en tu plan. Ese tiempo se factura como horas "
         "adicionales a {rate} por hora: {amount} en total."),
     "discount": (
-        "Gracias por preguntar. Mi tarifa ya es la mejor que puedo ofrecer, así que no puedo hacerte un "
-        "descuento. Si el presupuesto es ajustado, con gusto podemos revisar el alcance del trabajo para "
+        "Gracias por preguntar. Mi tarifa ya es la mejor que puedo ofrecer, así que no me es posible "
+        "hacerte un descuento. Si el presupuesto es ajustado, con gusto podemos revisar el alcance del trabajo para "
         "adaptarlo."),
 }
 
@@ -174,8 +174,8 @@ _PL_FORMAL = {
         "limit {contracted_hours} o {extra_hours}. Ten czas jest rozliczany jako godziny dodatkowe według "
         "stawki {rate} za godzinę, łącznie {amount}."),
     "discount": (
-        "Dziękuję za pytanie. Moja stawka jest już najkorzystniejsza, jaką mogę zaproponować, dlatego nie "
-        "mogę udzielić rabatu. Jeśli budżet jest napięty, chętnie wspólnie przejrzymy zakres prac "
+        "Dziękuję za pytanie. Moja stawka jest już najkorzystniejsza, jaką mogę zaproponować, dlatego rabat "
+        "nie jest możliwy. Jeśli budżet jest napięty, chętnie wspólnie przejrzymy zakres prac "
         "i dopasujemy go do możliwości."),
 }
 
@@ -202,8 +202,8 @@ _PL_TY = {
         "przekracza limit {contracted_hours} o {extra_hours}. Ten czas jest rozliczany jako godziny dodatkowe "
         "według stawki {rate} za godzinę, łącznie {amount}."),
     "discount": (
-        "Dziękuję za pytanie. Moja stawka jest już najkorzystniejsza, jaką mogę zaproponować, dlatego nie "
-        "mogę dać Ci rabatu. Jeśli Twój budżet jest napięty, chętnie wspólnie przejrzymy zakres prac "
+        "Dziękuję za pytanie. Moja stawka jest już najkorzystniejsza, jaką mogę zaproponować, dlatego rabat "
+        "nie wchodzi w grę. Jeśli Twój budżet jest napięty, chętnie wspólnie przejrzymy zakres prac "
         "i dopasujemy go do Twoich możliwości."),
 }
 

@@ -145,7 +145,8 @@ def test_informal_discount_replies_use_tu_tu_and_ty() -> None:
     cheaper = card("Newsletter – un petit geste sur le tarif ? any discount?", created="2026-11-12T10:00:00Z")
     assert "t'accorder de réduction" in comment("fr", [cheaper], address="informal")
     assert "hacerte un descuento" in comment("es", [cheaper], address="informal")
-    assert "dać Ci rabatu" in comment("pl", [cheaper], address="informal")
+    assert "rabat nie wchodzi w grę" in comment("pl", [cheaper], address="informal")
+    assert "rabat nie jest możliwy" in comment("pl", [cheaper])
 
 
 # Words that presume a gender: of the VA (Polish past tense, Spanish "juntos") or of the client.

@@ -90,3 +90,23 @@ def test_no_comments_on_cards_from_before_the_previous_period():
     planned = planned_comments(result, {c.id: c for c in (old, last_month, this_month)})
 
     assert sorted(p.card_id for p in planned) == ["c2", "c3"]
+
+
+def test_signed_comments_end_with_the_signature_line_and_the_va_edits_only_the_body():
+    from dataclasses import asdict
+
+    from scheduler.store.outbox import Intent
+    from scheduler.worker.review import editable_text, edited_text
+
+    cards = [card(1, "Newsletter for December [2h]"), card(2, "Instagram posts [2h]")]
+    result = rules_for(CLIENT).evaluate(cards, NOW)
+    [planned] = planned_comments(result, {c.id: c for c in cards}, "Anna")
+    assert planned.text.endswith(f"\n\n— Anna · ref {planned.reference}")
+    assert references_in(planned.text) == [planned.reference]
+
+    intent = Intent(**asdict(planned), id=1, client=CLIENT.name, status="pending_review", edited=False, attempts=0,
+                    error=None)
+    shown = editable_text(intent)
+    assert "Anna" not in shown and "ref " not in shown and shown.startswith("Happy to take this on!")
+    assert edited_text(intent, "One extra hour, $45.\n") == f"One extra hour, $45.\n\n— Anna · ref {planned.reference}"
+    assert edited_text(intent, shown) is None  # saved unchanged

@@ -103,7 +103,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "timezone_city": "{city} time",
         "work_heading": "Work done this period",
         "no_hours": "time not logged",
-        "digest_clients": "Client by client",
     },
     "fr": {
         "report_title": "Rapport de périmètre : {client}",
@@ -186,7 +185,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "timezone_city": "heure de {city}",
         "work_heading": "Travail réalisé sur la période",
         "no_hours": "temps non saisi",
-        "digest_clients": "Client par client",
     },
     "es": {
         "report_title": "Informe de alcance: {client}",
@@ -269,7 +267,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "timezone_city": "hora de {city}",
         "work_heading": "Trabajo realizado en el periodo",
         "no_hours": "tiempo sin registrar",
-        "digest_clients": "Cliente por cliente",
     },
     "pl": {
         "report_title": "Raport zakresu prac: {client}",
@@ -352,7 +349,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "timezone_city": "czas: {city}",
         "work_heading": "Prace wykonane w tym okresie",
         "no_hours": "czas nie został zapisany",
-        "digest_clients": "Klient po kliencie",
     },
 }
 
