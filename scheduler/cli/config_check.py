@@ -1,9 +1,51 @@
-"""`config check`: what each client buys, and whether the week still fits."""
+"""`config check` (what each client buys, and whether the week still fits) and `config schema`."""
 from __future__ import annotations
 
+import json
+
+import click
 from rich.console import Console
 
+from scheduler.cli.common import DEFAULT_CONFIG, EXIT_FAILED, load, stdout
 from scheduler.config.models import AppConfig, capacity
+
+
+@click.group()
+def config() -> None:
+    """Check the configuration, or print its JSON Schema.
+
+    \b
+    Examples:
+      scopekeeper config check scopekeeper.toml
+      scopekeeper config schema > scopekeeper.schema.json
+    """
+
+
+@config.command("check")
+@click.argument("path", type=click.Path(dir_okay=False), default=DEFAULT_CONFIG, envvar="SCOPEKEEPER_CONFIG")
+def config_check(path: str) -> None:
+    """Validate PATH and summarise each client and your weekly capacity (exit 1 when overbooked).
+
+    \b
+    Example:
+      scopekeeper config check scopekeeper.toml
+    """
+    if not print_config_summary(load(path), stdout(), path):
+        raise click.exceptions.Exit(EXIT_FAILED)
+
+
+@config.command("schema")
+def config_schema() -> None:
+    """Print the configuration's JSON Schema (for editor completion, e.g. with Taplo or Even Better TOML).
+
+    \b
+    Example:
+      scopekeeper config schema > scopekeeper.schema.json
+    """
+    schema = AppConfig.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ScopeKeeper configuration"
+    click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
 
 
 def print_config_summary(config: AppConfig, console: Console, path: str) -> bool:
