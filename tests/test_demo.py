@@ -40,7 +40,7 @@ def test_demo_posts_each_comment_once_writes_reports_and_leaves_nothing_running(
     assert all(c["found"] == 1 for c in summary["comments"]), summary["comments"]
     reports = [Path(p) for p in summary["reports"]]
     assert all(p.is_file() and p.stat().st_size > 0 for p in reports)
-    assert {p.suffix for p in reports} >= {".html", ".md", ".png"}
+    assert {p.suffix for p in reports} >= {".html", ".md", ".svg"}
     practice = next(p for p in reports if p.name == "practice.html").read_text(encoding="utf-8")
     assert all(name in practice for name in summary["outcomes"])
     assert "Open the practice summary:" in run.stdout and "practice.html" in run.stdout

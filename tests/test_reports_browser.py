@@ -9,8 +9,8 @@ from reports_support import DESKTOP, MONDAY_AFTER, OVERFLOWING, PHONE, WEEK, col
 from scheduler.reports.documents import client_documents, file_stems, practice_documents
 from scheduler.reports.model import CLIENT, client_report, practice_report
 
-CHART_SIZE = """() => { const i = document.querySelector('img');
-  return [i.naturalWidth, i.naturalHeight, i.getBoundingClientRect().width, i.getBoundingClientRect().height]; }"""
+CHART_SIZE = """() => { const c = document.querySelector('svg'); const box = c.viewBox.baseVal;
+  return [box.width, box.height, c.getBoundingClientRect().width, c.getBoundingClientRect().height]; }"""
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +51,11 @@ def test_client_report_reads_on_a_phone(browser, reports, tmp_path: Path) -> Non
     assert "Newsletter for the December fair" not in text  # created after the report's week
 
     natural_width, natural_height, width, height = page.evaluate(CHART_SIZE)
-    assert natural_width > 0 and natural_height > 0 and page.locator("img").is_visible()
+    assert natural_width > 0 and natural_height > 0 and page.locator("svg").is_visible()
     assert 300 <= width <= 375 and height > 100
+    assert abs(height / width - natural_height / natural_width) < 0.01  # scaled, not squashed
+    chart = collapse(page.locator("svg").text_content())
+    assert "Hours used" in chart and "Contracted" in chart and "Nov 1" in chart
     assert page.evaluate(OVERFLOWING) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert (tmp_path / "bakery-375.png").stat().st_size > 10_000
@@ -82,7 +85,7 @@ def test_client_safe_report_is_in_the_clients_language_without_internal_notes(br
     for internal in ("Signaux d'alerte", "demande de réduction", "À examiner", "keyword", "commentaire",
                      "Peux-tu me faire une réduction"):
         assert internal not in text
-    assert page.locator("img").is_visible()
+    assert page.locator("svg").is_visible() and "Heures utilisées" in page.locator("svg").text_content()
     assert page.evaluate(OVERFLOWING) == []
 
 

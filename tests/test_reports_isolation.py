@@ -14,9 +14,9 @@ FORMATS = ("html", "markdown", "csv")
 
 
 def _readable(documents: Documents) -> str:
-    """Every text a reader can see: files (not the PNG), email subject, bodies and attachments."""
+    """Every text a reader can see: files (the SVG chart too), email subject, bodies and attachments."""
     texts = [documents.subject, documents.text, documents.html]
-    texts += [content.decode("utf-8-sig") for name, content in documents.files.items() if not name.endswith(".png")]
+    texts += [content.decode("utf-8-sig") for content in documents.files.values()]
     texts += [content.decode("utf-8-sig") for content in documents.attachments.values()]
     return "\n".join(texts)
 

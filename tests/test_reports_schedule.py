@@ -92,12 +92,12 @@ def test_each_report_is_produced_once_per_week_across_restarts(tmp_path: Path, m
         text = mail.get_body(("plain",)).get_content()
         positions = [text.index("# Practice summary")] + [text.index(f"# Scope report: {c['name']}") for c in CLIENTS]
         assert positions == sorted(positions) and positions[0] == 0
-        charts = [p for p in mail.walk() if p.get_content_type() == "image/png"]
-        assert len(charts) == len(CLIENTS) and len({c["Content-ID"] for c in charts}) == len(CLIENTS)
+        html = mail.get_body(("html",)).get_content()
+        assert html.count("<svg") == len(CLIENTS) and not [p for p in mail.walk() if p.get_content_maintype() == "image"]
     assert (out / "2026-W43" / "practice.html").is_file()
     assert (out / "2026-W44" / "clients" / "cafe-tortuga.csv").is_file()
     assert {p.relative_to(out / "2026-W43").as_posix() for p in first[0].files} == {
-        "clients/harbor-lane-bakery.html", "clients/harbor-lane-bakery.md", "clients/harbor-lane-bakery.png",
+        "clients/harbor-lane-bakery.html", "clients/harbor-lane-bakery.md", "clients/harbor-lane-bakery.svg",
         "clients/harbor-lane-bakery.csv"}
 
 

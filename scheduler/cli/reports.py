@@ -81,7 +81,7 @@ def report(client_name: str | None, all_clients: bool, week_text: str | None, fo
         _send(config, [(d, c.email, config.signature(c)) for d, c in zip(documents, clients, strict=True)])
     elif all_clients:  # the VA gets one digest: the practice summary, then each client's section
         practice = practice_report(config, week, reports)
-        digest = digest_documents(practice, documents[-1], file_stems(c.name for c in config.clients))
+        digest = digest_documents(practice, documents[-1])
         _send(config, [(digest, config.scopekeeper.report.email_to, None)])
     else:
         _send(config, [(d, config.scopekeeper.report.email_to, None) for d in documents])

@@ -100,7 +100,7 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None) -> None:
         progress.update(step, completed=len(queued))
 
         progress.update(step, description="Rendering the weekly reports", total=None)
-        from scheduler.reports.weekly import send_weekly_reports  # matplotlib is slow to import: only when needed
+        from scheduler.reports.weekly import send_weekly_reports  # the last step alone needs the reports
 
         produced = send_weekly_reports(config, store, now, out_dir=folder / "reports")
         on_cards = [{"card": i.card_id, "reference": i.reference,

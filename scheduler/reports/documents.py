@@ -9,27 +9,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection, Iterable
 
-from scheduler.reports.chart import burnup_png
-from scheduler.reports.html import client_html, client_section_html, data_uri, digest_html, practice_html
+from scheduler.reports.html import client_chart, client_html, client_section_html, digest_html, practice_html
 from scheduler.reports.i18n import texts
 from scheduler.reports.invoicing import billable_csv
 from scheduler.reports.markdown import client_markdown, practice_markdown
 from scheduler.reports.model import VA, ClientReport, PracticeReport
 
-CHART_CID = "burnup@scopekeeper"
 # Separate folders, so that no client's files (a client named "Practice"...) collide with the summary's.
 CLIENTS_DIR, FOR_CLIENT_DIR = "clients", "for-client"
 
 
 @dataclass(frozen=True)
 class Documents:
-    """Everything one report produces: files by relative path, and the email's subject, bodies and parts."""
+    """Everything one report produces: files by relative path, and the email's subject, bodies and attachments."""
 
     subject: str
     text: str
     html: str
     files: dict[str, bytes] = field(default_factory=dict)
-    images: dict[str, bytes] = field(default_factory=dict)
     attachments: dict[str, bytes] = field(default_factory=dict)
 
     def write(self, folder: Path) -> list[Path]:
@@ -48,15 +45,16 @@ class Documents:
 def client_documents(report: ClientReport, formats: Collection[str], stem: str) -> Documents:
     """A client's report in the given formats; `stem` names its files (see file_stems)."""
     t = texts(report.language, report.address)
-    chart = burnup_png(report.burnup, t)
+    chart = client_chart(report)
+    html = client_html(report, chart)
     base = f"{CLIENTS_DIR if report.audience == VA else FOR_CLIENT_DIR}/{stem}"
     csv = billable_csv([report], report.language)
     files: dict[str, bytes] = {}
     if "html" in formats:
-        files[f"{base}.html"] = client_html(report, data_uri(chart)).encode()
+        files[f"{base}.html"] = html.encode()
     if "markdown" in formats:
-        files[f"{base}.png"] = chart
-        files[f"{base}.md"] = client_markdown(report, f"{stem}.png").encode()
+        files[f"{base}.svg"] = chart.encode()
+        files[f"{base}.md"] = client_markdown(report, f"{stem}.svg").encode()
     if "csv" in formats:
         files[f"{base}.csv"] = csv
     title = t("report_title" if report.audience == VA else "client_title", client=report.client)
@@ -64,7 +62,7 @@ def client_documents(report: ClientReport, formats: Collection[str], stem: str) 
     when = report.week.key if report.audience == VA else t.plain_days(report.week.monday, report.week.sunday)
     return Documents(
         subject=f"{title} · {when}", text=client_markdown(report, plain=True),
-        html=client_html(report, f"cid:{CHART_CID}"), files=files, images={CHART_CID: chart},
+        html=html, files=files,
         attachments={f"{stem}-{report.week.key}.csv": csv} if "csv" in formats and report.billable else {},
     )
 
@@ -87,22 +85,20 @@ def practice_documents(report: PracticeReport, formats: Collection[str]) -> Docu
     )
 
 
-def digest_documents(practice: PracticeReport, practice_docs: Documents, stems: dict[str, str]) -> Documents:
+def digest_documents(practice: PracticeReport, practice_docs: Documents) -> Documents:
     """The VA's one weekly email: the practice summary first, then each client's report as a section.
 
-    Each client's chart is inline under its own Content-ID; the practice CSV (every client's billable
-    cards) is the one attachment. The per-client files are written separately, as before.
+    Each client's chart is inline SVG with its table; the practice CSV (every client's billable cards) is
+    the one attachment. The per-client files are written separately, as before.
     """
     t = texts(practice.language)
-    sections, texts_, images = [], [practice_docs.text], {}
+    sections, texts_ = [], [practice_docs.text]
     for report in practice.clients:
-        cid = f"burnup-{stems[report.client]}@scopekeeper"
-        images[cid] = burnup_png(report.burnup, texts(report.language))
         title = t("report_title", client=report.client)
-        sections.append((title, client_section_html(report, f"cid:{cid}")))
+        sections.append((title, client_section_html(report, client_chart(report))))
         texts_.append(client_markdown(report, plain=True))
     return Documents(subject=practice_docs.subject, text="\n\n---\n\n".join(texts_),
-                     html=digest_html(practice, sections), images=images,
+                     html=digest_html(practice, sections),
                      attachments=practice_docs.attachments)
 
 

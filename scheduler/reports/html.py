@@ -1,13 +1,14 @@
 """Self-contained HTML reports: table layout and inline styles, as email clients need; no scripts."""
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
+from scheduler.reports.chart import burnup_rows, burnup_svg
 from scheduler.reports.model import ClientReport, PracticeReport
 from scheduler.reports.views import client_view, practice_view
 
@@ -41,7 +42,6 @@ STYLES = {
     "pill": "display:inline-block;margin:2px 4px 2px 0;padding:1px 8px;border-radius:10px;background:#fee2e2;"
             "color:#991b1b;font-size:12px;",
     "evidence": "margin-top:3px;font-size:12px;color:#6b7280;",
-    "chart": "display:block;width:100%;max-width:600px;height:auto;border:0;",
     "verdict": "margin:10px 0 0;padding:8px 10px;border-radius:6px;background:#ecfdf5;color:#065f46;font-size:14px;",
     "verdict_bad": "margin:10px 0 0;padding:8px 10px;border-radius:6px;background:#fef2f2;color:#991b1b;"
                    "font-size:14px;",
@@ -51,18 +51,24 @@ STYLES = {
 }
 
 
-def client_html(report: ClientReport, chart_src: str) -> str:
-    """One client's report; `chart_src` is a data: URI for a file, or a cid: URL in an email."""
-    return _env().get_template("client.html.j2").render(s=STYLES, chart_src=chart_src, **client_view(report))
+def client_chart(report: ClientReport) -> str:
+    """The burn-up chart as SVG, its text alternative in the report's words."""
+    view = client_view(report)
+    return burnup_svg(report.burnup, view["t"], view["chart_alt"])
+
+
+def client_html(report: ClientReport, chart_svg: str) -> str:
+    """One client's report, the chart inline; its table follows, for email clients that drop SVG (Gmail, Outlook)."""
+    return _env().get_template("client.html.j2").render(s=STYLES, **_client_context(report, chart_svg))
 
 
 def practice_html(report: PracticeReport) -> str:
     return _env().get_template("practice.html.j2").render(s=STYLES, **practice_view(report))
 
 
-def client_section_html(report: ClientReport, chart_src: str) -> str:
+def client_section_html(report: ClientReport, chart_svg: str) -> str:
     """One client's report without its page: a section of the VA's weekly digest."""
-    return _env().get_template("client_body.html.j2").render(s=STYLES, chart_src=chart_src, **client_view(report))
+    return _env().get_template("client_body.html.j2").render(s=STYLES, **_client_context(report, chart_svg))
 
 
 def digest_html(practice: PracticeReport, sections: Sequence[tuple[str, str]]) -> str:
@@ -70,9 +76,9 @@ def digest_html(practice: PracticeReport, sections: Sequence[tuple[str, str]]) -
     return _env().get_template("digest.html.j2").render(s=STYLES, sections=sections, **practice_view(practice))
 
 
-def data_uri(png: bytes) -> str:
-    """The chart inside the HTML file itself, so the file stands alone."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def _client_context(report: ClientReport, chart_svg: str) -> dict:
+    view = client_view(report)
+    return {**view, "chart": Markup(chart_svg), "chart_rows": burnup_rows(report.burnup, view["t"])}
 
 
 @lru_cache(maxsize=1)

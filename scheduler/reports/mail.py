@@ -1,4 +1,4 @@
-"""Report emails over SMTP: plain text and HTML alternatives, the chart inline by Content-ID."""
+"""Report emails over SMTP: plain text and HTML alternatives (the chart inline SVG, its table after it)."""
 from __future__ import annotations
 
 import smtplib
@@ -21,7 +21,7 @@ class MailError(ScopeKeeperError):
 
 
 def message(documents: Documents, sender: str, to: Sequence[str]) -> EmailMessage:
-    """multipart/mixed [alternative [text, related [html, chart]], CSV attachments]."""
+    """multipart/mixed [alternative [text, html], CSV attachments]."""
     mail = EmailMessage()
     mail["Subject"] = documents.subject
     mail["From"] = sender
@@ -30,11 +30,6 @@ def message(documents: Documents, sender: str, to: Sequence[str]) -> EmailMessag
     mail["Message-ID"] = make_msgid(domain="scopekeeper")
     mail.set_content(documents.text)
     mail.add_alternative(documents.html, subtype="html")
-    html_part = mail.get_payload()[1]
-    for cid, png in documents.images.items():
-        # Inline by Content-ID: common email clients block data: URIs and SVG, but show cid: images.
-        html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>", disposition="inline",
-                              filename=cid.split("@")[0] + ".png")
     for name, content in documents.attachments.items():
         mail.add_attachment(content, maintype="text", subtype="csv", filename=name)
     return mail

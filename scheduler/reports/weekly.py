@@ -64,7 +64,7 @@ def send_weekly_reports(config: AppConfig, store: ReportStore, now: datetime, *,
         documents = practice_documents(practice, formats)
         written.append((PRACTICE, _write(documents, out_dir, week.key)))
         if emailing:
-            digest = digest_documents(practice, documents, stems)
+            digest = digest_documents(practice, documents)
             digest_error = _email(config, digest, config.scopekeeper.report.email_to)
     else:
         emailing = False  # the digest went out with the practice report, when that was produced
