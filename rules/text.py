@@ -7,9 +7,9 @@ from functools import cache, lru_cache
 from itertools import combinations, product
 from typing import NamedTuple
 
-import simplemma
 import snowballstemmer
-from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
+
+from rules.lemmas import dictionary, lemmatize
 
 LANGUAGES = ("en", "fr", "es", "pl")
 _STEMMER_NAMES = {"en": "english", "fr": "french", "es": "spanish", "pl": "polish"}
@@ -75,7 +75,7 @@ def word_keys(word: str, language: str) -> frozenset[str]:
     """Match keys of one lower-case word: its form and lemma ('=...'), and their stems ('~...')."""
     if not word.isalpha() or len(word) > MAX_WORD_LEN:
         return frozenset(("=" + fold(word),))  # numbers, codes and names with digits do not inflect
-    lemma = simplemma.lemmatize(word, lang=language).casefold()
+    lemma = lemmatize(word, language).casefold()
     lemmas = [lemma, *_accented_lemmas(word, language)] if lemma == word else [lemma]
     keys = {"=" + fold(word)}
     keys.update("=" + fold(each) for each in lemmas)
@@ -117,8 +117,8 @@ def _accented_lemmas(word: str, language: str) -> list[str]:
 
 @cache
 def _dictionary(language: str):
-    """simplemma's form -> lemma dictionary of a language (already loaded by lemmatize)."""
-    return DEFAULT_DICTIONARY_FACTORY.get_dictionary(language)
+    """simplemma's form -> lemma table of a language (already loaded by lemmatize)."""
+    return dictionary(language)
 
 
 def words(text: str) -> list[str]:
