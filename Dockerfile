@@ -11,7 +11,10 @@ COPY pyproject.toml README.md ./
 COPY integrations/ integrations/
 COPY rules/ rules/
 COPY scheduler/ scheduler/
+# The lemma tables are built into the image: no container start indexes a dictionary (rules/lemmas.py).
+ENV SCOPEKEEPER_CACHE_DIR=/app/cache
 RUN pip install --no-cache-dir . \
+ && python -c "from rules.lemmas import load_table; [load_table(l) for l in ('en', 'fr', 'es', 'pl')]" \
  && useradd --system --home-dir /state --shell /usr/sbin/nologin scopekeeper \
  && mkdir -p /state /config && chown scopekeeper /state
 
