@@ -14,7 +14,7 @@ COMMANDS = {
     "config": ("scheduler.cli.config_check:config", "Check the configuration, or print its JSON Schema."),
     "connect": ("scheduler.cli.connect:connect", "Connect a Trello or Asana account and add boards to a client."),
     "run": ("scheduler.cli.worker:run", "Scan every client on schedule and act on the findings."),
-    "review": ("scheduler.cli.worker:review", "List the comments waiting for your approval, with card links and text."),
+    "review": ("scheduler.cli.worker:review", "List the comments waiting for your approval, with card links, why, and text."),
     "status": ("scheduler.cli.worker:status", "Per client: the last scan, its outcome, comments waiting for review, "
                                              "and unknown outcomes."),
     "report": ("scheduler.cli.reports:report", "Write scope reports (hours, burn-up chart, extra hours to bill, "
