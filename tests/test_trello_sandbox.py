@@ -47,3 +47,22 @@ def test_a_storm_answers_trellos_429_body(sandbox, api):
     assert [a.status_code for a in answers] == [429, 429, 200]
     assert answers[0].json() == {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
     assert sandbox.rate_limited == 2
+
+
+def test_paging_with_before_keeps_comments_made_within_the_same_second(sandbox, clock, api):
+    board_id = sandbox.load_export(synthetic_export(3))
+    cards = [c["id"] for c in sandbox.cards.values() if c["idBoard"] == board_id]
+    clock.now = int(clock.now) + 0.6  # straddle whole seconds: 2,400 comments 0.4 ms apart
+    texts = ["Can you post this on Insta too? 🙏", "Peux-tu relancer les factures ?", "¿Puedes hacer el boletín?",
+             "Czy możesz dodać posty na FB?"]
+    for n in range(2400):
+        sandbox.add_comment(cards[n % len(cards)], f"{texts[n % 4]} #{n}")
+        clock.now += 0.0004
+    url = f"https://api.trello.com/1/boards/{board_id}/actions"
+    params = {"key": SANDBOX_KEY, "token": SANDBOX_TOKEN, "filter": "commentCard", "limit": "1000"}
+    pages = [requests.get(url, params=params).json()]
+    while len(pages[-1]) == 1000:
+        pages.append(requests.get(url, params={**params, "before": pages[-1][-1]["id"]}).json())
+    ids = [a["id"] for page in pages for a in page]
+    assert [len(p) for p in pages] == [1000, 1000, 406]  # 2,400 new comments and the export's 6
+    assert len(set(ids)) == len(ids) == 2406 and ids == sorted(ids, reverse=True)

@@ -521,8 +521,9 @@ def _before(a: Any, b: Any) -> bool:
             raise _Reply(400, "invalid date") from None
         return _stamp(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)), ""
     left, right = key(a), key(b)
-    # An object id compares by itself when both sides have one; dates compare by date.
-    return left < right if left[1] and right[1] else left[0] < right[0]
+    # Ids when both sides have one (an id orders by its second, then its counter: actions a few ms apart
+    # keep their order, where the id's whole-second time beside an action's ms date would not); else dates.
+    return left[1] < right[1] if left[1] and right[1] else left[0] < right[0]
 
 
 def _board_fields(board: Mapping[str, Any]) -> dict:
