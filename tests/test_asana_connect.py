@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from asana_support import sandbox, server  # noqa: F401  (fixtures)
 from integrations.sandbox.asana import SANDBOX_TOKEN
 from scheduler.cli.connect_asana import command as connect_asana
+from scheduler.worker.adapters import ASANA_URL_ENV
 
 CONFIG = """\
 # ScopeKeeper configuration (kept by hand)
@@ -42,6 +43,16 @@ def projects(sandbox):
 def _run(server, config, *args, token=SANDBOX_TOKEN, env="ASANA_TOKEN", input=None):
     return CliRunner().invoke(connect_asana, ["--config", str(config), "--api-url", server.host, *args],
                               env={env: token} if token else {"ASANA_TOKEN": ""}, input=input)
+
+
+def test_the_api_url_variable_of_the_worker_reaches_the_sandbox(server, sandbox, config, projects):
+    result = CliRunner().invoke(connect_asana, ["--config", str(config), "--client", "Estudio Sol",
+                                                "--project", projects[0]],
+                                env={"ASANA_TOKEN": SANDBOX_TOKEN, ASANA_URL_ENV: server.host})
+
+    assert result.exit_code == 0, result.output
+    assert "Connected to Asana as Sandbox VA" in result.output
+    assert ("GET", "/users/{user_gid}") in sandbox.requests
 
 
 def test_a_named_project_is_added_to_the_client_keeping_comments(server, sandbox, config, projects):

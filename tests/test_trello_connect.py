@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TrelloSandbox, synthetic_export
 from scheduler.cli.connect_trello import command
+from scheduler.worker.adapters import TRELLO_URL_ENV
 from trello_support import api, clock, sandbox  # noqa: F401
 
 CONFIG = """\
@@ -114,6 +115,19 @@ def test_an_unknown_client_is_reported(config, boards, secrets, api):
     result = CliRunner().invoke(command, ["--config", str(config), "--client", "Nobody", "--board", boards[0]])
 
     assert result.exit_code == 1 and "no client named 'Nobody'" in result.output
+
+
+def test_the_api_url_variable_of_the_worker_reaches_a_served_sandbox(config, clock, secrets):
+    served = TrelloSandbox(clock=clock)
+    board = served.load_export(synthetic_export(2))
+
+    with served.serve() as server:
+        result = CliRunner().invoke(command, ["--config", str(config), "--client", "Bright Path Coaching",
+                                              "--board", board], env={TRELLO_URL_ENV: server.url + "/1"})
+
+    assert result.exit_code == 0, result.output
+    assert _boards_in(config) == [{"provider": "trello", "id": board}]
+    assert [entry["path"] for entry in served.log] == ["/1/members/me", "/1/members/me/boards"]
 
 
 def test_the_hidden_api_url_reaches_a_served_sandbox(config, clock, secrets):
