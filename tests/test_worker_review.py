@@ -1,6 +1,8 @@
 """`scopekeeper review`: list with card links and text, approve, reject, edit in $EDITOR, post at once."""
 from __future__ import annotations
 
+import signal
+import subprocess
 import sys
 
 import pytest
@@ -8,7 +10,7 @@ from click.testing import CliRunner
 
 from scheduler.cli.main import cli
 from scheduler.store.outbox import Outbox
-from worker_support import backend, make_worker, run, state_url, world  # noqa: F401  (fixtures)
+from worker_support import REPO, backend, command, make_worker, run, state_url, world  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 
@@ -171,3 +173,22 @@ def test_the_listing_wraps_at_the_terminal_width_without_breaking_words(world, q
     shown = {w for line in listing.output.splitlines() for w in line.split()}
     assert words <= shown  # every word of every comment whole on some line
     assert "flags: after hours" in listing.output and "extra" in listing.output
+
+
+def test_an_interrupted_approve_all_post_is_finished_by_running_it_again(world, queued):
+    config, _store, outbox = queued
+    approve_all = command("review", "approve", "--all", "--post", "--config", str(config))
+
+    # Killed after its third POST, before recording it: two sent, one whose outcome is unknown, five approved.
+    killed = subprocess.run(approve_all, cwd=REPO, env=world.env(SCOPEKEEPER_CRASH_AT="after_post:3"),
+                            capture_output=True, text=True, timeout=90)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert sum(world.comment_counts().values()) == 3
+    again = subprocess.run(approve_all, cwd=REPO, env=world.env(), capture_output=True, text=True, timeout=90)
+
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "posted 5" in again.stdout
+    assert world.comment_counts() == dict.fromkeys(world.expected, 1)
+    statuses = sorted(i.status for i in outbox.listed(("sent", "reconciled")))
+    assert statuses == ["reconciled"] + ["sent"] * 7
+    assert outbox.listed(("approved", "pending", "unknown", "pending_review")) == []

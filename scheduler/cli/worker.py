@@ -24,7 +24,7 @@ from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.store.store import SCHEDULER_LOCK
 from scheduler.worker.job import Worker
 from scheduler.worker.adapters import Adapters
-from scheduler.worker.execute import Executor
+from scheduler.worker.execute import Executor, Posting
 from scheduler.cli.review import review_listing, status_table
 from scheduler.worker.review import edited_text, editable_text
 from scheduler.worker.schedule import AlreadyRunning, run as run_worker
@@ -130,6 +130,9 @@ def approve(ctx: click.Context, config_path: str | None, client_name: str | None
             post: bool) -> None:
     """Approve comments by ID: they are posted at the next scan, or now with --post.
 
+    --all --post also posts the comments approved earlier and not posted yet (an interrupted --post):
+    running it again finishes the job, and never posts a comment twice.
+
     \b
     Examples:
       scopekeeper review approve 12 13
@@ -141,31 +144,42 @@ def approve(ctx: click.Context, config_path: str | None, client_name: str | None
     outbox = Outbox(store)
     if every and ids:
         raise _fail("give IDs or --all, not both")
-    waiting = [i.id for i in outbox.listed((APPROVED,), client=client)] if post and every else []
-    if every:
-        ids = tuple(i.id for i in outbox.listed((PENDING_REVIEW,), client=client))
-        if not ids and not waiting:
-            click.echo("No comments are waiting for your review" + (f" for {client}." if client else "."))
-            return
-    elif not ids:
+    if not every and not ids:
         raise _fail("give the IDs to approve (see `scopekeeper review`), or --all")
-    failed = _each(outbox, ids, lambda i: outbox.approve(i) or getattr(outbox.get(i), "status", None) == APPROVED,
-                   "approved", client)
-    approved = [i for i in ids if i not in failed] + waiting  # --all --post also posts what an earlier run approved
-    if post and approved:
+    if post:
         logs.configure(default_level="WARNING")
-        adapters = Adapters(config)
-        try:
-            result = Executor(store, adapters, threading.Event()).post(ids=approved)
-        finally:
+    adapters = Adapters(config) if post else None
+    try:
+        if adapters is not None:
+            # An interrupted --post may have left a comment sent without its answer: settled by reading its card
+            # (found there: recorded as posted; not found: approved again, and posted below).
+            for problem in Executor(store, adapters, threading.Event()).reconcile(client):
+                _say("warning:", "yellow", problem)
+        waiting = [i.id for i in outbox.listed((APPROVED,), client=client)] if post and every else []
+        if every:
+            ids = tuple(i.id for i in outbox.listed((PENDING_REVIEW,), client=client))
+            if not ids and not waiting:
+                click.echo("No comments are waiting for your review" + (f" for {client}." if client else "."))
+                return
+        failed = _each(outbox, ids, lambda i: outbox.approve(i) or getattr(outbox.get(i), "status", None) == APPROVED,
+                       "approved", client)
+        approved = [i for i in ids if i not in failed] + waiting  # --all --post also posts what an earlier run approved
+        if adapters is not None and approved:
+            _posted(Executor(store, adapters, threading.Event()).post(ids=approved))
+    finally:
+        if adapters is not None:
             adapters.close()
-        click.echo(f"posted {result.posted}" + (f"; {result.unknown} outcome(s) unknown, checked at the next scan"
-                                                if result.unknown else ""))
-        for problem in result.problems:
-            _say("warning:", "yellow", problem)
-        if result.waiting:
-            raise click.exceptions.Exit(1)
     if failed:
+        raise click.exceptions.Exit(1)
+
+
+def _posted(result: Posting) -> None:
+    """Say what a posting round did; exit 1 when comments are left waiting."""
+    click.echo(f"posted {result.posted}" + (f"; {result.unknown} outcome(s) unknown, checked at the next scan"
+                                            if result.unknown else ""))
+    for problem in result.problems:
+        _say("warning:", "yellow", problem)
+    if result.waiting:
         raise click.exceptions.Exit(1)
 
 
