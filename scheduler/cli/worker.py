@@ -78,7 +78,7 @@ def run(config_path: str | None, once: bool, mode: str | None, log_format: str |
              "one scan each" if once else f"every {config.scopekeeper.scan_every}", extra={"event": "start"})
     try:
         code = run_worker(worker, config, stop, once=once)
-    except AlreadyRunning as err:
+    except (AlreadyRunning, StoreError) as err:
         raise _fail(str(err), 1) from None
     finally:
         adapters.close()

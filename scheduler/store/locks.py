@@ -17,6 +17,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from scheduler.store.trouble import storage_error
+
 POLL = 0.2  # seconds between two tries while waiting for a lock
 
 
@@ -30,7 +32,13 @@ class FileLock:
     def acquire(self, wait: float = 0.0, stop: threading.Event | None = None) -> bool:
         """Take the lock, waiting up to `wait` seconds (less once `stop` is set); False if another process
         still holds it."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as err:
+            trouble = storage_error(err, str(self.path.parent))
+            if trouble is None:
+                raise
+            raise trouble from None
         if not _retry(lambda: _try_flock(fd), wait, stop):
             os.close(fd)
             return False

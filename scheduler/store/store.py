@@ -23,6 +23,7 @@ from scheduler.records.codec import card_from_json
 from scheduler.store.engine import READ_ONLY_OPTION, StoreError, create, database_url, describe, sqlite_path
 from scheduler.store.locks import AdvisoryLock, FileLock, ThreadLock
 from scheduler.store.schema import CardRow, IntentRow, ReportClaimRow
+from scheduler.store.trouble import storage_error
 
 SCHEDULER_LOCK = "scheduler"  # held by the one active `scopekeeper run`
 OUTBOX_LOCK = "outbox"        # "outbox:<client>": held while reconciling or posting that client's comments
@@ -46,11 +47,25 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def where(self) -> str:
+        """The database file, or the URL without its password: what messages name."""
+        return str(sqlite_path(self.url) or describe(self.url))
+
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction that writes: committed when the block ends normally, rolled back if it raises."""
-        with self._turns or nullcontext(), Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        """One transaction that writes: committed when the block ends normally, rolled back if it raises.
+
+        Read-only or full storage raises StoreError saying so."""
+        try:
+            with self._turns or nullcontext(), Session(self.engine, expire_on_commit=False) as session, \
+                    session.begin():
+                yield session
+        except OperationalError as err:
+            trouble = storage_error(err, self.where)
+            if trouble is None:
+                raise
+            raise trouble from None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -91,7 +106,13 @@ class Store:
         if path is None:
             return ThreadLock(self._thread_locks.setdefault(name, threading.Lock()))
         folder = path.with_name(f"{path.name}.locks")
-        folder.mkdir(exist_ok=True)
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as err:
+            trouble = storage_error(err, str(folder))
+            if trouble is None:
+                raise
+            raise trouble from None
         return FileLock(folder / f"{hashlib.sha256(name.encode()).hexdigest()[:16]}.lock")
 
     def close(self) -> None:
@@ -150,7 +171,8 @@ def open_store(state_url: str, *, read_only: bool = False) -> Store:
     except (OperationalError, DBAPIError) as err:
         engine.dispose()
         reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
-        raise StoreError(redact(f"cannot open the state store {describe(url)}: {reason}")) from None
+        raise (storage_error(err, str(sqlite_path(url) or describe(url)))
+               or StoreError(redact(f"cannot open the state store {describe(url)}: {reason}"))) from None
     except StoreError:
         engine.dispose()
         raise

@@ -17,7 +17,7 @@ from rules.evaluate import ClientRules
 
 from scheduler.config.models import AppConfig, Client, rules_for
 from scheduler.logs import redact
-from scheduler.store import Store
+from scheduler.store import Store, StoreError
 from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.notify.notifier import Notifier
 from scheduler.notify.problems import BoardState
@@ -199,9 +199,11 @@ class Worker:
             self.notifier.budget(observed.client.name, observed.period)
 
     def _failed(self, observed: Observed, err: Exception) -> None:
-        log.error("scan failed: %s", redact(f"{type(err).__name__}: {err}"), exc_info=True,
-                  extra={"client": observed.client.name, "event": "scan_failed"})
-        observed.problems.append(f"{type(err).__name__}: {err}")
+        # A store that cannot be written says so in one sentence; anything else unexpected shows its traceback.
+        known = isinstance(err, StoreError)
+        log.error("scan failed: %s", redact(str(err) if known else f"{type(err).__name__}: {err}"),
+                  exc_info=not known, extra={"client": observed.client.name, "event": "scan_failed"})
+        observed.problems.append(str(err) if known else f"{type(err).__name__}: {err}")
         observed.failed = True
 
     def _rules_of(self, client: Client) -> ClientRules:
