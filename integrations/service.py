@@ -13,6 +13,8 @@ class BoardService(Protocol):
     provider: str
     # True when the service keeps no due-date history (Asana): the reader records the moves it observes.
     observes_due_changes: bool
+    # True when read_board's cards come with their comments (Trello); else comments() costs a request (Asana).
+    cards_carry_comments: bool
 
     @property
     def requests_made(self) -> int:
@@ -35,6 +37,10 @@ class BoardService(Protocol):
 
     def post_comment(self, card_id: str, text: str, /) -> str:
         """Post `text` on the card; the new comment's id. UnknownOutcome when the answer was lost."""
+        ...
+
+    def comments(self, card_id: str, /) -> list[Comment]:
+        """Every comment on the card, oldest first."""
         ...
 
     def find_comment(self, card_id: str, reference: str, /) -> Comment | None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from scheduler.cli.main import cli
 from scheduler.config.models import ConfigError, load_config, parse_config
+from scheduler.config.state_dir import data_dir
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = (REPO / "config.example.toml").read_text(encoding="utf-8")
@@ -56,7 +57,10 @@ def test_the_example_config_loads_with_every_design_name() -> None:
 def test_defaults_fill_everything_but_the_clients_contract() -> None:
     config = parse_config('[[clients]]\nname = "A"\n[clients.contract]\nhours = 5\noverage_rate = 30\ncurrency = "EUR"\n'
                           '[[clients.contract.services]]\nname = "Mail"\nkeywords = ["email"]\n')
-    assert config.scopekeeper.state_url == "sqlite:///scopekeeper.db" and config.scopekeeper.mode == "review"
+    # The state's default place is the user's data folder, whatever the working directory.
+    assert config.scopekeeper.state_url == f"sqlite:///{data_dir() / 'scopekeeper.db'}"
+    assert Path(config.scopekeeper.state_url.removeprefix("sqlite:///")).is_absolute()
+    assert config.scopekeeper.mode == "review"
     assert config.clients[0].contract.min_notice_hours == 48 and config.connections.trello.token_env == "TRELLO_TOKEN"
 
 

@@ -80,7 +80,9 @@ def test_exactly_once_through_a_429_storm(world):
     second = run(world, config)
 
     assert second.code == 0, second.stderr
-    assert world.asana.total_requests() == 6 + 3 + 1 + 3  # every refusal, then one read and three posts
+    # Every refusal, then one read, one look at each of the three tasks' comments (a comment already there is
+    # not posted again) and three posts.
+    assert world.asana.total_requests() == 6 + 3 + 1 + 3 + 3
     assert_exactly_once(world)
 
 

@@ -6,8 +6,9 @@ Request costs (one request = one page of at most 100 items, nothing per task):
   &modified_since=): the pages of modified tasks, and for an unchanged project the one listing request
   that says so. The issue's budget ceil(k/100) + 1 counts that always-made listing as the "+1"; as the
   listing's first page already carries up to 100 modified tasks, k >= 1 costs one request less.
-- post_comment: one POST; find_comment: ceil(s/100) for a task with s stories, and only for a task
-  whose comment outcome is unknown (reconciliation), never for every task.
+- post_comment: one POST; comments / find_comment: ceil(s/100) for a task with s stories, and only for a
+  task whose comment outcome is unknown (reconciliation) or that is about to get a new comment (its
+  reference may already be there if the state store was lost), never for every task.
 
 Rescheduling: Asana's task records carry no due-date history and reading every task's stories would
 cost a request per task, so due-date changes are the ones ScopeKeeper observes between its own scans
@@ -47,6 +48,7 @@ class AsanaAdapter:
 
     provider = "asana"
     observes_due_changes = True  # Asana keeps no due-date history
+    cards_carry_comments = False  # tasks come without their stories: seeing them costs a request (comments())
 
     def __init__(self, token: str, *, host: str = DEFAULT_HOST, requests_per_minute: int = 150,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
@@ -128,19 +130,20 @@ class AsanaAdapter:
                                  "reconcile by reading the task's stories", provider="asana")
         return str(gid)
 
-    def find_comment(self, task_gid: str, reference: str) -> Comment | None:
-        """The comment story on one task carrying `ref <reference>`, if any (reconciliation only)."""
+    def comments(self, task_gid: str) -> list[Comment]:
+        """The task's comment stories, oldest first: ceil(s/100) requests for s stories."""
         stories = self._http.list_all(f"GET /tasks/{task_gid}/stories", self._stories.get_stories_for_task,
                                       task_gid, params={"opt_fields": STORY_OPT_FIELDS})
-        for story in stories:
-            if story.get("resource_subtype") == "comment_added" and reference in references_in(story.get("text")):
-                return clean_comment(Comment(
-                    id=str(story.get("gid") or ""),
-                    text=str(story.get("text") or ""),
-                    created_at=p.timestamp(story.get("created_at"), "created_at"),
-                    author=str((story.get("created_by") or {}).get("name") or ""),
-                ))
-        return None
+        return [clean_comment(Comment(
+            id=str(story.get("gid") or ""),
+            text=str(story.get("text") or ""),
+            created_at=p.timestamp(story.get("created_at"), "created_at"),
+            author=str((story.get("created_by") or {}).get("name") or ""),
+        )) for story in stories if story.get("resource_subtype") == "comment_added"]
+
+    def find_comment(self, task_gid: str, reference: str) -> Comment | None:
+        """The comment story on one task carrying `ref <reference>`, if any (reconciliation)."""
+        return next((c for c in self.comments(task_gid) if reference in references_in(c.text)), None)
 
     def me(self) -> dict:
         """The token's user: gid, name, email."""

@@ -40,6 +40,7 @@ class TrelloAdapter:
 
     provider = "trello"
     observes_due_changes = False  # due-date moves come from the board's updateCard actions
+    cards_carry_comments = True   # read_board's cards come with every comment: seeing them costs nothing more
 
     def __init__(self, api_key: str, token: str, *, base_url: str = API, sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic, timeout: float = 30.0,
@@ -128,11 +129,13 @@ class TrelloAdapter:
                 self._own_posts.setdefault(board_id, {})[action_id] = posted
         return action_id
 
+    def comments(self, card_id: str) -> list[Comment]:
+        """Every comment on the card, oldest first: one request per 1000 comments."""
+        return sorted(comments_of(self._pages(f"/cards/{card_id}/actions", CARD_COMMENTS)), key=lambda c: c.created_at)
+
     def find_comment(self, card_id: str, reference: str) -> Comment | None:
         """The card's earliest comment carrying `reference` (e.g. 'SK-3f2a9c'), or None."""
-        comments = sorted(comments_of(self._pages(f"/cards/{card_id}/actions", CARD_COMMENTS)),
-                          key=lambda c: c.created_at)
-        return next((c for c in comments if reference in references_in(c.text)), None)
+        return next((c for c in self.comments(card_id) if reference in references_in(c.text)), None)
 
     def me(self) -> dict:
         """The token's member: id, username, fullName."""

@@ -19,6 +19,7 @@ from rules.text import same_phrase
 
 from scheduler.config.errors import ConfigError, describe_errors
 from scheduler.config.durations import parse_duration
+from scheduler.config.state_dir import default_state_url
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -85,7 +86,8 @@ class Report(Strict):
 class Settings(Strict):
     """The VA's own settings: the [scopekeeper] table."""
 
-    state_url: str = Field(default="sqlite:///scopekeeper.db", pattern=r"^(sqlite|postgresql(\+\w+)?|postgres)://")
+    # By default in the user's data folder (state_dir), so that the working directory does not matter.
+    state_url: str = Field(default_factory=default_state_url, pattern=r"^(sqlite|postgresql(\+\w+)?|postgres)://")
     timezone: TimeZoneName = "UTC"
     language: Language = "en"
     mode: Literal["dry-run", "review", "auto"] = "review"
@@ -217,7 +219,7 @@ class Client(Strict):
 class AppConfig(Strict):
     """The whole configuration file."""
 
-    scopekeeper: Settings = Settings()
+    scopekeeper: Settings = Field(default_factory=Settings)  # made per file: its default state_url looks at the disk
     smtp: Smtp | None = None
     notify: Notify = Notify()
     connections: Connections = Connections()

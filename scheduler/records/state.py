@@ -116,3 +116,6 @@ class ScanWrite:
     intents: list[NewIntent] = field(default_factory=list)
     intent_status: OutboxStatus = OutboxStatus.PENDING_REVIEW
     rewordings: list[tuple[int, str]] = field(default_factory=list)     # (intent id, new text)
+    # Comments whose reference is already on their card (posted before this store lost them), with the
+    # posted comment's id: recorded as reconciled, never posted.
+    found: list[tuple[NewIntent, str]] = field(default_factory=list)

@@ -17,7 +17,7 @@ from scheduler.reports.model import CLIENT, client_report, practice_report
 from scheduler.reports.source import ReportSource
 from scheduler.reports.weeks import last_complete_week
 
-DEFAULT_DIR = Path("reports")  # in the working directory, beside the default scopekeeper.db
+DEFAULT_DIR = Path("reports")  # in the working directory
 PRACTICE = "practice"
 log = logging.getLogger("scopekeeper.reports")
 

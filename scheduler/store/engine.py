@@ -8,6 +8,7 @@ from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.pool import StaticPool
 
 from scheduler.errors import ScopeKeeperError
+from scheduler.config.state_dir import data_dir
 
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another one (the worker, `review`) to commit
 READ_ONLY_OPTION = "scopekeeper_reading"  # execution option of transactions that never write (Store.reading)
@@ -64,6 +65,8 @@ def _sqlite(url: URL, read_only: bool) -> Engine:
         target = f"file:{path.resolve()}?mode=ro"
         engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(target, uri=True, check_same_thread=False))
     else:
+        if not path.parent.exists() and path.parent == data_dir():  # the default place: made on first use
+            path.parent.mkdir(parents=True)
         if not path.parent.exists():
             raise StoreError(f"the folder of the state store {path} does not exist; create it or change state_url")
         engine = create_engine(url, connect_args={"check_same_thread": False})

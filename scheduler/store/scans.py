@@ -11,7 +11,7 @@ from integrations.models import Card
 from scheduler.logs import redact
 from scheduler.records.codec import card_from_json, card_to_json
 from scheduler.records.state import (BoardMemory, BoardUpdate, ClientState, FindingUpdate, KnownCard, OutboxEntry, ScanWrite)
-from scheduler.store.schema import BoardRow, CardRow, ClientStatusRow, FindingRow, IntentRow, LedgerRow, PENDING_REVIEW
+from scheduler.store.schema import BoardRow, CardRow, ClientStatusRow, FindingRow, IntentRow, LedgerRow, PENDING_REVIEW, RECONCILED
 from scheduler.store.store import Store, insert_new
 
 def load_client(store: Store, client: str) -> ClientState:
@@ -73,6 +73,9 @@ def save_scan(store: Store, write: ScanWrite) -> int:
         created = insert_new(session, IntentRow.__table__, [
             {**_fields(i), "client": client, "status": write.intent_status, "edited": False, "attempts": 0,
              "created_at": now, "updated_at": now} for i in write.intents])
+        insert_new(session, IntentRow.__table__, [
+            {**_fields(i), "client": client, "status": RECONCILED, "edited": False, "attempts": 0, "remote_id": remote,
+             "created_at": now, "updated_at": now, "sent_at": now} for i, remote in write.found])
         for intent_id, text in write.rewordings:
             session.execute(update(IntentRow).where(IntentRow.id == intent_id, IntentRow.status == PENDING_REVIEW,
                                                     IntentRow.edited.is_(False))

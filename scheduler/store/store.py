@@ -143,6 +143,7 @@ def open_store(state_url: str, *, read_only: bool = False) -> Store:
     """
     url = database_url(state_url)
     register_secret(url.password)
+    _refuse_emptied(url)
     engine = create(url, read_only=read_only)
     try:
         if not read_only:
@@ -176,6 +177,20 @@ def open_store(state_url: str, *, read_only: bool = False) -> Store:
     except StoreError:
         engine.dispose()
         raise
+
+
+def _refuse_emptied(url: URL) -> None:
+    """A database file of zero bytes was emptied or cut short: made afresh, it would forget the outbox."""
+    path = sqlite_path(url)
+    try:
+        emptied = path is not None and path.stat().st_size == 0
+    except OSError:  # missing (a new store) or unreadable (said when it is opened)
+        return
+    if emptied:
+        raise StoreError(f"the state store {path} is an empty file (0 bytes): it was emptied or cut short, and "
+                         "ScopeKeeper will not start a new store in its place; restore it from your backup, or "
+                         "delete it to start afresh (comments already on the cards are recognised by their ref "
+                         "and not posted again)")
 
 
 def _empty_in_memory(url: URL) -> Store:

@@ -25,9 +25,9 @@ from scheduler.records.state import ClientState, LedgerEntry, ScanWrite
 from scheduler.store.scans import load_boards, load_client, record_status, save_scan
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor, crash_point
-from scheduler.worker.observe import BoardRead, has_changes, read_boards
+from scheduler.worker.observe import BoardRead, card_comments, has_changes, read_boards
 from scheduler.worker.plan import (CardChanges, apply_reads, finding_updates, ledger, new_and_reworded, plan_text,
-                          planned_comments)
+                          planned_comments, posted_before)
 
 log = logging.getLogger("scopekeeper.worker")
 
@@ -150,6 +150,7 @@ class Worker:
                           intent_status=APPROVED if self.mode == "auto" else PENDING_REVIEW)
         with self._lock:
             first = client.name not in self._evaluated
+        checked = True
         if first or changes.any:
             # Every known card is evaluated, gone ones too: their hours stay in the ledger.
             result = self._rules_of(client).evaluate(changes.cards.values(), now)
@@ -160,6 +161,7 @@ class Worker:
             observed.period = next((e for e in write.ledger if e.period_key == result.period.key), None)
             write.intents, write.rewordings = new_and_reworded(
                 planned_comments(result, live, self.config.signature(client)), state)
+            checked = self._posted_before(observed, write)
         if self.mode == "dry-run":
             waiting = len(self.executor.outbox.listed((APPROVED,), client=client.name))
             self._show(plan_text(client.name, write.intents, self.mode, waiting,
@@ -168,7 +170,11 @@ class Worker:
         crash_point("before_intent")
         created = save_scan(self.store, write)
         with self._lock:
-            self._evaluated.add(client.name)
+            if checked:  # else the next scan plans again the comments whose cards could not be checked
+                self._evaluated.add(client.name)
+        if write.found:
+            log.info("%d comment(s) already on the cards (posted before this state store knew them): recorded, "
+                     "not posted again", len(write.found), extra={"client": client.name, "event": "found_on_card"})
         if created:
             what = "queued for review (scopekeeper review)" if self.mode == "review" else "to post"
             log.info("%d new comment(s) %s", created, what, extra={"client": client.name, "event": "planned"})
@@ -197,6 +203,18 @@ class Worker:
                                                         for r in observed.reads], failure)
         if observed.period is not None:
             self.notifier.budget(observed.client.name, observed.period)
+
+    def _posted_before(self, observed: Observed, write: ScanWrite) -> bool:
+        """Set aside the new comments already on their cards (a lost, emptied or restored state store must not
+        post them again) and those whose cards could not be checked; False if there were such cards."""
+        if not write.intents:
+            return True
+        read = {(card.provider, card.id): card for r in observed.reads if r.cards for card in r.cards}
+        comments, unchecked, problems = card_comments(self._adapters, observed.client, write.intents, read)
+        observed.problems += problems
+        waiting = [i for i in write.intents if (i.provider, i.card_id) not in unchecked]
+        write.intents, write.found = posted_before(waiting, comments)
+        return not unchecked
 
     def _failed(self, observed: Observed, err: Exception) -> None:
         # A store that cannot be written says so in one sentence; anything else unexpected shows its traceback.

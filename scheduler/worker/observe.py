@@ -6,14 +6,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Hashable
+from typing import Callable, Hashable, Iterable, Mapping
 
 from integrations.errors import AuthError, IntegrationError, NotFound
-from integrations.models import BoardSnapshot, Card, merge_incremental
+from integrations.models import BoardSnapshot, Card, Comment, merge_incremental
 
 from scheduler.config.models import Client
 from scheduler.logs import redact
-from scheduler.records.state import BoardMemory, BoardUpdate, ClientState
+from scheduler.records.state import BoardMemory, BoardUpdate, CardKey, ClientState, NewIntent
 from scheduler.records.status import ScanOutcome
 from scheduler.worker.adapters import Adapters
 
@@ -138,6 +138,33 @@ def _read(adapters: Adapters, state: ClientState, provider: str, board_id: str) 
     update = BoardUpdate(provider, board_id, ScanOutcome.OK, markers=BoardMemory(read_started=started))
     snapshot = BoardSnapshot(provider, board_id, "", tuple(modified))
     return snapshot, BoardRead(provider, board_id, merged.cards, False, update)
+
+
+def card_comments(adapters: Adapters, client: Client, intents: Iterable[NewIntent],
+                  read: Mapping[CardKey, Card]) -> tuple[dict[CardKey, tuple[Comment, ...]], set[CardKey], list[str]]:
+    """The comments on the cards `intents` are for: from this scan's reads where the service sends them with
+    the cards (Trello), else asked, one request per card (Asana, or a card not read this scan).
+
+    Also the cards that could not be asked (their comments must wait: they might be there already), and why.
+    """
+    comments: dict[CardKey, tuple[Comment, ...]] = {}
+    unchecked: set[CardKey] = set()
+    problems: list[str] = []
+    for key in dict.fromkeys((i.provider, i.card_id) for i in intents):
+        provider, card_id = key
+        try:
+            adapter = adapters.for_provider(provider)
+            if adapter.cards_carry_comments and key in read:
+                comments[key] = read[key].comments
+            else:
+                comments[key] = tuple(adapter.comments(card_id))
+        except IntegrationError as err:  # MissingCredentials included
+            unchecked.add(key)
+            if not isinstance(err, NotFound):  # a card deleted meanwhile needs no comment
+                problems.append(f"{provider} card {card_id}: could not read its comments, its new comments wait for "
+                                f"the next scan: {redact(str(err))}")
+                log.warning("%s", problems[-1], extra={"client": client.name, "card": card_id})
+    return comments, unchecked, problems
 
 
 def _guarded(client: Client, provider: str, board_id: str, read) -> BoardRead:

@@ -5,10 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
-from integrations.models import Card
-from integrations.reference import make_reference, with_reference
+from integrations.models import Card, Comment
+from integrations.reference import make_reference, references_in, with_reference
 from rules.findings import Finding, ScanResult
 from rules.periods import ContractPeriod, period_of_day
 
@@ -104,6 +104,21 @@ def new_and_reworded(planned: Iterable[NewIntent], state: ClientState) -> tuple[
         elif entry.status == "pending_review" and not entry.edited and entry.text != intent.text:
             reworded.append((entry.id, intent.text))
     return new, reworded
+
+
+def posted_before(intents: Iterable[NewIntent], comments: Mapping[CardKey, Sequence[Comment]]
+                  ) -> tuple[list[NewIntent], list[tuple[NewIntent, str]]]:
+    """The comments still to record, and those whose reference a comment on their card already carries (posted
+    before the state store was lost, emptied or restored from a backup) with that comment's id."""
+    still, found = [], []
+    for intent in intents:
+        on_card = next((c.id for c in comments.get((intent.provider, intent.card_id), ())
+                        if intent.reference in references_in(c.text)), None)
+        if on_card is None:
+            still.append(intent)
+        else:
+            found.append((intent, on_card))
+    return still, found
 
 
 def intent_key(intent: NewIntent) -> IntentKey:
