@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -46,8 +46,10 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing it
 
 from integrations.asana.adapter import AsanaAdapter  # noqa: E402
 from integrations.reference import references_in  # noqa: E402
-from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN, AsanaSandbox  # noqa: E402
-from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOKEN, TrelloSandbox  # noqa: E402
+from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN  # noqa: E402
+from integrations.sandbox.asana import AsanaSandbox  # noqa: E402
+from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox  # noqa: E402
+from integrations.sandbox.trello import SANDBOX_TOKEN as TRELLO_TOKEN  # noqa: E402
 from integrations.trello.adapter import TrelloAdapter  # noqa: E402
 from scheduler.config.models import load_config, rules_for  # noqa: E402
 from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV  # noqa: E402
@@ -153,7 +155,7 @@ class FaultyProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def __enter__(self) -> "FaultyProxy":
+    def __enter__(self) -> FaultyProxy:
         self._thread.start()
         return self
 
@@ -252,7 +254,7 @@ def seed(trello: TrelloSandbox, asana: AsanaSandbox, clients: int) -> list[tuple
         name = f"Client {n + 1} ({language}, {provider})"
         if provider == "trello":
             board = trello.add_board(name, number_fields=["Hours"])
-            for title, minutes, desc in CARDS[language]:
+            for title, _minutes, desc in CARDS[language]:
                 trello.add_card(board, title, desc=desc)
         else:
             board = asana.add_project(name)
@@ -266,7 +268,7 @@ def add_requests(trello: TrelloSandbox, asana: AsanaSandbox, clients: list[tuple
                  rng: random.Random, number: int) -> int:
     """Some clients add a card asking something out of scope; how many cards were added."""
     added = 0
-    for name, language, provider, board in clients:
+    for _name, language, provider, board in clients:
         if rng.random() < 0.5:
             continue
         title = rng.choice(NEW_CARDS[language]).format(n=number)
@@ -287,7 +289,7 @@ def config_text(state_url: str, clients: list[tuple[str, str, str, str]]) -> str
 def expected_references(config_path: Path, trello_url: str, asana_url: str) -> set[str]:
     """What a fault-free scan plans for these boards now: the comments that should each be posted once."""
     config = load_config(config_path)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     references: set[str] = set()
     with AsanaAdapter(ASANA_TOKEN, host=asana_url) as asana:
         trello = TrelloAdapter(SANDBOX_KEY, TRELLO_TOKEN, base_url=trello_url)
@@ -357,7 +359,7 @@ def main() -> int:
 
     injected = trello_proxy.injected + asana_proxy.injected
     by_kind = Counter()
-    for (kind, method), n in injected.items():
+    for (kind, _method), n in injected.items():
         by_kind[kind] += n
     duplicated = sum(n - 1 for ref, n in posted.items() if ref in expected and n > 1)
     missing = sorted(ref for ref in expected if posted[ref] == 0)

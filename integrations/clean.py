@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any
 
 from integrations.models import Card, Comment
 
@@ -44,7 +45,7 @@ def clean_card(card: Card) -> Card:
     fields = {clean_text(k): clean_text(v) if isinstance(v, str) else v for k, v in card.custom_fields.items()}
     comments = tuple(map(clean_comment, card.comments))
     if (cleaned == texts and labels == card.labels and fields == card.custom_fields
-            and all(a is b for a, b in zip(comments, card.comments))):
+            and all(a is b for a, b in zip(comments, card.comments, strict=True))):
         return card
     return replace(card, id=cleaned[0], title=cleaned[1], board_id=cleaned[2], description=cleaned[3],
                    list=cleaned[4], url=cleaned[5], labels=labels, custom_fields=fields, comments=comments)

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from integrations.clean import REPLACEMENT, clean_text
 from integrations.exports import parse_export
@@ -31,7 +32,7 @@ ANY_TEXT = st.lists(st.one_of(st.characters(), st.characters(min_codepoint=0xD80
 
 def _strings(card) -> list[str]:
     values = [card.id, card.title, card.board_id, card.description, card.list, card.url, *card.labels]
-    values += [k for k in card.custom_fields] + [v for v in card.custom_fields.values() if isinstance(v, str)]
+    values += list(card.custom_fields) + [v for v in card.custom_fields.values() if isinstance(v, str)]
     values += [s for c in card.comments for s in (c.id, c.text, c.author)]
     return values
 
@@ -88,7 +89,7 @@ def test_every_string_of_an_asana_task_can_be_encoded_whatever_the_export_holds(
 def test_cleaning_changes_only_lone_surrogates(text):
     cleaned = clean_text(text)
     assert len(cleaned) == len(text)
-    assert all(a == b or (0xD800 <= ord(a) <= 0xDFFF and b == REPLACEMENT) for a, b in zip(text, cleaned))
+    assert all(a == b or (0xD800 <= ord(a) <= 0xDFFF and b == REPLACEMENT) for a, b in zip(text, cleaned, strict=True))
     cleaned.encode("utf-8")
 
 
@@ -101,7 +102,7 @@ def test_text_in_four_languages_keeps_its_accents_and_emoji_and_loses_only_the_b
 
 def test_an_offline_scan_of_an_export_with_broken_titles_shows_every_card(tmp_path):
     board = copy.deepcopy(TRELLO)
-    for card, title in zip(board["cards"], BROKEN_TITLES):
+    for card, title in zip(board["cards"], BROKEN_TITLES, strict=False):
         card["name"] = title
     export = tmp_path / "board.json"
     export.write_text(json.dumps(board), encoding="utf-8")

@@ -9,9 +9,19 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from worker_support import (  # noqa: F401
+    ASANA_CLIENT,
+    REPO,
+    TRELLO_CLIENT,
+    World,
+    backend,
+    command,
+    postgres_schema,
+    run,
+    state_url,
+    world,
+)
 
-from worker_support import (ASANA_CLIENT, REPO, TRELLO_CLIENT, World, backend, command, postgres_schema,  # noqa: F401
-                            run, state_url, world)
 from scheduler.store import open_store
 
 _FRESH_SCHEMAS: list = []  # generators of postgres_schema(): advanced once more, they drop their schema

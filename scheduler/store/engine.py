@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.pool import StaticPool
 
-from scheduler.errors import ScopeKeeperError
 from scheduler.config.state_dir import data_dir
+from scheduler.errors import ScopeKeeperError
 
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another one (the worker, `review`) to commit
 READ_ONLY_OPTION = "scopekeeper_reading"  # execution option of transactions that never write (Store.reading)

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
 
 from integrations.models import Card, Comment
 from integrations.reference import make_reference, references_in, with_reference
 from rules.findings import Finding, ScanResult
 from rules.periods import ContractPeriod, period_of_day
-
 from scheduler.records.codec import card_to_json, digest
 from scheduler.records.state import CardKey, ClientState, FindingUpdate, IntentKey, LedgerEntry, NewIntent
 from scheduler.worker.observe import BoardRead
