@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Hashable, Iterable, Mapping, Protocol
 
 from integrations.models import BoardSnapshot, Card, Comment
+from integrations.webhooks import HookState
 
 
 class BoardService(Protocol):
@@ -45,6 +46,22 @@ class BoardService(Protocol):
 
     def find_comment(self, card_id: str, reference: str, /) -> Comment | None:
         """The card's comment carrying `reference`, if any."""
+        ...
+
+    def own_actor(self) -> str:
+        """The id of the token's own member (Trello) or user (Asana): its comments are ScopeKeeper's."""
+        ...
+
+    def create_webhook(self, board_id: str, callback_url: str, /) -> str:
+        """Ask the service to call `callback_url` on every change of the board; the webhook's id."""
+        ...
+
+    def delete_webhook(self, webhook_id: str, /) -> None:
+        """Stop a webhook (NotFound when it is already gone)."""
+        ...
+
+    def webhook_state(self, webhook_id: str, /) -> HookState | None:
+        """The webhook's health; None when the service no longer has it."""
         ...
 
     def credentials_expire(self) -> datetime | None:

@@ -77,7 +77,8 @@ def test_every_route_and_query_parameter_the_adapter_uses_is_in_the_spec(spec, s
     _exercise(sandbox, adapter)
 
     used = {(method, template) for method, template, _ in sandbox.log}
-    assert used == {(m, t) for m, t, _ in ROUTES} - {("GET", "/projects/{project_gid}"), ("GET", "/tasks/{task_gid}")}
+    webhooks = {(m, t) for m, t, _ in ROUTES if t.startswith("/webhooks")}  # need a handshake: see below
+    assert used == {(m, t) for m, t, _ in ROUTES} - {("GET", "/projects/{project_gid}"), ("GET", "/tasks/{task_gid}")} - webhooks
     for method, template, query in sandbox.log:
         assert template in spec["paths"] and method.lower() in spec["paths"][template], (method, template)
         _, parameters = _operation(spec, method, template)
@@ -86,6 +87,18 @@ def test_every_route_and_query_parameter_the_adapter_uses_is_in_the_spec(spec, s
         for field in filter(None, query.get("opt_fields", "").split(",")):
             # gid is always returned, so the spec's list leaves out 'x.gid'; its parent must be there.
             assert field in enum or (field.endswith(".gid") and field[:-4] in enum), (template, field)
+
+
+def test_the_webhook_fields_the_adapter_reads_are_in_the_spec(spec):
+    from integrations.asana import adapter as asana_adapter
+    import inspect
+
+    source = inspect.getsource(asana_adapter.AsanaAdapter.webhook_state)
+    _, parameters = _operation(spec, "GET", "/webhooks/{webhook_gid}")
+    enum = set(parameters["opt_fields"]["schema"]["items"]["enum"])
+    for field in ("active", "last_success_at", "last_failure_at", "failure_deletion_timestamp"):
+        assert field in source and field in enum, field
+    assert "post" in spec["paths"]["/webhooks"] and "delete" in spec["paths"]["/webhooks/{webhook_gid}"]
 
 
 def test_every_sandbox_route_is_in_the_spec(spec):

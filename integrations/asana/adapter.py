@@ -30,7 +30,8 @@ import asana
 from integrations import _parse as p
 from integrations.asana.mapper import TASK_FIELDS, project_snapshot
 from integrations.asana.transport import AsanaTransport
-from integrations.errors import UnknownOutcome
+from integrations.errors import MalformedItem, NotFound, UnknownOutcome
+from integrations.webhooks import HookState
 from integrations.models import BoardSnapshot, Card, Comment
 from integrations.reference import references_in
 from integrations.clean import clean_comment, clean_fields
@@ -67,6 +68,7 @@ class AsanaAdapter:
         self._users = asana.UsersApi(client)
         self._workspaces = asana.WorkspacesApi(client)
         self._projects = asana.ProjectsApi(client)
+        self._webhooks = asana.WebhooksApi(client)
 
     def __repr__(self) -> str:
         return f"AsanaAdapter(host={self.host!r}, requests_made={self.requests_made})"
@@ -81,6 +83,35 @@ class AsanaAdapter:
     def requests_made(self) -> int:
         """HTTP requests sent so far, retries included."""
         return self._http.requests_made
+
+    def own_actor(self) -> str:
+        return str(self.me().get("gid") or "")
+
+    def create_webhook(self, project_gid: str, callback_url: str) -> str:
+        """POST /webhooks: Asana sends the handshake to `callback_url` before it answers."""
+        answer = self._http.write("POST /webhooks", self._webhooks.create_webhook,
+                                  {"data": {"resource": project_gid, "target": callback_url}}, opts={})
+        gid = (answer.get("data") or {}).get("gid")
+        if not gid:
+            raise UnknownOutcome("POST /webhooks: Asana's answer names no webhook", provider="asana")
+        return str(gid)
+
+    def delete_webhook(self, webhook_gid: str) -> None:
+        self._http.write(f"DELETE /webhooks/{webhook_gid}",
+                         lambda gid, opts, **kw: self._webhooks.delete_webhook(gid, **kw), webhook_gid, opts={})
+
+    def webhook_state(self, webhook_gid: str) -> HookState | None:
+        """Asana names when it will delete a webhook whose deliveries keep failing (failure_deletion_timestamp)."""
+        try:
+            answer = self._http.read(f"GET /webhooks/{webhook_gid}", self._webhooks.get_webhook, webhook_gid,
+                                     opts={"opt_fields": "active,last_success_at,last_failure_at,"
+                                                         "failure_deletion_timestamp"})
+        except NotFound:
+            return None
+        hook = answer.get("data") or {}
+        success, failure = (_moment(hook.get(k)) for k in ("last_success_at", "last_failure_at"))
+        failing = failure if failure and (success is None or failure > success) else None
+        return HookState(bool(hook.get("active", True)), failing, _moment(hook.get("failure_deletion_timestamp")))
 
     def credentials_expire(self) -> None:
         """Asana says nothing about a personal access token's expiry through the API."""
@@ -166,3 +197,10 @@ def _iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("modified_since needs a timezone-aware datetime (Asana compares in UTC)")
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _moment(value: object) -> datetime | None:
+    try:
+        return p.timestamp(value, "date") if value else None
+    except MalformedItem:
+        return None

@@ -21,7 +21,9 @@ from http import HTTPStatus
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import urlencode
 
+from integrations.sandbox.deliver import Deliverer
 from integrations.sandbox.server import LoopbackServer
+from integrations.webhooks import asana_signature
 
 API_PREFIX = "/api/1.0"
 SANDBOX_TOKEN = "sandbox-asana-token"
@@ -40,6 +42,9 @@ ROUTES = (
     ("GET", "/tasks/{task_gid}", "_get_task"),
     ("GET", "/tasks/{task_gid}/stories", "_get_stories"),
     ("POST", "/tasks/{task_gid}/stories", "_post_story"),
+    ("POST", "/webhooks", "_post_webhook"),
+    ("GET", "/webhooks/{webhook_gid}", "_get_webhook"),
+    ("DELETE", "/webhooks/{webhook_gid}", "_delete_webhook"),
 )
 _COMPILED = [(m, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", t) + "$"), t, h) for m, t, h in ROUTES]
 
@@ -133,6 +138,9 @@ class AsanaSandbox:
         self.me = self._resource("user", gid="1100000000000001", name="Sandbox VA", email="va@example.com")
         self.users[self.me["gid"]] = self.me
         self.workspace = self.add_workspace("Sandbox workspace")
+        self.client_user = self._resource("user", name="Client", email="client@example.com")
+        self.webhooks: dict[str, dict] = {}   # gid -> {gid, resource, target, active, secret, failures...}
+        self.deliver = Deliverer()            # deliver.times = 3: every event delivered three times
 
     # ---- seeding and changing the data -------------------------------------------------------
 
@@ -181,7 +189,9 @@ class AsanaSandbox:
                 memberships=[{"project": _compact(project), "section": self._section(project_gid, section)}])
             task.update(fields)
             task["permalink_url"] = f"https://app.asana.com/0/{project_gid}/{task['gid']}"
-            return self._store_task(task)
+            stored = self._store_task(task)
+            self._announce(task["gid"], "added", self.client_user)
+            return stored
 
     def generate_project(self, n: int, *, name: str = "Synthetic project", seed: int = 0) -> str:
         """A project of n varied, realistic tasks (sections, due dates, hours, tags), reproducible by seed."""
@@ -220,16 +230,41 @@ class AsanaSandbox:
                 self._system_story(task_gid, "name_changed", f"changed the name to \"{fields['name']}\"")
             task.update(fields)
             task["modified_at"] = _stamp(modified_at or self.clock())
+            self._announce(task_gid, "changed", self.client_user)
             return task
 
-    def add_comment(self, task_gid: str, text: str) -> dict:
-        """A comment story, as the token's user posting it."""
+    def add_comment(self, task_gid: str, text: str, *, by_client: bool = True) -> dict:
+        """A comment story, as the token's user posting it (the webhook event names the client, unless not)."""
         with self._lock:
             story = self._resource("story", resource_subtype="comment_added", type="comment", text=text,
                                    created_at=_stamp(self.clock()), created_by=_compact(self.me))
             self.stories[task_gid].append(story)
             self.tasks[task_gid]["modified_at"] = story["created_at"]  # adding a story modifies the task
+            self._announce(task_gid, "added", self.client_user if by_client else self.me, story)
             return story
+
+    def heartbeat(self) -> None:
+        """Asana's periodic empty delivery to every webhook."""
+        with self._lock:
+            for hook in self.webhooks.values():
+                self._send_events(hook, [])
+
+    def _announce(self, task_gid: str, action: str, user: dict, story: dict | None = None) -> None:
+        """Each webhook of a project holding the task gets the event (a story's, for a comment)."""
+        task = self.tasks[task_gid]
+        projects = {m["project"]["gid"] for m in task.get("memberships") or [] if m.get("project")}
+        resource = _compact(story) if story else _compact(task)
+        event = {"user": _compact(user), "created_at": _stamp(self.clock()), "action": action,
+                 "resource": {**resource, "resource_type": "story" if story else "task"},
+                 "parent": {"gid": task_gid, "resource_type": "task"} if story else None}
+        for hook in self.webhooks.values():
+            if hook["resource"]["gid"] in projects and hook["active"]:
+                self._send_events(hook, [event])
+
+    def _send_events(self, hook: dict, events: list[dict]) -> None:
+        body = json.dumps({"events": events}).encode()
+        self.deliver.post(hook["target"], body, {"Content-Type": "application/json",
+                                                 "X-Hook-Signature": asana_signature(hook["secret"], body)})
 
     def comments(self, task_gid: str) -> list[dict]:
         """The comment stories of a task (system stories left out)."""
@@ -400,7 +435,39 @@ class AsanaSandbox:
         text = fields.get("text") if isinstance(fields, dict) else None
         if not isinstance(text, str) or not text.strip():
             raise _ApiError(400, "text: Missing input")
-        return 201, {"data": _select(self.add_comment(task_gid, text), query)}
+        return 201, {"data": _select(self.add_comment(task_gid, text, by_client=False), query)}
+
+    def _post_webhook(self, query: dict, body: bytes, **_: Any) -> tuple[int, dict]:
+        import requests
+
+        try:
+            fields = (json.loads(body or b"{}") or {}).get("data") or {}
+        except (ValueError, AttributeError):
+            raise _ApiError(400, "Could not parse request data, invalid JSON") from None
+        target, resource = fields.get("target"), fields.get("resource")
+        project = self._find(self.projects, str(resource), "project")
+        secret = "%064x" % random.getrandbits(256)
+        try:  # the handshake, while this request waits, as Asana does it
+            answer = requests.post(str(target), data=b"", headers={"X-Hook-Secret": secret}, timeout=5)
+            echoed = answer.status_code in (200, 204) and answer.headers.get("X-Hook-Secret") == secret
+        except requests.RequestException:
+            echoed = False
+        if not echoed:
+            raise _ApiError(400, "The remote server did not respond with the handshake secret.")
+        hook = self._resource("webhook", resource=_compact(project), target=target, active=True,
+                              last_success_at=None, last_failure_at=None, last_failure_content="",
+                              failure_deletion_timestamp=None, delivery_retry_count=0)
+        self.webhooks[hook["gid"]] = {**hook, "secret": secret}
+        return 201, {"data": hook}
+
+    def _get_webhook(self, webhook_gid: str, query: dict, **_: Any) -> tuple[int, dict]:
+        hook = self._find(self.webhooks, webhook_gid, "webhook")
+        return 200, {"data": {k: v for k, v in hook.items() if k != "secret"}}
+
+    def _delete_webhook(self, webhook_gid: str, query: dict, **_: Any) -> tuple[int, dict]:
+        self._find(self.webhooks, webhook_gid, "webhook")
+        del self.webhooks[webhook_gid]
+        return 200, {"data": {}}
 
     # ---- helpers --------------------------------------------------------------------------------
 

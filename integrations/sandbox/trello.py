@@ -15,11 +15,14 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
+from integrations.sandbox.deliver import Deliverer, head_ok
 from integrations.sandbox.server import LoopbackServer
+from integrations.webhooks import trello_signature
 
 API_ROOT = "https://api.trello.com"
 SANDBOX_KEY = "sandbox-api-key"
 SANDBOX_TOKEN = "sandbox-token"
+SANDBOX_SECRET = "sandbox-app-secret"   # the Power-Up's OAuth secret: it signs webhook deliveries
 ME = {"id": "5e1a2b3c4d5e6f7a8b9c0d1e", "username": "va", "fullName": "Virtual Assistant", "initials": "VA"}
 CLIENT = {"id": "64bb5a809c05fd126b61ef47", "username": "client", "fullName": "Client", "initials": "C"}
 FAULTS = ("server_error", "rate_limit", "timeout", "lost_answer", "refused")
@@ -61,6 +64,9 @@ class TrelloSandbox:
         self.log: list[dict] = []             # per request: method, path, query (no secrets), status, clock time
         self.rate_limited = 0                 # 429s answered
         self.token_expiry: dict[str, datetime | None] = {}  # per token: its dateExpires (absent: never)
+        self.app_secret = SANDBOX_SECRET
+        self.webhooks: dict[str, dict] = {}   # id -> {id, idModel, callbackURL, active, consecutiveFailures}
+        self.deliver = Deliverer()            # deliver.times = 3: every event delivered three times
         self._faults: list[list] = []         # [kind, remaining, method, status]
         self._token_times: dict[str, deque] = {}  # per token: times of its requests in the window
         self._key_times: deque = deque()           # the key's, all tokens together
@@ -343,6 +349,32 @@ class TrelloSandbox:
         expires = self.token_expiry.get(token)
         return {"id": self._new_id(), "idMember": self.me["id"], "dateExpires": _stamp(expires) if expires else None}
 
+    def _post_webhook(self, query, body):
+        url = query.get("callbackURL") or _body_field(body, "callbackURL")
+        model = query.get("idModel") or _body_field(body, "idModel")
+        if not url or not model:
+            raise _Reply(400, "invalid value for callbackURL or idModel")
+        self._board(model)
+        if any(h["idModel"] == model and h["callbackURL"] == url for h in self.webhooks.values()):
+            raise _Reply(400, "A webhook with that callback, model, and token already exists")
+        if not head_ok(url):
+            raise _Reply(400, f"URL ({url}) did not return 200 status code, got 404")
+        hook = {"id": self._new_id(), "description": _body_field(body, "description") or "", "idModel": model,
+                "callbackURL": url, "active": True, "consecutiveFailures": 0, "firstConsecutiveFailDate": None}
+        self.webhooks[hook["id"]] = hook
+        return dict(hook)
+
+    def _get_webhook(self, query, body, id):
+        return dict(self._find(self.webhooks, id))
+
+    def _delete_webhook(self, query, body, id):
+        self._find(self.webhooks, id)
+        del self.webhooks[id]
+        return {"_value": None}
+
+    def _get_token_webhooks(self, query, body, token):
+        return [dict(h) for h in self.webhooks.values()]
+
     def _post_comment(self, query, body, id):
         text = query.get("text") or _body_field(body, "text")
         card = self._card(id)
@@ -438,7 +470,17 @@ class TrelloSandbox:
         }
         self.actions[action["id"]] = action
         card["dateLastActivity"] = board["dateLastActivity"] = action["date"]
+        self._announce(board, action)
         return copy.deepcopy(action)
+
+    def _announce(self, board: dict, action: dict) -> None:
+        """Each active webhook of the board gets the action, signed as Trello signs it."""
+        for hook in self.webhooks.values():
+            if hook["idModel"] == board.get("id") and hook["active"]:
+                body = json.dumps({"action": action, "model": _board_fields(board)}).encode()
+                self.deliver.post(hook["callbackURL"], body, {
+                    "Content-Type": "application/json",
+                    "X-Trello-Webhook": trello_signature(self.app_secret, body, hook["callbackURL"])})
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), timezone.utc)
@@ -456,6 +498,10 @@ ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
     ("GET", r"/1/boards/(?P<id>[^/]+)/customFields/?", "_get_board_custom_fields"),
     ("GET", r"/1/cards/(?P<id>[^/]+)/actions/?", "_get_card_actions"),
     ("GET", r"/1/tokens/(?P<token>[^/]+)/?", "_get_token"),
+    ("GET", r"/1/tokens/(?P<token>[^/]+)/webhooks/?", "_get_token_webhooks"),
+    ("POST", r"/1/webhooks/?", "_post_webhook"),
+    ("GET", r"/1/webhooks/(?P<id>[^/]+)/?", "_get_webhook"),
+    ("DELETE", r"/1/webhooks/(?P<id>[^/]+)/?", "_delete_webhook"),
     ("POST", r"/1/cards/(?P<id>[^/]+)/actions/comments/?", "_post_comment"),
 )]
 

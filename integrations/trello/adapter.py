@@ -9,7 +9,8 @@ from typing import Any, Callable, Hashable, Iterable, Mapping
 
 from trello import TrelloClient
 
-from integrations.errors import Fatal, Retriable, UnknownOutcome
+from integrations.errors import Fatal, NotFound, Retriable, UnknownOutcome
+from integrations.webhooks import HookState
 from integrations.models import BoardSnapshot, Comment
 from integrations.reference import references_in
 from integrations.trello.http import API, TrelloHttp
@@ -106,6 +107,31 @@ class TrelloAdapter:
     def read_modified(self, board_id: str, since: datetime) -> None:
         """Trello has no incremental card read: a changed board is read whole."""
         return None
+
+    def own_actor(self) -> str:
+        return str(self.me().get("id") or "")
+
+    def create_webhook(self, board_id: str, callback_url: str) -> str:
+        """POST /webhooks; Trello first checks the URL with a HEAD that must answer 200."""
+        hook = self._fetch("POST", "/webhooks", body={"callbackURL": callback_url, "idModel": board_id,
+                                                      "description": "ScopeKeeper"})
+        if not isinstance(hook, dict) or not isinstance(hook.get("id"), str):
+            raise Fatal("Trello POST /webhooks: the answer names no webhook", provider="trello")
+        return hook["id"]
+
+    def delete_webhook(self, webhook_id: str) -> None:
+        self._fetch("DELETE", f"/webhooks/{webhook_id}")
+
+    def webhook_state(self, webhook_id: str) -> HookState | None:
+        """Trello disables a webhook (active false) after its deliveries failed for a month."""
+        try:
+            hook = self._fetch("GET", f"/webhooks/{webhook_id}")
+        except NotFound:
+            return None
+        if not isinstance(hook, dict):
+            return None
+        failing = quiet_timestamp(hook.get("firstConsecutiveFailDate")) if hook.get("consecutiveFailures") else None
+        return HookState(bool(hook.get("active", True)), failing)
 
     def credentials_expire(self) -> datetime | None:
         """The token's dateExpires (None: a token that never expires)."""

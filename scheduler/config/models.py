@@ -145,6 +145,8 @@ class TrelloConnection(Strict):
 
     api_key_env: EnvName = "TRELLO_API_KEY"
     token_env: EnvName = "TRELLO_TOKEN"
+    api_secret_env: EnvName = Field(default="TRELLO_API_SECRET",
+                                    description="the Power-Up's secret: it proves webhook deliveries come from Trello")
 
 
 class AsanaConnection(Strict):

@@ -187,3 +187,32 @@ class BudgetAlertRow(Base):
     period_key: Mapped[str] = mapped_column(String(16), primary_key=True)
     threshold: Mapped[int] = mapped_column(Integer, primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WebhookRow(Base):
+    """A webhook registered for one board: where the service calls, and Asana's signing secret."""
+
+    __tablename__ = "webhooks"
+    provider: Mapped[str] = mapped_column(String(16), primary_key=True)
+    board_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)            # /hooks/asana/<nonce>
+    callback_url: Mapped[str] = mapped_column(Text)
+    remote_id: Mapped[str | None] = mapped_column(String(64))
+    secret: Mapped[str | None] = mapped_column(Text)                      # Asana's X-Hook-Secret
+    own_actor: Mapped[str | None] = mapped_column(String(64))             # ScopeKeeper's member (Trello) or user (Asana)
+    status: Mapped[str] = mapped_column(String(16))                       # pending | active | failing
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_event_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebhookEventRow(Base):
+    """The durable queue of webhook events: answered at once, evaluated by the worker; one row per event."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (Index(None, "processed_at"),)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)       # the same however often it is delivered
+    provider: Mapped[str] = mapped_column(String(16))
+    board_id: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

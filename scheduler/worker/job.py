@@ -62,6 +62,10 @@ class Worker:
         self._lock = threading.Lock()
         self._scanning: dict[str, threading.Lock] = {}  # per client: one scan at a time (scheduled or polled)
 
+    @property
+    def adapters(self) -> Adapters:
+        return self._adapters
+
     def reconcile_all(self) -> None:
         """At start-up: settle every pending and unknown comment left by an earlier process."""
         if self.mode != "dry-run":

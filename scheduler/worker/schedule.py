@@ -21,6 +21,7 @@ from scheduler.store import Store
 from scheduler.store.engine import describe
 from scheduler.store.scans import client_statuses
 from scheduler.store.store import SCHEDULER_LOCK
+from scheduler.worker.hooks import process_events, sync_webhooks
 from scheduler.worker.job import Worker
 from scheduler.errors import ScopeKeeperError
 
@@ -32,6 +33,8 @@ STANDBY_POLL = 1.0          # a standby worker tries the lock this often: it tak
 HEALTH_EVERY = 5.0          # how often the active worker checks that it still holds the lock
 JITTER_SHARE, JITTER_CAP = 0.1, 120.0
 WEEK = 7 * 24 * 3600
+HOOK_QUEUE_EVERY = 1         # how often queued webhook events are looked for (one small query)
+HOOK_HEALTH_EVERY = 1800     # webhooks re-created if missing, warned about if failing
 SAFETY_POLL = 300           # with webhooks, the change check still runs this often: a lost event is caught
 
 log = logging.getLogger("scopekeeper.run")
@@ -134,14 +137,15 @@ def serve(worker: Worker, config: AppConfig, lock, stop: threading.Event) -> boo
     return lost
 
 
-def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool = False) -> BackgroundScheduler:
+def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool | None = None,
+                    hooks_base: str | None = None) -> BackgroundScheduler:
     """A scan job per client every scan_every (jittered, first one now), the change check every poll_every
     (every SAFETY_POLL when webhooks bring the changes), and the weekly report job."""
     settings = config.scopekeeper
     zone = ZoneInfo(settings.timezone)
     every = int(settings.scan_every.total_seconds())
     scheduler = BackgroundScheduler(
-        timezone=zone, executors={"default": JobThreads(min(MAX_THREADS, len(config.clients)) + 3)},
+        timezone=zone, executors={"default": JobThreads(min(MAX_THREADS, len(config.clients)) + 5)},
         # A late job still runs (grace of a whole interval); several missed runs run once; never two at once.
         job_defaults={"misfire_grace_time": every, "coalesce": True, "max_instances": 1})
     now = datetime.now(zone)
@@ -150,7 +154,19 @@ def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool = False
                                                        timezone=zone),
                           args=[client], id=f"scan:{client.name}", name=f"scan {client.name}", next_run_time=now,
                           misfire_grace_time=every, coalesce=True, max_instances=1)
+    hooks_base = hooks_base or public_url(config)
+    webhooks = bool(hooks_base) if webhooks is None else webhooks
     poll = poll_interval(config, webhooks=webhooks)
+    if worker.mode != "dry-run":
+        # Webhook events are queued by the web app (this process's or another's): evaluated within a second or so.
+        scheduler.add_job(lambda: process_events(worker), IntervalTrigger(seconds=HOOK_QUEUE_EVERY, timezone=zone),
+                          id="webhook-events", name="webhook events", misfire_grace_time=HOOK_QUEUE_EVERY * 5,
+                          coalesce=True, max_instances=1)
+    if worker.mode != "dry-run" and hooks_base:
+        scheduler.add_job(lambda: sync_webhooks(worker, hooks_base), IntervalTrigger(seconds=HOOK_HEALTH_EVERY,
+                                                                                     timezone=zone),
+                          id="webhook-health", name="webhook health", next_run_time=now, coalesce=True,
+                          max_instances=1)
     if worker.mode != "dry-run" and poll < every:  # a dry run records nothing: every check would look new
         scheduler.add_job(lambda: worker.poll(config.clients, object()), IntervalTrigger(seconds=poll, timezone=zone),
                           id="poll", name="change check", next_run_time=now + timedelta(seconds=poll),
@@ -163,6 +179,13 @@ def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool = False
         scheduler.add_job(worker.check_credentials, IntervalTrigger(hours=12, timezone=zone), id="credentials",
                           name="token expiry check", next_run_time=now)
     return scheduler
+
+
+def public_url(config: AppConfig) -> str | None:
+    """The web app's public address, where the services can deliver webhooks (None: poll instead)."""
+    web = getattr(config.scopekeeper, "web", None)
+    url = getattr(web, "public_url", None)
+    return str(url).rstrip("/") if url else None
 
 
 def poll_interval(config: AppConfig, *, webhooks: bool = False) -> int:
