@@ -21,6 +21,8 @@ COMMANDS = {
                                              "out-of-scope requests, red flags)."),
     "notify": ("scheduler.cli.notify:notify", "Notifications: how ScopeKeeper tells you about problems and clients' "
                                              "hours ([notify] in the config)."),
+    "service": ("scheduler.cli.service:service", "Keep ScopeKeeper running by itself: it starts when you log in and "
+                                                "restarts after a problem."),
     "demo": ("scheduler.demo.command:demo", "Run ScopeKeeper end to end on four sample clients, without any account."),
 }
 
