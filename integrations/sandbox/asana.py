@@ -448,7 +448,7 @@ class AsanaSandbox:
         project = self._find(self.projects, str(resource), "project")
         secret = "%064x" % random.getrandbits(256)
         try:  # the handshake, while this request waits, as Asana does it
-            answer = requests.post(str(target), data=b"", headers={"X-Hook-Secret": secret}, timeout=5)
+            answer = requests.post(str(target), data=b"", headers={"X-Hook-Secret": secret}, timeout=30)
             echoed = answer.status_code in (200, 204) and answer.headers.get("X-Hook-Secret") == secret
         except requests.RequestException:
             echoed = False

@@ -30,7 +30,7 @@ class Deliverer:
                 self._thread.start()
         self._queue.put((url, body, dict(headers)))
 
-    def wait_idle(self, timeout: float = 10.0) -> bool:
+    def wait_idle(self, timeout: float = 60.0) -> bool:
         """True once every queued delivery was attempted."""
         with self._idle:
             return self._idle.wait_for(lambda: self._busy == 0, timeout)
@@ -42,7 +42,7 @@ class Deliverer:
                 threading.Event().wait(0.05)
             for _ in range(max(1, self.times)):
                 try:
-                    status = requests.post(url, data=body, headers=headers, timeout=10).status_code
+                    status = requests.post(url, data=body, headers=headers, timeout=30).status_code
                 except requests.RequestException:
                     status = 0
                 with self._lock:
@@ -55,6 +55,6 @@ class Deliverer:
 def head_ok(url: str) -> bool:
     """Trello's check of a new callback URL: a HEAD that must answer 200."""
     try:
-        return requests.head(url, timeout=5).status_code == 200
+        return requests.head(url, timeout=30).status_code == 200
     except requests.RequestException:
         return False
