@@ -23,6 +23,10 @@ COMMANDS = {
                                              "hours ([notify] in the config)."),
     "service": ("scheduler.cli.service:service", "Keep ScopeKeeper running by itself: it starts when you log in and "
                                                 "restarts after a problem."),
+    "web": ("scheduler.cli.web:web", "Serve the web app alone (inbox, clients, connect, reports), over the same state "
+                                     "as `scopekeeper run`."),
+    "open": ("scheduler.cli.web:open_command", "Print a fresh one-time sign-in link to the running web app (and "
+                                              "open the browser)."),
     "demo": ("scheduler.demo.command:demo", "Run ScopeKeeper end to end on four sample clients, without any account."),
 }
 

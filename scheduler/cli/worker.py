@@ -7,6 +7,7 @@ import shutil
 import signal
 import sys
 import threading
+from contextlib import ExitStack
 
 import click
 from rich.console import Console
@@ -26,6 +27,7 @@ from scheduler.worker.job import Worker
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor, Posting
 from scheduler.cli.review import review_listing, status_table
+from scheduler.cli.web import serving
 from scheduler.worker.review import edited_text, editable_text
 from scheduler.worker.schedule import AlreadyRunning, run as run_worker
 
@@ -73,11 +75,15 @@ def run(config_path: str | None, once: bool, mode: str | None, log_format: str |
     store = _open(config, read_only=mode == "dry-run")
     adapters = Adapters(config)
     notifier = None if mode == "dry-run" else Notifier(config, store)
-    worker = Worker(config, store, adapters, mode=mode, stop=halt, show=click.echo, notifier=notifier)
+    worker = Worker(config, store, adapters, mode=mode, stop=halt, show=click.echo, notifier=notifier,
+                    config_path=config_path or DEFAULT_CONFIG)
     log.info("scopekeeper run: %d client(s), mode %s, %s", len(config.clients), mode,
              "one scan each" if once else f"every {config.scopekeeper.scan_every}", extra={"event": "start"})
     try:
-        code = run_worker(worker, config, stop, once=once)
+        with ExitStack() as beside:
+            if config.scopekeeper.web.enabled and not once and mode != "dry-run":
+                beside.enter_context(serving(config_path or DEFAULT_CONFIG, config, store, adapters=adapters))
+            code = run_worker(worker, config, stop, once=once)
     except (AlreadyRunning, StoreError) as err:
         raise _fail(str(err), 1) from None
     finally:

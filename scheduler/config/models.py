@@ -83,6 +83,15 @@ class Report(Strict):
     email_to: list[Email] = []
 
 
+class Web(Strict):
+    """The local web app: where it listens, and the hashed password needed when it listens beyond loopback."""
+
+    enabled: bool = True
+    bind: str = Field(default="127.0.0.1", min_length=1)
+    port: int = Field(default=8421, ge=1, le=65535)
+    password_hash: str | None = Field(default=None, pattern=r"^scrypt\$", description="set by `scopekeeper web --set-password`")
+
+
 class Settings(Strict):
     """The VA's own settings: the [scopekeeper] table."""
 
@@ -100,6 +109,7 @@ class Settings(Strict):
     contact: str | None = Field(default=None, min_length=1, max_length=300,
                                 description="how clients reach the VA, shown in the reports sent to them")
     report: Report = Report()
+    web: Web = Web()
 
     @model_validator(mode="after")
     def _sane_interval(self) -> "Settings":
@@ -280,6 +290,15 @@ def rules_for(client: Client) -> ClientRules:
 def capacity(config: AppConfig) -> tuple[float, float | None]:
     """Contracted hours per week across clients, and the VA's weekly capacity (None if unset)."""
     return sum(c.weekly_hours for c in config.clients), config.scopekeeper.weekly_capacity_hours
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """What tells that a configuration file changed: its modification time and size (None: unreadable)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 def load_config(path: str | Path) -> AppConfig:

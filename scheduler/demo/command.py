@@ -40,7 +40,12 @@ from scheduler.demo.data import sample_boards, weeks_to_last_week
 @click.option("--quiet", is_flag=True, help="Print only the summary, not the review queue.")
 @click.option("--summary-json", type=click.Path(dir_okay=False), hidden=True,
               help="Also write the outcome as JSON, with what the sandbox cards carry (for tests).")
-def demo(out_dir: str | None, quiet: bool, summary_json: str | None) -> None:
+@click.option("--web", "with_web", is_flag=True,
+              help="Leave the comments for you to review in the web app, and keep it running until Ctrl-C.")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="The web app's port (default 8421).")
+@click.option("--no-browser", is_flag=True, help="With --web: only print the sign-in link.")
+def demo(out_dir: str | None, quiet: bool, summary_json: str | None, with_web: bool, port: int | None,
+         no_browser: bool) -> None:
     """Run ScopeKeeper end to end on four sample clients, without any account.
 
     \b
@@ -50,8 +55,13 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None) -> None:
     Nothing leaves this machine and nothing keeps running afterwards.
 
     \b
-    Example:
+    With --web the comments stay in the web app's inbox for you to approve, edit or reject, and the
+    sandboxes and the web app keep running until Ctrl-C.
+
+    \b
+    Examples:
       scopekeeper demo
+      scopekeeper demo --web
     """
     began = time.monotonic()
     folder = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="scopekeeper-demo-"))
@@ -87,6 +97,10 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None) -> None:
 
         outbox = Outbox(store)
         queued = outbox.listed((PENDING_REVIEW,))
+        if with_web:
+            progress.stop()
+            _serve_web(folder / "scopekeeper.toml", config, store, adapters, port, not no_browser, console)
+            return
         if not quiet:
             progress.stop()
             console.print(review_listing(queued, 0), markup=False)
@@ -128,6 +142,32 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None) -> None:
             encoding="utf-8")
     if posting.problems or any(o != "ok" for o in outcomes.values()):
         raise click.exceptions.Exit(1)
+
+
+def _serve_web(config_path: Path, config: AppConfig, store, adapters: Adapters, port: int | None, browser: bool,
+               console: Console) -> None:
+    """The web app on the demo's data, until Ctrl-C (the sandboxes stay up meanwhile)."""
+    import webbrowser
+
+    from scheduler.web.server import WebError, serving
+
+    try:
+        with serving(config_path, config, store, port=port, adapters=adapters) as server:
+            url = server.login_url()
+            console.print(f"ScopeKeeper's web app: {server.url}/  Sign in with this one-time link: {url}",
+                          soft_wrap=True)
+            console.print("The sample comments wait in its inbox. Press Ctrl-C to stop the demo.")
+            if browser:
+                webbrowser.open(url)
+            stop = threading.Event()
+            try:
+                while not stop.wait(1):
+                    pass
+            except KeyboardInterrupt:
+                console.print("Demo stopped.")
+    except WebError as err:
+        console.print(f"[red]error:[/] {err}")
+        raise click.exceptions.Exit(1) from None
 
 
 def _texts(trello: TrelloSandbox, asana: AsanaSandbox, provider: str, card_id: str) -> list[str]:

@@ -32,6 +32,15 @@ class Adapters:
                 self._services[provider] = self._build(provider)
             return self._services[provider]
 
+    def reset(self, config: AppConfig | None = None) -> None:
+        """Use a new configuration or newly saved secrets: services are built afresh on next use."""
+        with self._lock:
+            if config is not None:
+                self._config = config
+            services, self._services = list(self._services.values()), {}
+        for service in services:
+            service.close()
+
     def close(self) -> None:
         with self._lock:
             for service in self._services.values():

@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Hashable
 
 from rules.evaluate import ClientRules
 
-from scheduler.config.models import AppConfig, Client, rules_for
+from scheduler.config.models import AppConfig, Client, ConfigError, file_stamp, load_config, rules_for
 from scheduler.logs import redact
 from scheduler.store import Store, StoreError
 from scheduler.store.schema import APPROVED, PENDING_REVIEW
@@ -51,9 +52,12 @@ class Worker:
     """Scans clients in one mode ('dry-run', 'review' or 'auto'); safe to call from several threads."""
 
     def __init__(self, config: AppConfig, store: Store, adapters: Adapters, *, mode: str,
-                 stop: threading.Event, show: Callable[[str], None] = print, notifier: Notifier | None = None) -> None:
+                 stop: threading.Event, show: Callable[[str], None] = print, notifier: Notifier | None = None,
+                 config_path: str | Path | None = None) -> None:
         self.config, self.store, self.mode, self.stop = config, store, mode, stop
         self.notifier = notifier
+        self._config_path = Path(config_path) if config_path is not None else None
+        self._config_stamp = file_stamp(self._config_path) if self._config_path else None
         self._show = show
         self.executor = Executor(store, adapters, stop)
         self._adapters = adapters
@@ -71,6 +75,46 @@ class Worker:
         if self.mode != "dry-run":
             for problem in self.executor.reconcile():
                 log.warning("%s", problem, extra={"event": "reconcile"})
+
+    def reload_if_changed(self) -> bool:
+        """Use the configuration file again if it changed since it was read (the web app saved it, or the VA
+        edited it); an invalid file is never used: the running configuration stays, and the log says why."""
+        if self._config_path is None:
+            return False
+        stamp = file_stamp(self._config_path)
+        with self._lock:
+            if stamp == self._config_stamp:
+                return False
+            self._config_stamp = stamp
+        try:
+            config = load_config(self._config_path)
+        except ConfigError as err:
+            log.error("%s changed but cannot be used, so the previous configuration stays in use: %s",
+                      self._config_path, "; ".join(err.problems), extra={"event": "config_invalid"})
+            return False
+        with self._lock:
+            old, self.config = self.config, config
+            before = {c.name: c for c in old.clients}
+            changed = sorted(c.name for c in config.clients if before.get(c.name) not in (None, c))
+            added = sorted(c.name for c in config.clients if c.name not in before)
+            removed = sorted(set(before) - {c.name for c in config.clients})
+            for name in [*changed, *removed]:
+                self._rules.pop(name, None)
+                self._evaluated.discard(name)   # a changed contract re-evaluates every card at the next scan
+        if config.connections != old.connections:
+            self._adapters.reset(config)
+        what = "; ".join(f"{label}: {', '.join(names)}" for label, names in
+                         (("changed", changed), ("added", added), ("removed", removed)) if names)
+        log.info("configuration %s reloaded%s", self._config_path, f" ({what})" if what else "",
+                 extra={"event": "config_reloaded"})
+        return True
+
+    def scheduled_scan(self, client: Client) -> str | None:
+        """A scheduled scan: the configuration is reloaded first if its file changed, and the client scanned as
+        it now reads (None when it is no longer in the configuration)."""
+        self.reload_if_changed()
+        current = next((c for c in self.config.clients if c.name == client.name), None)
+        return self.scan(current) if current is not None else None
 
     def scan(self, client: Client) -> str:
         """Scan one client; returns the outcome: ok, partial (some boards or comments failed), error or stopped."""

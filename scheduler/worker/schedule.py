@@ -13,7 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from scheduler.config.models import AppConfig
+from scheduler.config.models import AppConfig, Client
 from scheduler.logs import redact
 from scheduler.notify.notifier import Notifier
 from scheduler.notify.problems import Problem
@@ -126,6 +126,8 @@ def serve(worker: Worker, config: AppConfig, lock, stop: threading.Event) -> boo
     lost = False
     try:
         while not stop.wait(HEALTH_EVERY):
+            if worker.reload_if_changed():
+                sync_jobs(scheduler, worker.config, worker)
             if lock is not None and not lock.healthy():
                 log.error("lost the scheduler lock (the database connection dropped): stopping the schedule",
                           extra={"event": "lock_lost"})
@@ -150,10 +152,7 @@ def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool | None 
         job_defaults={"misfire_grace_time": every, "coalesce": True, "max_instances": 1})
     now = datetime.now(zone)
     for client in config.clients:
-        scheduler.add_job(worker.scan, IntervalTrigger(seconds=every, jitter=min(every * JITTER_SHARE, JITTER_CAP),
-                                                       timezone=zone),
-                          args=[client], id=f"scan:{client.name}", name=f"scan {client.name}", next_run_time=now,
-                          misfire_grace_time=every, coalesce=True, max_instances=1)
+        _add_scan(scheduler, config, worker, client)
     hooks_base = hooks_base or public_url(config)
     webhooks = bool(hooks_base) if webhooks is None else webhooks
     poll = poll_interval(config, webhooks=webhooks)
@@ -168,7 +167,9 @@ def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool | None 
                           id="webhook-health", name="webhook health", next_run_time=now, coalesce=True,
                           max_instances=1)
     if worker.mode != "dry-run" and poll < every:  # a dry run records nothing: every check would look new
-        scheduler.add_job(lambda: worker.poll(config.clients, object()), IntervalTrigger(seconds=poll, timezone=zone),
+        # The configuration as the worker has it now: a reloaded one brings its clients to the next check.
+        scheduler.add_job(lambda: worker.poll(worker.config.clients, object()),
+                          IntervalTrigger(seconds=poll, timezone=zone),
                           id="poll", name="change check", next_run_time=now + timedelta(seconds=poll),
                           misfire_grace_time=poll, coalesce=True, max_instances=1)
     if worker.mode == "dry-run":
@@ -192,6 +193,32 @@ def poll_interval(config: AppConfig, *, webhooks: bool = False) -> int:
     """Seconds between change checks: poll_every, or a slow safety net when webhooks announce the changes."""
     poll = int(config.scopekeeper.poll_every.total_seconds())
     return max(poll, SAFETY_POLL) if webhooks else poll
+
+
+def _add_scan(scheduler: BackgroundScheduler, config: AppConfig, worker: Worker, client: Client) -> None:
+    """A client's scan every scan_every (jittered), the first one now; found by name at each run, so that a
+    reloaded configuration applies to it."""
+    zone = ZoneInfo(config.scopekeeper.timezone)
+    every = int(config.scopekeeper.scan_every.total_seconds())
+    scheduler.add_job(worker.scheduled_scan, IntervalTrigger(seconds=every, jitter=min(every * JITTER_SHARE, JITTER_CAP),
+                                                             timezone=zone),
+                      args=[client], id=f"scan:{client.name}", name=f"scan {client.name}", next_run_time=datetime.now(zone),
+                      misfire_grace_time=every, coalesce=True, max_instances=1, replace_existing=True)
+
+
+def sync_jobs(scheduler: BackgroundScheduler, config: AppConfig, worker: Worker) -> None:
+    """After a reload: a scan job for each new client (and for all when scan_every changed); none for removed ones."""
+    every = int(config.scopekeeper.scan_every.total_seconds())
+    jobs = {job.id: job for job in scheduler.get_jobs() if job.id.startswith("scan:")}
+    wanted = {f"scan:{client.name}": client for client in config.clients}
+    for job_id, job in jobs.items():
+        if job_id not in wanted:
+            job.remove()
+        elif int(job.trigger.interval.total_seconds()) != every:
+            _add_scan(scheduler, config, worker, wanted[job_id])
+    for job_id, client in wanted.items():
+        if job_id not in jobs:
+            _add_scan(scheduler, config, worker, client)
 
 
 def _add_weekly_report(scheduler: BackgroundScheduler, config: AppConfig, store: Store, zone: ZoneInfo,
