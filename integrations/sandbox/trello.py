@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import html
 import itertools
 import json
 import re
@@ -238,6 +239,8 @@ class TrelloSandbox:
             return _text(status, "Internal Server Error")
         if fault == "rate_limit":
             return self._too_many("API_TOKEN_LIMIT_EXCEEDED")
+        if method == "GET" and path.rstrip("/").endswith("/1/authorize"):
+            return self._authorize_page(query)
         key, token = _credentials(query, headers)
         if key != self.api_key:
             return _text(401, "invalid key")
@@ -253,6 +256,24 @@ class TrelloSandbox:
             return 0, {DROP: fault}, b""
         reply[1].update(self._budget_headers(token))
         return reply
+
+    def _authorize_page(self, query: Mapping[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """Trello's authorize page: Allow sends the browser to return_url with the token in the fragment
+        (callback_method=fragment), or shows the token to copy when there is no return_url."""
+        if query.get("key") != self.api_key:
+            return _text(401, "invalid key")
+        token = sorted(self.tokens)[0]
+        app = html.escape(query.get("name") or "An application")
+        scope = html.escape(query.get("scope") or "read")
+        back = query.get("return_url")
+        if back and query.get("callback_method") == "fragment":
+            allow = f'<a id="allow" href="{html.escape(back)}#token={token}">Allow</a>'
+            deny = f'<a id="deny" href="{html.escape(back)}#error=denied">Deny</a>'
+        else:
+            allow, deny = f'<p>Your token: <code id="token">{token}</code></p>', ""
+        page = (f"<!doctype html><html><head><title>Trello (sandbox): authorize</title></head><body>"
+                f"<h1>Let {app} use your account?</h1><p>It asks for: {scope}.</p>{allow} {deny}</body></html>")
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
 
     def _take_fault(self, method: str) -> tuple[str | None, int]:
         for fault in self._faults:

@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 
 from scheduler.config.models import AppConfig, ConfigError, load_config
+from scheduler.config.secrets import use_secrets_file
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONFIG = "scopekeeper.toml"
@@ -36,6 +37,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> click.exceptions.Exit:
 
 def load(path: str) -> AppConfig:
     """The configuration, or every problem printed and exit 2."""
+    use_secrets_file(path)
     try:
         return load_config(path)
     except ConfigError as err:

@@ -14,11 +14,8 @@ from scheduler import logs
 from scheduler.cli.common import DEFAULT_CONFIG, fail, load
 from scheduler.config.models import AppConfig
 from scheduler.store import Store, StoreError, open_store
-from scheduler.web.context import WebContext
-from scheduler.web.security import LoginTokens, hash_password, is_loopback
-from scheduler.web.context import logins_path
-from scheduler.web.server import WebError, WebServer
-from scheduler.web.server import serving as server_beside
+
+# The web app's modules (Starlette, uvicorn, Jinja2) load only when a command serves it: other commands start fast.
 
 
 def _config_option(command):
@@ -64,6 +61,9 @@ def open_command(config_path: str, no_browser: bool) -> None:
     Example:
       scopekeeper open --config scopekeeper.toml
     """
+    from scheduler.web.context import logins_path
+    from scheduler.web.security import LoginTokens, is_loopback
+
     config = load(config_path)
     web_settings = config.scopekeeper.web
     if not is_loopback(web_settings.bind):
@@ -79,8 +79,10 @@ def open_command(config_path: str, no_browser: bool) -> None:
 
 @contextmanager
 def serving(config_path: str | Path, config: AppConfig, store: Store, *, port: int | None = None,
-            browser: bool = False, adapters=None) -> Iterator[WebContext]:
+            browser: bool = False, adapters=None) -> Iterator:
     """The web app running beside the caller's work; prints the sign-in link."""
+    from scheduler.web.server import WebError, serving as server_beside
+
     try:
         with server_beside(config_path, config, store, port=port, adapters=adapters) as server:
             announce(server, browser)
@@ -89,7 +91,7 @@ def serving(config_path: str | Path, config: AppConfig, store: Store, *, port: i
         raise fail(str(err), 1) from None
 
 
-def announce(server: WebServer, browser: bool) -> None:
+def announce(server, browser: bool) -> None:
     """The one line with the sign-in link (and the browser opened on it)."""
     url = server.login_url()
     click.echo(f"ScopeKeeper's web app: {server.url}/  Sign in with this one-time link: {url}")
@@ -114,6 +116,8 @@ def _browse(url: str) -> None:
 
 
 def _set_password(path: Path) -> None:
+    from scheduler.web.security import hash_password
+
     password = click.prompt("New web app password", hide_input=True, confirmation_prompt=True)
     if len(password) < 10:
         raise fail("use at least 10 characters")

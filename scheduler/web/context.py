@@ -10,6 +10,7 @@ from pathlib import Path
 from rules.evaluate import ClientRules
 
 from scheduler.config.models import AppConfig, Client, ConfigError, file_stamp, load_config, rules_for
+from scheduler.config.secrets import use_secrets_file
 from scheduler.store import Store
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor
@@ -41,6 +42,7 @@ class WebContext:
 
     def __post_init__(self) -> None:
         self.logins = LoginTokens(logins_path(self.config_path))
+        use_secrets_file(self.config_path)
         self._stamp = file_stamp(self.config_path)
 
     @property

@@ -1,2 +1,100 @@
-"""Stub."""
-routes = []
+"""Clients: this period's hours per client, extra hours to bill, out-of-scope requests and recent findings; the
+contract editor (and "add a client") saving to the configuration file."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from rules.findings import Finding, ScanResult
+from scheduler.config.models import Client
+from scheduler.store.outbox import Outbox
+from scheduler.store.schema import STATUSES
+from scheduler.web.app import render, with_form
+from scheduler.web.context import WebContext
+from scheduler.web.contract_form import LANGUAGES, RESPONSES, form_of, read_form, save
+
+RECENT = 8
+OUTCOME_WORDS = {"pending_review": "comment waiting for you", "approved": "comment approved, posting soon",
+                 "rejected": "you chose not to answer", "pending": "comment being posted", "sent": "comment posted",
+                 "unknown": "comment being confirmed", "reconciled": "comment posted"}
+
+
+@dataclass
+class ClientSummary:
+    client: Client
+    result: ScanResult | None
+    out_of_scope: list[tuple[Finding, str]]
+    recent: list[Finding]
+
+    @property
+    def share(self) -> float:
+        """Used hours as a share of the plan, for the bar (capped: the words say how far over)."""
+        if not self.result or not self.result.hours.contracted:
+            return 0.0
+        return min(float(self.result.hours.used / self.result.hours.contracted), 1.0)
+
+
+def summaries(context: WebContext, now: datetime | None = None) -> list[ClientSummary]:
+    config = context.current()
+    now = now or datetime.now(timezone.utc)
+    outbox = Outbox(context.store)
+    found = []
+    for client in config.clients:
+        cards = context.store.cards(client.name)
+        result = context.rules(client).evaluate(cards, now) if cards else None
+        status = {i.card_id: i.status for i in outbox.listed(STATUSES, client=client.name)}
+        findings = list(result.findings) if result else []
+        current = [f for f in findings if result and f.period.key == result.period.key]
+        out = [(f, OUTCOME_WORDS.get(status.get(f.card_id, ""), "no comment yet"))
+               for f in current if f.verdict == "out_of_scope"]
+        recent = sorted(findings, key=lambda f: f.created_at, reverse=True)[:RECENT]
+        found.append(ClientSummary(client, result, out, recent))
+    return found
+
+
+def clients_page(request: Request) -> Response:
+    context: WebContext = request.app.state.context
+    return render(request, "clients.html", summaries=summaries(context), saved=request.query_params.get("saved"),
+                  problem=context.problem)
+
+
+def edit_page(request: Request) -> Response:
+    context: WebContext = request.app.state.context
+    name = request.path_params.get("client")
+    client = None
+    if name is not None:
+        try:
+            client = context.current().client(name)
+        except KeyError:
+            return render(request, "not_found.html", 404, what=f"There is no client named “{name}”.")
+    return _editor(request, form_of(client), client.name if client else None)
+
+
+@with_form
+def save_contract(request: Request, posted) -> Response:
+    context: WebContext = request.app.state.context
+    original = request.path_params.get("client")
+    submitted = read_form(posted)
+    config, shown = save(context.config_path, original, submitted)
+    if config is None:
+        return _editor(request, shown, original, status=422)
+    context.use(config)
+    return RedirectResponse(f"/clients?saved={shown.values['name']}", status_code=303)
+
+
+def _editor(request: Request, form, original: str | None, status: int = 200) -> Response:
+    return render(request, "contract.html", status, form=form, original=original, languages=LANGUAGES,
+                  responses=RESPONSES, weekdays=("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+
+
+routes = [
+    Route("/clients", clients_page, methods=["GET"]),
+    Route("/clients/new", edit_page, methods=["GET"]),
+    Route("/clients/new", save_contract, methods=["POST"]),
+    Route("/clients/{client:path}/contract", edit_page, methods=["GET"]),
+    Route("/clients/{client:path}/contract", save_contract, methods=["POST"]),
+]
