@@ -43,17 +43,19 @@
     }
   });
 
-  // After htmx replaces a comment, keep the keyboard where it was: on that comment.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail && event.detail.target;
-    var id = target && target.getAttribute && target.getAttribute("id");
-    if (id && id.indexOf("c-") === 0) {
-      var replaced = document.getElementById(id);
-      if (replaced) {
-        var field = replaced.querySelector("textarea");
-        (field || replaced).focus();
-      }
-    }
+  // After htmx replaces a comment, keep the keyboard where it was: on that comment (in its editor, if any).
+  // htmx:load fires on the new element (the replaced one is detached, its events reach no one).
+  var returnTo = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var article = event.target.closest && event.target.closest("article.comment[data-comment]");
+    returnTo = article ? article.id : null;
+  });
+  document.addEventListener("htmx:load", function (event) {
+    var element = event.target;
+    if (!returnTo || !element || element.id !== returnTo) return;
+    var field = element.querySelector("textarea");
+    // After htmx's own focus restoration (it refocuses an element of the same id).
+    setTimeout(function () { (field || element).focus(); }, 0);
   });
 
   // The Trello authorize page returns here with the token in the URL's fragment, which never reaches a
