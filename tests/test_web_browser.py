@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from integrations.sandbox.server import LoopbackServer
-from reports_support import CHROMIUM_ARGS, chromium_path
 from scheduler.store.outbox import Outbox
 from scheduler.web.context import WebContext
 from scheduler.worker.execute import Executor
@@ -29,16 +28,6 @@ UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, texta
   .map(e => e.outerHTML.slice(0, 80))"""
 # Where the screenshots go when a person wants to look at them (else the test's own folder).
 SHOTS_ENV = "SCOPEKEEPER_WEB_SCREENSHOTS"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def signed_in(browser, world, device=DESKTOP):
@@ -101,7 +90,9 @@ def test_edit_with_preview_posts_the_edited_text(browser, web_world) -> None:
     box.get_by_role("button", name="Approve").click()
     box.get_by_text("Posted on the card.").wait_for()
     posted = web_world.comments_on(intent.card_id)
-    assert len(posted) == 1 and posted[0] == f"{wording}\n\nref {intent.reference}"
+    signature_line = intent.text.rsplit("\n\n", 1)[1]
+    assert intent.reference in signature_line
+    assert len(posted) == 1 and posted[0] == f"{wording}\n\n{signature_line}"
 
 
 def test_reject_then_undo_puts_it_back_and_nothing_is_posted(browser, web_world) -> None:
