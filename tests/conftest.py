@@ -48,3 +48,6 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+from web_support import web_world  # noqa: E402,F401  (the web app's module-wide fixture, for tests/test_web_*.py)

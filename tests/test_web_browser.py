@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,6 @@ from integrations.sandbox.server import LoopbackServer
 from scheduler.store.outbox import Outbox
 from scheduler.web.context import WebContext
 from scheduler.worker.execute import Executor
-from web_support import web_world  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +35,14 @@ def signed_in(browser, world, device=DESKTOP):
     page.goto(world.login_url())
     assert page.url == world.url + "/"
     return page
+
+
+def until(page, expression: str, timeout: float = 5.0) -> None:
+    """Poll an expression (page.wait_for_function would need eval, which the app's CSP forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        time.sleep(0.05)
 
 
 def comment_box(page, intent_id: int):
@@ -133,9 +141,9 @@ def test_a_cross_site_form_post_gets_403_and_changes_nothing(browser, web_world)
     def handler(method, path, query, body, headers):
         return 200, {"Content-Type": "text/html"}, evil.encode()
 
-    with LoopbackServer(handler) as other:   # another site on this machine (same host, other port)
-        with page.expect_response(lambda r: "/reject" in r.url) as answer:
-            page.goto(other.url + "/")
+    # Another site on this machine (same host, other port).
+    with LoopbackServer(handler) as other, page.expect_response(lambda r: "/reject" in r.url) as answer:
+        page.goto(other.url + "/")
     assert answer.value.status == 403
     assert "another website" in page.inner_text("body")
     assert Outbox(web_world.store).get(intent.id).status == "pending_review"
@@ -152,12 +160,13 @@ def test_the_inbox_works_from_the_keyboard_alone(browser, web_world) -> None:
     assert page.evaluate("document.activeElement.id") == f"c-{first}"
     page.keyboard.press("r")
     comment_box(page, first).get_by_text("Rejected").wait_for()
-    page.wait_for_function(f"document.activeElement.id === 'c-{first}'", timeout=5000)   # the keyboard stays on it
+    until(page, f"document.activeElement.id === 'c-{first}'")   # the keyboard stays on it
     page.keyboard.press("u")
     comment_box(page, first).get_by_role("button", name="Approve").wait_for()
+    until(page, f"document.activeElement.id === 'c-{first}'")
     page.keyboard.press("e")
     page.get_by_label("Your wording").wait_for()
-    page.wait_for_function("document.activeElement.tagName === 'TEXTAREA'", timeout=5000)
+    until(page, "document.activeElement.tagName === 'TEXTAREA'")
     page.keyboard.press("Escape")
     page.keyboard.press("Tab")   # from the text, Tab reaches the editor's buttons
     page.keyboard.press("Tab")
@@ -222,11 +231,11 @@ def test_connect_trello_through_its_authorize_page(browser, web_world) -> None:
     page = signed_in(browser, web_world)
     page.goto(web_world.url + "/connect")
     page.get_by_text("Connected to Trello as Virtual Assistant").wait_for()
-    link = page.get_by_role("link", name="Connect Trello")
-    href = link.get_attribute("href")
-    assert "callback_method=fragment" in href and "return_url=http%3A%2F%2F127.0.0.1" in href
-    link.click()
-    assert "authorize" in page.url
+    page.get_by_text(re.compile("Connect again .*Trello")).click()   # connected already: she renews the token
+    assert "sandbox-api-key" not in page.content()   # the key goes to Trello by a redirect, never into a page
+    page.get_by_role("link", name="Connect Trello").click()
+    assert "/1/authorize?" in page.url and "callback_method=fragment" in page.url
+    assert "return_url=http%3A%2F%2F127.0.0.1" in page.url
     page.get_by_role("link", name="Allow").click()
     page.wait_for_url(re.compile(r"/connect\?connected=trello$"))
     page.get_by_text("Trello is connected.").wait_for()

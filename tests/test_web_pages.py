@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import tomlkit
+from web_support import DEMO_CONFIG
 
 from scheduler.config.models import load_config
 from scheduler.reports.weeks import last_complete_week
 from scheduler.store import open_store
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.job import Worker
-from web_support import DEMO_CONFIG, web_world  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 

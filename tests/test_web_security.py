@@ -8,7 +8,6 @@ import pytest
 import requests
 
 from scheduler.web.security import allowed_hosts, check_password, hash_password, is_loopback
-from web_support import web_world  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 

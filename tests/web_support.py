@@ -11,16 +11,18 @@ import pytest
 import requests
 import tomlkit
 
-from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN, AsanaSandbox
-from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOKEN, TrelloSandbox
+from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN
+from integrations.sandbox.asana import AsanaSandbox
+from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox
+from integrations.sandbox.trello import SANDBOX_TOKEN as TRELLO_TOKEN
 from scheduler.config.models import load_config
 from scheduler.demo.data import sample_boards, weeks_to_last_week
 from scheduler.store import open_store
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import PENDING_REVIEW
+from scheduler.web.server import WebServer, web_context
 from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV, Adapters
 from scheduler.worker.job import Worker
-from scheduler.web.server import WebServer, web_context
 
 DEMO_CONFIG = Path(__file__).resolve().parent.parent / "scheduler" / "demo" / "config.toml"
 BRIGHT_PATH_BOARD = "5f0c1a2b3c4d5e6f7a8b9c0d"
@@ -71,7 +73,7 @@ class WebWorld:
 
     def intent_for(self, key: str):
         card_id = self.cards[key]
-        return next(i for i in Outbox(self.store).listed(tuple(("pending_review", "approved", "rejected", "sent")))
+        return next(i for i in Outbox(self.store).listed(("pending_review", "approved", "rejected", "sent"))
                     if i.card_id == card_id)
 
     def comments_on(self, card_id: str) -> list[str]:

@@ -81,7 +81,8 @@ def open_command(config_path: str, no_browser: bool) -> None:
 def serving(config_path: str | Path, config: AppConfig, store: Store, *, port: int | None = None,
             browser: bool = False, adapters=None) -> Iterator:
     """The web app running beside the caller's work; prints the sign-in link."""
-    from scheduler.web.server import WebError, serving as server_beside
+    from scheduler.web.server import WebError
+    from scheduler.web.server import serving as server_beside
 
     try:
         with server_beside(config_path, config, store, port=port, adapters=adapters) as server:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import overload
 
@@ -88,10 +89,19 @@ def _from_file(name: str) -> str | None:
     return None
 
 
-def _to_keyring(name: str, value: str) -> bool:
+@lru_cache(maxsize=1)
+def _keyring():
+    """The keyring module where the VA installed it (optional), else None; looked for once per process."""
     try:
-        import keyring  # optional: only where the VA installed it
+        import keyring
     except ImportError:
+        return None
+    return keyring
+
+
+def _to_keyring(name: str, value: str) -> bool:
+    keyring = _keyring()
+    if keyring is None:
         return False
     try:
         keyring.set_password(KEYRING_SERVICE, name, value)
@@ -101,9 +111,8 @@ def _to_keyring(name: str, value: str) -> bool:
 
 
 def _from_keyring(name: str) -> str | None:
-    try:
-        import keyring  # optional: only where the VA installed it
-    except ImportError:
+    keyring = _keyring()
+    if keyring is None:
         return None
     try:
         return keyring.get_password(KEYRING_SERVICE, name)

@@ -4,19 +4,33 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
-from rules.evaluate import ClientRules
+from sqlalchemy import func, select
 
+from integrations.models import Card
+from rules.evaluate import ClientRules
+from rules.findings import ScanResult
 from scheduler.config.models import AppConfig, Client, ConfigError, file_stamp, load_config, rules_for
 from scheduler.config.secrets import use_secrets_file
 from scheduler.store import Store
+from scheduler.store.schema import CardRow
+from scheduler.web.security import LoginTokens, Sessions, allowed_hosts, is_loopback
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor
-from scheduler.web.security import LoginTokens, Sessions, allowed_hosts, is_loopback
 
 log = logging.getLogger("scopekeeper.web")
+EVALUATION_SECONDS = 60.0
+
+
+def card_fingerprints(store: Store) -> dict[str, tuple]:
+    """Per client: how many cards the store has and when one last changed (one query for all clients)."""
+    with store.reading() as session:
+        return {client: (count, latest) for client, count, latest in session.execute(
+            select(CardRow.client, func.count(), func.max(CardRow.updated_at)).group_by(CardRow.client))}
 
 
 def logins_path(config_path: Path) -> Path:
@@ -37,6 +51,7 @@ class WebContext:
     port: int | None = None            # the port actually listened on (the configured one unless told otherwise)
     _stamp: tuple[float, int] | None = None
     _rules: dict[str, tuple[Client, ClientRules]] = field(default_factory=dict)
+    _evaluations: dict[str, tuple] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     problem: str | None = None         # why the file on disk is not the configuration in use
 
@@ -94,6 +109,20 @@ class WebContext:
             if known is None or known[0] != client:
                 known = self._rules[client.name] = (client, rules_for(client))
             return known[1]
+
+    def evaluation(self, client: Client, fingerprints: dict[str, tuple] | None = None) -> tuple[list[Card], ScanResult | None]:
+        """The client's stored cards and their findings now; reused while neither the cards nor the client's
+        configuration changed, for at most EVALUATION_SECONDS (findings depend on the clock too)."""
+        fingerprint = (fingerprints if fingerprints is not None else card_fingerprints(self.store)).get(client.name)
+        with self._lock:
+            known = self._evaluations.get(client.name)
+            if known and known[0] == client and known[1] == fingerprint and time.monotonic() - known[2] < EVALUATION_SECONDS:
+                return known[3], known[4]
+        cards = self.store.cards(client.name)
+        result = self.rules(client).evaluate(cards, datetime.now(timezone.utc)) if cards else None
+        with self._lock:
+            self._evaluations[client.name] = (client, fingerprint, time.monotonic(), cards, result)
+        return cards, result
 
     def executor(self) -> Executor:
         return Executor(self.store, self.adapters, threading.Event())

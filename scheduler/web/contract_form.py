@@ -172,7 +172,7 @@ def _by_field(problems: list[str], index: int) -> dict[str, list[str]]:
     for problem in problems:
         match = _PROBLEM.match(problem)
         if not match or int(match.group(1)) != index:
-            found.setdefault("", []).append(problem if match else problem)
+            found.setdefault("", []).append(problem)
             continue
         found.setdefault(_field_name(match.group("path")), []).append(match.group("message"))
     return found
@@ -194,7 +194,7 @@ def _field_name(path: str) -> str:
 
 
 def _rows(form: Mapping[str, Any], prefix: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
-    numbers = sorted({int(m.group(1)) for key in form.keys() if (m := re.fullmatch(rf"{prefix}-(\d+)-\w+", key))})
+    numbers = sorted({int(m.group(1)) for key in form if (m := re.fullmatch(rf"{prefix}-(\d+)-\w+", key))})
     return [{f: str(form.get(f"{prefix}-{n}-{f}") or "").strip() for f in fields} for n in numbers]
 
 

@@ -3,20 +3,18 @@ problems with what to do about them (read from the store; the findings re-evalua
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from sqlalchemy import select
 
 from rules.findings import Finding, ScanResult
-
 from scheduler.config.models import AppConfig, Client
 from scheduler.config.secrets import get_secret
 from scheduler.logs import redact
 from scheduler.store.outbox import Intent, Outbox
 from scheduler.store.scans import client_statuses
-from scheduler.store.schema import (APPROVED, PENDING, PENDING_REVIEW, REJECTED, UNKNOWN, BoardRow, CardRow)
+from scheduler.store.schema import APPROVED, PENDING, PENDING_REVIEW, REJECTED, UNKNOWN, BoardRow, CardRow
+from scheduler.web.context import WebContext, card_fingerprints
 from scheduler.worker.review import editable_text
-from scheduler.web.context import WebContext
 
 WORDS_SHOWN = 600           # characters of the client's own words on a queued card
 REJECTED_SHOWN = 5          # latest rejections per client she can undo from the inbox
@@ -72,22 +70,20 @@ class Inbox:
         return sum(len(c.queued) for c in self.clients)
 
 
-def build_inbox(context: WebContext, now: datetime | None = None) -> Inbox:
+def build_inbox(context: WebContext) -> Inbox:
     """Everything waiting for the VA, grouped by client in the configuration's order."""
     config = context.current()
-    now = now or datetime.now(timezone.utc)
     outbox = Outbox(context.store)
     intents = outbox.listed((PENDING_REVIEW, APPROVED, REJECTED))
     by_client: dict[str, list[Intent]] = {}
     for intent in intents:
         by_client.setdefault(intent.client, []).append(intent)
     gone = _gone_cards(context)
+    fingerprints = card_fingerprints(context.store)
     inboxes = []
     for client in config.clients:
         inbox = ClientInbox(client)
-        cards = context.store.cards(client.name)
-        if cards:
-            inbox.result = context.rules(client).evaluate(cards, now)
+        cards, inbox.result = context.evaluation(client, fingerprints)
         findings = {f.card_id: f for f in inbox.result.findings} if inbox.result else {}
         words = {card.id: card.description for card in cards}
         for intent in by_client.get(client.name, []):
@@ -107,6 +103,15 @@ def build_inbox(context: WebContext, now: datetime | None = None) -> Inbox:
                            and (client.name, f.card_id) not in gone]
         inboxes.append(inbox)
     return Inbox(inboxes, problems(context, config))
+
+
+def queued_one(context: WebContext, intent: Intent) -> Queued:
+    """One comment waiting for review, with why it was written (after an undo or an edit)."""
+    client = next((c for c in context.current().clients if c.name == intent.client), None)
+    cards, result = context.evaluation(client) if client else ([], None)
+    finding = next((f for f in result.findings if f.card_id == intent.card_id), None) if result else None
+    words = next((card.description for card in cards if card.id == intent.card_id), "")
+    return Queued(intent, editable_text(intent).rstrip(), _shortened(words), finding)
 
 
 def problems(context: WebContext, config: AppConfig) -> list[Problem]:

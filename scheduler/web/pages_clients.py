@@ -3,7 +3,6 @@ contract editor (and "add a client") saving to the configuration file."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -14,7 +13,7 @@ from scheduler.config.models import Client
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import STATUSES
 from scheduler.web.app import render, with_form
-from scheduler.web.context import WebContext
+from scheduler.web.context import WebContext, card_fingerprints
 from scheduler.web.contract_form import LANGUAGES, RESPONSES, form_of, read_form, save
 
 RECENT = 8
@@ -38,15 +37,16 @@ class ClientSummary:
         return min(float(self.result.hours.used / self.result.hours.contracted), 1.0)
 
 
-def summaries(context: WebContext, now: datetime | None = None) -> list[ClientSummary]:
+def summaries(context: WebContext) -> list[ClientSummary]:
     config = context.current()
-    now = now or datetime.now(timezone.utc)
-    outbox = Outbox(context.store)
+    statuses: dict[str, dict[str, str]] = {}
+    for intent in Outbox(context.store).listed(STATUSES):
+        statuses.setdefault(intent.client, {})[intent.card_id] = intent.status
     found = []
+    fingerprints = card_fingerprints(context.store)
     for client in config.clients:
-        cards = context.store.cards(client.name)
-        result = context.rules(client).evaluate(cards, now) if cards else None
-        status = {i.card_id: i.status for i in outbox.listed(STATUSES, client=client.name)}
+        _, result = context.evaluation(client, fingerprints)
+        status = statuses.get(client.name, {})
         findings = list(result.findings) if result else []
         current = [f for f in findings if result and f.period.key == result.period.key]
         out = [(f, OUTCOME_WORDS.get(status.get(f.card_id, ""), "no comment yet"))

@@ -16,7 +16,8 @@ from starlette.routing import Route
 from integrations.asana.adapter import DEFAULT_HOST, AsanaAdapter
 from integrations.errors import IntegrationError
 from integrations.trello.adapter import TrelloAdapter
-from integrations.trello.http import API as TRELLO_API, KEY_PAGE
+from integrations.trello.http import API as TRELLO_API
+from integrations.trello.http import KEY_PAGE
 from scheduler.config.edit import ConfigEditError, add_board
 from scheduler.config.secrets import get_secret, save_secret
 from scheduler.logs import redact, register_secret
@@ -49,13 +50,23 @@ def connect_page(request: Request) -> Response:
     config = context.current()
     trello = config.connections.trello
     api_key = get_secret(trello.api_key_env, required=False)
-    return_url = f"{request.url.scheme}://{request.headers['host']}/connect/trello/return"
     return render(request, "connect.html", key_page=KEY_PAGE, asana_token_page=ASANA_TOKEN_PAGE,
-                  has_key=bool(api_key), authorize=authorize_url(api_key, return_url) if api_key else None,
+                  has_key=bool(api_key),
                   has_trello=bool(api_key and get_secret(trello.token_env, required=False)),
                   has_asana=bool(get_secret(config.connections.asana.token_env, required=False)),
                   connected=request.query_params.get("connected"), clients=[c.name for c in config.clients],
                   added=request.query_params.get("added"))
+
+
+def trello_authorize(request: Request) -> Response:
+    """To Trello's authorize page (a redirect, so that the API key is never written into a page of ours)."""
+    context: WebContext = request.app.state.context
+    api_key = get_secret(context.current().connections.trello.api_key_env, required=False)
+    if not api_key:
+        return RedirectResponse("/connect", status_code=303)
+    return_url = f"{request.url.scheme}://{request.headers['host']}/connect/trello/return"
+    return RedirectResponse(authorize_url(api_key, return_url), status_code=303,
+                            headers={"cache-control": "no-store"})
 
 
 def trello_return(request: Request) -> Response:
@@ -192,6 +203,7 @@ def _connect_error(request: Request, message: str, *, plain: bool = False) -> Re
 
 routes = [
     Route("/connect", connect_page, methods=["GET"]),
+    Route("/connect/trello/authorize", trello_authorize, methods=["GET"]),
     Route("/connect/trello/return", trello_return, methods=["GET"]),
     Route("/connect/trello/key", save_trello_key, methods=["POST"]),
     Route("/connect/trello/token", save_trello_token, methods=["POST"]),

@@ -11,10 +11,10 @@ from starlette.routing import Route
 
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import PENDING_REVIEW, REJECTED
-from scheduler.worker.review import edited_text, editable_text
 from scheduler.web.app import back, render, with_form
 from scheduler.web.context import WebContext
-from scheduler.web.inbox import Queued, build_inbox
+from scheduler.web.inbox import build_inbox, queued_one
+from scheduler.worker.review import editable_text, edited_text
 
 POST_NOW = "now"
 
@@ -122,12 +122,7 @@ def _outcome(request: Request, intent_id: int, problems: list[str]) -> Response:
         return back(request, "gone.html")
     if intent.status == PENDING_REVIEW:
         # Back in the queue (an undo, an edit): the full card again, with why it was written.
-        inbox = build_inbox(context)
-        queued = next((q for c in inbox.clients for q in c.queued if q.intent.id == intent_id), None)
-        if queued is not None:
-            return back(request, "queued.html", queued=queued, post_now=True)
-        queued = Queued(intent, editable_text(intent).rstrip(), "", None)
-        return back(request, "queued.html", queued=queued, post_now=True)
+        return back(request, "queued.html", queued=queued_one(context, intent), post_now=True)
     return back(request, "decided.html", intent=intent, problems=problems, rejected=intent.status == REJECTED)
 
 

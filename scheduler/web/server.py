@@ -13,9 +13,9 @@ import uvicorn
 from scheduler.config.models import AppConfig
 from scheduler.errors import ScopeKeeperError
 from scheduler.store import Store
-from scheduler.worker.adapters import Adapters
 from scheduler.web.app import create_app
 from scheduler.web.context import WebContext
+from scheduler.worker.adapters import Adapters
 
 log = logging.getLogger("scopekeeper.web")
 
