@@ -1,6 +1,7 @@
 """`scopekeeper web` (the web app alone) and `scopekeeper open` (a fresh login link to a running one)."""
 from __future__ import annotations
 
+import logging
 import threading
 import webbrowser
 from contextlib import contextmanager
@@ -93,7 +94,8 @@ def serving(config_path: str | Path, config: AppConfig, store: Store, *, port: i
 
 
 def announce(server, browser: bool) -> None:
-    """The one line with the sign-in link (and the browser opened on it)."""
+    """The one line with the sign-in link (and the browser opened on it); the log says where, without the link."""
+    logging.getLogger("scopekeeper.web").info("web app serving on %s/", server.url, extra={"event": "web_started"})
     url = server.login_url()
     click.echo(f"ScopeKeeper's web app: {server.url}/  Sign in with this one-time link: {url}")
     if browser:
