@@ -79,16 +79,25 @@ def open_command(config_path: str, no_browser: bool) -> None:
 
 
 @contextmanager
-def serving(config_path: str | Path, config: AppConfig, store: Store, *, port: int | None = None,
-            browser: bool = False, adapters=None) -> Iterator:
-    """The web app running beside the caller's work; prints the sign-in link."""
-    from scheduler.web.server import WebError
+def serving_app(config_path: str | Path, config: AppConfig, store: Store, *, port: int | None = None,
+                browser: bool = False, adapters=None) -> Iterator:
+    """The web app beside the caller's work, printing the sign-in link; WebError when it cannot start."""
     from scheduler.web.server import serving as server_beside
 
+    with server_beside(config_path, config, store, port=port, adapters=adapters) as server:
+        announce(server, browser)
+        yield server.context
+
+
+@contextmanager
+def serving(config_path: str | Path, config: AppConfig, store: Store, *, port: int | None = None,
+            browser: bool = False, adapters=None) -> Iterator:
+    """The web app running beside the caller's work; prints the sign-in link; exit 1 when it cannot start."""
+    from scheduler.web.server import WebError
+
     try:
-        with server_beside(config_path, config, store, port=port, adapters=adapters) as server:
-            announce(server, browser)
-            yield server.context
+        with serving_app(config_path, config, store, port=port, browser=browser, adapters=adapters) as context:
+            yield context
     except WebError as err:
         raise fail(str(err), 1) from None
 

@@ -27,7 +27,7 @@ from scheduler.worker.job import Worker
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor, Posting
 from scheduler.cli.review import review_listing, status_table
-from scheduler.cli.web import serving
+from scheduler.cli.web import serving_app as serving
 from scheduler.worker.review import edited_text, editable_text
 from scheduler.worker.schedule import AlreadyRunning, run as run_worker
 
@@ -82,7 +82,7 @@ def run(config_path: str | None, once: bool, mode: str | None, log_format: str |
     try:
         with ExitStack() as beside:
             if config.scopekeeper.web.enabled and not once and mode != "dry-run":
-                beside.enter_context(serving(config_path or DEFAULT_CONFIG, config, store, adapters=adapters))
+                _serve_web_beside(beside, config_path or DEFAULT_CONFIG, config, store, adapters)
             code = run_worker(worker, config, stop, once=once)
     except (AlreadyRunning, StoreError) as err:
         raise _fail(str(err), 1) from None
@@ -299,6 +299,18 @@ def status(config_path: str | None) -> None:
     store = _open(config)
     console = Console() if sys.stdout.isatty() else Console(width=120)
     status_table(config, client_statuses(store), Outbox(store).counts(), store.lock(SCHEDULER_LOCK).holder(), console)
+
+
+def _serve_web_beside(stack: ExitStack, config_path: str, config: AppConfig, store: Store, adapters: Adapters) -> None:
+    """The web app next to the scheduler; when it cannot start (its port is taken, by a standby worker's
+    active twin for one) the scheduler runs on without it, and the log says why."""
+    from scheduler.web.server import WebError
+
+    try:
+        stack.enter_context(serving(config_path, config, store, adapters=adapters))
+    except WebError as err:
+        log.warning("the web app is not available: %s; the schedule runs on without it", err,
+                    extra={"event": "web_unavailable"})
 
 
 def _each(outbox: Outbox, ids, change, done: str, client: str | None = None) -> list[int]:

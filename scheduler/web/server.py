@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -41,10 +42,11 @@ class WebServer:
         self.context = context
         web = context.config.scopekeeper.web
         self._config = uvicorn.Config(create_app(context), host=web.bind, port=web.port if port is None else port,
-                                      log_level="warning", access_log=False, lifespan="off",
+                                      log_level="warning", log_config=None, access_log=False, lifespan="off",
                                       server_header=False, date_header=False)
         self._server = uvicorn.Server(self._config)
-        self._thread = threading.Thread(target=self._server.run, name="web", daemon=True)
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
 
     @property
     def url(self) -> str:
@@ -59,20 +61,37 @@ class WebServer:
         return f"{self.url}/login?token={self.context.logins.new()}"
 
     def start(self) -> "WebServer":
+        # The socket is bound here, not in uvicorn's thread: a port in use is a clear error for the caller,
+        # not a traceback from a thread that exits the process.
+        family = socket.AF_INET6 if ":" in self._config.host else socket.AF_INET
+        listening = socket.socket(family, socket.SOCK_STREAM)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listening.bind((self._config.host, self._config.port))
+        except OSError as err:
+            listening.close()
+            raise WebError(f"the web app could not listen on {self._config.host}:{self._config.port}: "
+                           f"{err.strerror or err} (is another ScopeKeeper using that port? set "
+                           "[scopekeeper.web] port)") from None
+        listening.listen(128)
+        self.context.port = listening.getsockname()[1]
+        self._socket = listening
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [listening]}, name="web",
+                                        daemon=True)
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise WebError(f"the web app could not listen on {self._config.host}:{self._config.port} "
-                               "(is another ScopeKeeper using that port? set [scopekeeper.web] port, or --port)")
+                raise WebError(f"the web app did not start on {self._config.host}:{self.context.port}")
             time.sleep(0.02)
-        sockets = [s for server in self._server.servers for s in server.sockets]
-        self.context.port = sockets[0].getsockname()[1]
         return self
 
     def stop(self) -> None:
         self._server.should_exit = True
-        self._thread.join(timeout=10)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._socket is not None:
+            self._socket.close()
 
     def __enter__(self) -> "WebServer":
         return self.start()
