@@ -90,6 +90,8 @@ class Web(Strict):
     bind: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8421, ge=1, le=65535)
     password_hash: str | None = Field(default=None, pattern=r"^scrypt\$", description="set by `scopekeeper web --set-password`")
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/\S*)?$",
+                                   description="the app's address on the internet, for webhooks (e.g. behind a tunnel)")
 
 
 class Settings(Strict):

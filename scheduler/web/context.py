@@ -3,6 +3,7 @@ adapters that post approved comments, sessions and login links."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 import threading
 import time
 from dataclasses import dataclass, field
@@ -69,7 +70,10 @@ class WebContext:
         return self.port or self.config.scopekeeper.web.port
 
     def hosts(self) -> frozenset[str]:
-        return allowed_hosts(self.bind, self.listen_port, self.extra_hosts)
+        """This app's Host names: its own, and the public address's when webhooks arrive through one."""
+        public = self.config.scopekeeper.web.public_url
+        extra = (*self.extra_hosts, urlsplit(public).netloc) if public else self.extra_hosts
+        return allowed_hosts(self.bind, self.listen_port, extra)
 
     def needs_password(self) -> bool:
         return not is_loopback(self.bind)
