@@ -155,7 +155,7 @@ class StatusSource:
 def sections(markdown: str) -> dict[str, str]:
     """A Markdown report's '## ' sections by heading."""
     parts = re.split(r"^## (.+)$", markdown, flags=re.M)
-    return {" ".join(heading.split()): body for heading, body in zip(parts[1::2], parts[2::2])}
+    return {" ".join(heading.split()): body for heading, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 class _Text(HTMLParser):
@@ -207,7 +207,7 @@ def entries(section: str, titles: Sequence[str]) -> dict[str, str]:
     for title in titles:
         start = section.index(title, start)
         positions.append(start)
-    for title, begin, end in zip(titles, positions, positions[1:] + [len(section)]):
+    for title, begin, end in zip(titles, positions, [*positions[1:], len(section)], strict=True):
         found[title] = section[begin:end]
     return found
 

@@ -1,7 +1,7 @@
 """Builders for rule tests: contracts and cards in a few lines."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from integrations.models import Card, DueChange
@@ -28,7 +28,7 @@ def contract(**overrides) -> Contract:
 
 def at(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def card(title: str, description: str = "", *, created: str = "2026-11-10T15:00:00Z", hours: float | str | None = None,

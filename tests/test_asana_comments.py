@@ -5,8 +5,8 @@ import socket
 import threading
 
 import pytest
-
 from asana_support import adapter, connect, fake_time, sandbox, server  # noqa: F401  (fixtures)
+
 from integrations.asana.adapter import AsanaAdapter
 from integrations.errors import Fatal, NotFound, Retriable, UnknownOutcome
 from integrations.reference import make_reference, with_reference
@@ -71,10 +71,10 @@ def test_an_unreadable_answer_to_a_read_is_asked_again(sandbox, adapter, fake_ti
 
 
 def test_a_read_timeout_after_sending_is_an_unknown_outcome(sandbox, connect, task):
-    reference, text = _comment(task)
+    _, text = _comment(task)
     sandbox.stall_next(1.5, route=POST, after_processing=True)
 
-    with pytest.raises(UnknownOutcome, match="no answer within 0.3 s"):
+    with pytest.raises(UnknownOutcome, match=r"no answer within 0\.3 s"):
         connect(timeout=0.3).post_comment(task, text)
 
     assert len(sandbox.comments(task)) == 1 and sandbox.requests == {POSTS: 1}
@@ -93,7 +93,7 @@ def test_a_5xx_on_a_post_is_never_resent(sandbox, adapter, fake_time, task):
 
 
 def test_a_429_on_a_post_is_resent_after_retry_after(sandbox, adapter, fake_time, task):
-    reference, text = _comment(task)
+    _, text = _comment(task)
     sandbox.fail_next(429, retry_after=3, route=POST)
 
     adapter.post_comment(task, text)

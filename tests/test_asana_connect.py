@@ -4,9 +4,9 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from asana_support import sandbox, server  # noqa: F401  (fixtures)
 from click.testing import CliRunner
 
-from asana_support import sandbox, server  # noqa: F401  (fixtures)
 from integrations.sandbox.asana import SANDBOX_TOKEN
 from scheduler.cli.connect_asana import command as connect_asana
 from scheduler.worker.adapters import ASANA_URL_ENV

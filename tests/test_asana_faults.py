@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from asana_support import adapter, connect, fake_time, sandbox, server  # noqa: F401  (fixtures)
+
 from integrations.errors import AuthError, Fatal, NotFound, RateLimited, Retriable
 
 PAGES = "GET /projects/{project_gid}/tasks"

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from asana_support import adapter, connect, fake_time, sandbox, server  # noqa: F401  (fixtures)
-from integrations.models import merge_incremental
+
 from integrations.asana.mapper import TASK_FIELDS
 from integrations.exports import read_export
-from integrations.models import BoardSnapshot, Card, DueChange
+from integrations.models import BoardSnapshot, Card, DueChange, merge_incremental
 
 PROJECT_TASKS = ("GET", "/projects/{project_gid}/tasks")
 MODIFIED_TASKS = ("GET", "/tasks")
-T0 = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 class SandboxClock:
@@ -84,7 +83,7 @@ def test_an_incremental_read_costs_ceil_k_over_100_and_at_least_the_one_listing(
     cards = adapter.read_modified(project, since)
 
     assert sorted(c.id for c in cards) == sorted(changed)
-    assert all(c.due == datetime(2026, 12, 1, 23, 59, 59, tzinfo=timezone.utc) for c in cards)
+    assert all(c.due == datetime(2026, 12, 1, 23, 59, 59, tzinfo=UTC) for c in cards)
     assert sandbox.requests == {MODIFIED_TASKS: expected}
     assert sandbox.log[0][2]["modified_since"] == "2026-11-20T12:00:00.000Z"
     assert sandbox.log[0][2]["project"] == project
@@ -125,7 +124,7 @@ def test_rescheduling_is_what_scopekeeper_saw_between_scans(sandbox, sandbox_clo
 
 def _day(day: int) -> datetime:
     """A date-only due date as the mapper reads it: the end of that day, UTC."""
-    return datetime(2026, 11, day, 23, 59, 59, tzinfo=timezone.utc)
+    return datetime(2026, 11, day, 23, 59, 59, tzinfo=UTC)
 
 
 def _card(gid: str, due: datetime | None, **fields) -> Card:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import yaml
-
 from asana_support import adapter, connect, fake_time, sandbox, server  # noqa: F401  (fixtures)
+
 from integrations.sandbox.asana import API_PREFIX, ROUTES, SANDBOX_TOKEN
 
 AUTH = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
@@ -65,7 +65,7 @@ def _exercise(sandbox, adapter) -> None:
     project = sandbox.generate_project(120)
     task = sandbox.project_tasks[project][0]
     adapter.read_board(project)
-    adapter.read_modified(project, datetime(2026, 1, 1, tzinfo=timezone.utc))
+    adapter.read_modified(project, datetime(2026, 1, 1, tzinfo=UTC))
     adapter.post_comment(task, "hello\n\nref SK-123abc")
     adapter.find_comment(task, "SK-123abc")
     adapter.me()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import asana
 import pytest
-
 from asana_support import connect, fake_time, sandbox, server  # noqa: F401  (fixtures)
+
 from integrations.asana.adapter import AsanaAdapter
 from integrations.errors import IntegrationError
 

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
+from rules_support import at, card, one, rules
 
 from rules.comments import DEFAULTS, hours_phrase, money
 from rules.contract import Templates
-from rules_support import at, card, one, rules
 
 LANGUAGES = ("en", "fr", "es", "pl")
 NOON = "2026-11-10T11:00:00Z"

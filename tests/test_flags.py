@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from rules_support import card, one
 
 WEEKDAY_NOON = "2026-11-10T11:00:00Z"  # Tuesday 12:00 in Paris

@@ -1,15 +1,15 @@
 """Hours of a card, the contract period ledger, extra hours and amounts."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from rules_support import at, card, one, rules
 
 from rules.hours import card_hours, parse_hours, title_tag
 from rules.periods import period_of, period_of_day
-from rules_support import at, card, one, rules
 
 
 @pytest.mark.parametrize("value, hours", [
@@ -95,16 +95,16 @@ def test_period_boundaries(day, kind, start, end, key) -> None:
 def test_week_boundary_across_the_autumn_dst_change() -> None:
     # Europe/Warsaw leaves DST on Sunday 2026-10-25; Sunday 23:30 local is 22:30 UTC after the change.
     warsaw = ZoneInfo("Europe/Warsaw")
-    sunday_late = datetime(2026, 10, 25, 22, 30, tzinfo=timezone.utc)
-    monday_early = datetime(2026, 10, 25, 23, 30, tzinfo=timezone.utc)
+    sunday_late = datetime(2026, 10, 25, 22, 30, tzinfo=UTC)
+    monday_early = datetime(2026, 10, 25, 23, 30, tzinfo=UTC)
     assert period_of(sunday_late, "week", warsaw).key == "2026-W43"
     assert period_of(monday_early, "week", warsaw).key == "2026-W44"
 
 
 def test_month_boundary_across_the_spring_dst_change_in_new_york() -> None:
     ny = ZoneInfo("America/New_York")
-    assert period_of(datetime(2027, 4, 1, 3, 59, tzinfo=timezone.utc), "month", ny).key == "2027-03"
-    assert period_of(datetime(2027, 4, 1, 4, 0, tzinfo=timezone.utc), "month", ny).key == "2027-04"
+    assert period_of(datetime(2027, 4, 1, 3, 59, tzinfo=UTC), "month", ny).key == "2027-03"
+    assert period_of(datetime(2027, 4, 1, 4, 0, tzinfo=UTC), "month", ny).key == "2027-04"
 
 
 def test_weekly_contract_resets_each_iso_week() -> None:

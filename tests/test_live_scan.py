@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN, AsanaSandbox
-from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOKEN, TrelloSandbox
+from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN
+from integrations.sandbox.asana import AsanaSandbox
+from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox
+from integrations.sandbox.trello import SANDBOX_TOKEN as TRELLO_TOKEN
 from scheduler.cli.main import cli
 from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV
 

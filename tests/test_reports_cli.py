@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from reports_support import practice_toml
+
 from scheduler.cli.main import cli
 
 

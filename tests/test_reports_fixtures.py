@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from reports_support import collapse, entries, html_sections, sections, shows
+
 from rules.comments import money
 from scheduler.cli.main import cli
 from scheduler.reports.documents import file_stems

@@ -5,8 +5,8 @@ import re
 import string
 
 import pytest
-
 from reports_support import MONDAY_AFTER, WEEK, StatusSource, card, collapse, practice_config, practice_source
+
 from scheduler.reports.documents import client_documents, practice_documents
 from scheduler.reports.i18n import STRINGS
 from scheduler.reports.model import CLIENT, client_report, practice_report

@@ -5,8 +5,8 @@ import csv
 import io
 
 import pytest
-
 from reports_support import MONDAY_AFTER, WEEK, practice_cards, practice_config, practice_source
+
 from scheduler.reports.documents import Documents, client_documents, file_stems, practice_documents
 from scheduler.reports.model import CLIENT, VA, client_report, practice_report
 

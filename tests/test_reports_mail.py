@@ -10,9 +10,21 @@ from pathlib import Path
 import pytest
 import tomli_w
 from click.testing import CliRunner
+from reports_support import (
+    MONDAY_AFTER,
+    PASSWORD_ENV,
+    QUIET_SMTP,
+    SMTP,
+    SMTP_PASSWORD,
+    WEEK,
+    echoing_smtp_server,
+    practice_config,
+    practice_source,
+    practice_toml,
+    smtp_server,
+    tls_files,
+)
 
-from reports_support import (MONDAY_AFTER, echoing_smtp_server, PASSWORD_ENV, QUIET_SMTP, SMTP, SMTP_PASSWORD, WEEK, practice_config,
-                             practice_source, practice_toml, smtp_server, tls_files)
 from scheduler.cli.main import cli
 from scheduler.reports.documents import client_documents
 from scheduler.reports.mail import MailError, message, send

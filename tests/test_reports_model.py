@@ -8,9 +8,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from reports_support import MONDAY_AFTER, WEEK, StatusSource, card, practice_cards, practice_config, practice_source
 
 from integrations.reference import make_reference
-from reports_support import MONDAY_AFTER, WEEK, StatusSource, card, practice_cards, practice_config, practice_source
 from scheduler.reports.documents import file_stems
 from scheduler.reports.invoicing import billable_csv
 from scheduler.reports.model import CLIENT, client_report, practice_report

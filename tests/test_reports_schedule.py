@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import tomli_w
+from reports_support import CLIENTS, PASSWORD_ENV, QUIET_SMTP, SMTP_PASSWORD, free_port, practice_config, smtp_server
 
-from reports_support import (CLIENTS, PASSWORD_ENV, QUIET_SMTP, SMTP_PASSWORD, free_port, practice_config,
-                             smtp_server)
 from scheduler.config.models import parse_config
 from scheduler.reports.schedule import last_due, weekly_trigger
 from scheduler.reports.weekly import send_weekly_reports

@@ -1,19 +1,19 @@
 """The hours ledger and card snapshots survive cards being archived, deleted or edited on the board."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from worker_support import TRELLO_CLIENT, backend, make_worker, state_url, world  # noqa: F401  (fixtures)
 
 from rules.periods import period_of
 from scheduler.store.scans import finding_history
 from scheduler.store.schema import CardRow, LedgerRow
-from worker_support import TRELLO_CLIENT, backend, make_worker, state_url, world  # noqa: F401  (fixtures)
 
 
 def ledger_of(store, client: str) -> tuple[Decimal, Decimal, Decimal]:
-    key = period_of(datetime.now(timezone.utc), "month", timezone.utc).key
+    key = period_of(datetime.now(UTC), "month", UTC).key
     with store.session() as session:
         row = session.get(LedgerRow, (client, key))
         return row.used, row.extra, row.extra_amount

@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
-
-from scheduler.store import StoreError, open_store
-from scheduler.store import migrate
-from scheduler.store.schema import Base, IntentRow
 from worker_support import backend, state_url  # noqa: F401  (fixtures)
+
+from scheduler.store import StoreError, migrate, open_store
+from scheduler.store.schema import Base, IntentRow
 
 NEXT_REVISION = '''"""A later release adds a column.
 
@@ -89,7 +88,7 @@ def test_a_store_from_a_newer_release_is_refused_with_a_clear_message(state_url)
 
 
 def _intent(store) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with store.session() as session:
         session.add(IntentRow(client="Bright Path", provider="trello", board_id="b", card_id="c", kind="referral",
                               period_key="2026-11", reference="SK-0a1b2c", text="Hello\n\nref SK-0a1b2c",

@@ -3,21 +3,21 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-
-from integrations.models import Card, DueChange
-from scheduler.store import open_store
-from scheduler.records.codec import card_to_json, digest
-from scheduler.store.outbox import Outbox
-from scheduler.records.state import NewIntent, ScanWrite
-from scheduler.store.scans import load_client, save_scan
-from scheduler.store.schema import IntentRow
 from worker_support import backend, state_url  # noqa: F401  (fixtures)
 
-NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+from integrations.models import Card, DueChange
+from scheduler.records.codec import card_to_json, digest
+from scheduler.records.state import NewIntent, ScanWrite
+from scheduler.store import open_store
+from scheduler.store.outbox import Outbox
+from scheduler.store.scans import load_client, save_scan
+from scheduler.store.schema import IntentRow
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -35,12 +35,11 @@ def test_the_unique_key_keeps_one_intent_per_card_kind_and_period(store):
     assert save_scan(store, ScanWrite("Bright Path", NOW, intents=[intent()], intent_status="approved")) == 1
     assert save_scan(store, ScanWrite("Bright Path", NOW, intents=[intent()], intent_status="approved")) == 0
 
-    with pytest.raises(IntegrityError):  # even written past the planner, under another reference
-        with store.session() as session:
-            session.add(IntentRow(client="Bright Path", provider="trello", board_id="b1", card_id="c1",
-                                  kind="consultation", period_key="2026-11", reference="SK-ffffff", text="again",
-                                  card_title="", card_url="", status="approved", edited=False, attempts=0,
-                                  created_at=NOW, updated_at=NOW))
+    with pytest.raises(IntegrityError), store.session() as session:  # even written past the planner, under another reference
+        session.add(IntentRow(client="Bright Path", provider="trello", board_id="b1", card_id="c1",
+                              kind="consultation", period_key="2026-11", reference="SK-ffffff", text="again",
+                              card_title="", card_url="", status="approved", edited=False, attempts=0,
+                              created_at=NOW, updated_at=NOW))
     assert store.comment_statuses("Bright Path") == {"SK-000001": "approved"}
 
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from trello_support import adapter, api, clock, requests_of, sandbox  # noqa: F401
 
 from integrations.reference import with_reference
 from integrations.sandbox.trello import synthetic_export
-from trello_support import adapter, api, clock, requests_of, sandbox  # noqa: F401
 
 
 @pytest.fixture

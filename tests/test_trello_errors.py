@@ -1,6 +1,7 @@
 """Failures become the project's errors: a clear 401, bounded retries, 429 storms ridden out, no secret leaked."""
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import socket
@@ -8,11 +9,11 @@ import traceback
 
 import pytest
 import responses
+from trello_support import FakeClock, adapter, api, clock, make_adapter, sandbox  # noqa: F401
 
 from integrations.errors import AuthError, Fatal, RateLimited, Retriable, ServiceError, UnknownOutcome
 from integrations.sandbox.trello import TrelloSandbox, synthetic_export
 from integrations.trello.retry import ATTEMPTS, RATE_LIMITED
-from trello_support import FakeClock, adapter, api, clock, make_adapter, sandbox  # noqa: F401
 
 AUTHORIZE = ("https://trello.com/1/authorize?expiration=never&name=ScopeKeeper&scope=read,write"
              "&response_type=token&key=<your API key>")
@@ -73,7 +74,7 @@ def test_a_429_storm_is_waited_out_and_the_scan_completes(sandbox, adapter, cloc
     assert len(snapshot.cards) == 5 and board_id in activity
     assert sandbox.rate_limited == 3
     log = sandbox.log
-    for refused, following in zip(log, log[1:]):
+    for refused, following in itertools.pairwise(log):
         if refused["status"] == 429:
             assert following["at"] - refused["at"] >= 10.0  # the token's window had ended
     assert adapter.requests_made == 3 + 3

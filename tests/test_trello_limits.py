@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 import responses
+from trello_support import FakeClock, api, clock, make_adapter, sandbox  # noqa: F401
 
 import integrations.trello.limits as trello_limits
 from integrations.sandbox.trello import TrelloSandbox, synthetic_export
-from trello_support import FakeClock, api, clock, make_adapter, sandbox  # noqa: F401
 
 
 def _busiest_window(times: list[float]) -> int:

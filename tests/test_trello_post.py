@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from trello_support import adapter, api, clock, load_fixture, requests_of, sandbox  # noqa: F401
 
 from integrations.errors import NotFound, UnknownOutcome
 from integrations.reference import make_reference, with_reference
-from trello_support import adapter, api, clock, load_fixture, requests_of, sandbox  # noqa: F401
 
 REF = make_reference("trello", "card", "out_of_scope", "2026-11")
 

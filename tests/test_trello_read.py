@@ -5,13 +5,12 @@ import copy
 import json
 
 import pytest
+from trello_support import LANGUAGES, adapter, api, clock, fixture_export, load_fixture, requests_of, sandbox  # noqa: F401  (fixtures)
 
 from integrations.errors import NotFound
 from integrations.exports import read_export
 from integrations.sandbox.trello import synthetic_export
 from integrations.trello.mapper import board_snapshot
-from trello_support import (  # noqa: F401  (fixtures)
-    LANGUAGES, adapter, api, clock, fixture_export, load_fixture, requests_of, sandbox)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 import re
 
+from trello_support import adapter, api, clock, sandbox  # noqa: F401
+
 from integrations.reference import with_reference
 from integrations.sandbox.trello import synthetic_export
-from trello_support import adapter, api, clock, sandbox  # noqa: F401
 
 # The live API takes more than the published description shows (the specs' README says it is thin).
 KNOWN_DEVIATIONS = {

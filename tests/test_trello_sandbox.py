@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import requests
 from trello import TrelloClient
+from trello_support import api, clock, load_fixture, sandbox  # noqa: F401
 
 from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, synthetic_export
-from trello_support import api, clock, load_fixture, sandbox  # noqa: F401
 
 
 def test_py_trello_objects_work_against_the_sandbox(shared_dir, sandbox, api):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import signal
 
 import pytest
+from worker_support import ASANA_CLIENT, TRELLO_CLIENT, backend, run, state_url, world  # noqa: F401  (fixtures)
 
 from scheduler.store import open_store
 from scheduler.worker.execute import CRASH_POINTS
-from worker_support import ASANA_CLIENT, TRELLO_CLIENT, backend, run, state_url, world  # noqa: F401  (fixtures)
 
 DONE = {"sent", "reconciled"}
 

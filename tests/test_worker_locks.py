@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import re
+import signal
 import threading
 import time
-import signal
 
 import pytest
 from sqlalchemy import text
+from worker_support import Background, backend, run, state_url, wait_until, world  # noqa: F401  (fixtures)
 
 from scheduler.store import open_store
 from scheduler.store.store import SCHEDULER_LOCK
-
-from worker_support import Background, backend, run, state_url, wait_until, world  # noqa: F401  (fixtures)
 
 
 def all_posted(world) -> bool:

@@ -7,12 +7,13 @@ import json
 import logging
 import re
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, quote_plus
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
+from worker_support import ASANA_CLIENT, TRELLO_CLIENT, backend, run, state_url, world  # noqa: F401  (fixtures)
 
 from integrations.sandbox.server import LoopbackServer
 from integrations.trello.http import TOKEN_HELP
@@ -21,7 +22,6 @@ from scheduler.cli.main import cli
 from scheduler.config.models import load_config
 from scheduler.store import open_store
 from scheduler.store.schema import Base
-from worker_support import ASANA_CLIENT, TRELLO_CLIENT, backend, run, state_url, world  # noqa: F401  (fixtures)
 
 CANARIES = {"TRELLO_API_KEY": "canarykey0f3a9c1e5b7d2468", "TRELLO_TOKEN": "canarytoken8b2d4f6a0c1e3579",
             "ASANA_TOKEN": "1/1200:canaryasana9e7d5c3b1a"}
@@ -74,7 +74,7 @@ def test_canary_secrets_appear_nowhere_at_debug_level(world, backend, monkeypatc
     assert any(e["level"] == "DEBUG" for e in first.logs) and " DEBUG " in second.stderr
     assert world.comment_counts() == dict.fromkeys(world.expected, 1)
     store = open_store(world.state_url)
-    next_week = datetime.now(timezone.utc) + timedelta(days=7)
+    next_week = datetime.now(UTC) + timedelta(days=7)
     produced = weekly.send_weekly_reports(load_config(config), store, next_week, out_dir=world.tmp / "reports")
     store.close()
     reports = [path.read_bytes().decode("latin-1") for report in produced for path in report.files]

@@ -7,13 +7,12 @@ import signal
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
+from worker_support import ASANA_CLIENT, TRELLO_CLIENT, Background, backend, run, state_url, world  # noqa: F401
 
 from scheduler.cli.main import cli
 from scheduler.store import open_store
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import Base
-from worker_support import (ASANA_CLIENT, TRELLO_CLIENT, Background, backend, run, state_url,  # noqa: F401
-                            world)
 
 
 def state_dump(world) -> list:
@@ -24,7 +23,7 @@ def state_dump(world) -> list:
             rows = [[tuple(row) for row in session.execute(select(table))] for table in Base.metadata.sorted_tables]
     finally:
         store.close()
-    return rows + [sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in world.tmp.rglob("*"))]
+    return [*rows, sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in world.tmp.rglob("*"))]
 
 
 def posts(world) -> int:

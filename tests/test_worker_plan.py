@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
+from worker_support import TRELLO_CLIENT, config_text
 
 from integrations.models import Card
 from integrations.reference import references_in
 from scheduler.config.models import parse_config
-from scheduler.worker.scan import rules_for
 from scheduler.records.codec import card_to_json, digest
 from scheduler.records.state import BoardUpdate, ClientState, KnownCard, NewIntent, OutboxEntry
 from scheduler.worker.observe import BoardRead
 from scheduler.worker.plan import apply_reads, ledger, new_and_reworded, planned_comments
-from worker_support import TRELLO_CLIENT, config_text
+from scheduler.worker.scan import rules_for
 
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 CLIENT = parse_config(config_text("sqlite://")).client(TRELLO_CLIENT)
 
 
@@ -81,8 +82,8 @@ def test_queued_wording_follows_the_findings_unless_the_va_edited_it():
 
 
 def test_no_comments_on_cards_from_before_the_previous_period():
-    old = replace(card(1, "Content strategy for 2026"), created_at=datetime(2026, 9, 15, 12, tzinfo=timezone.utc))
-    last_month = replace(card(2, "Strategy for the launch"), created_at=datetime(2026, 10, 20, 12, tzinfo=timezone.utc))
+    old = replace(card(1, "Content strategy for 2026"), created_at=datetime(2026, 9, 15, 12, tzinfo=UTC))
+    last_month = replace(card(2, "Strategy for the launch"), created_at=datetime(2026, 10, 20, 12, tzinfo=UTC))
     this_month = card(3, "Strategy for 2027")
     result = rules_for(CLIENT).evaluate([old, last_month, this_month], NOW)
     assert {f.card_id for f in result.findings if f.response == "consultation"} == {"c1", "c2", "c3"}

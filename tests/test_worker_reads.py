@@ -1,12 +1,12 @@
 """Scans read only what changed: Trello's board activity, Asana's modified tasks, a daily whole read."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
+from worker_support import ASANA_CLIENT, TRELLO_CLIENT, backend, make_worker, state_url, world  # noqa: F401
 
 from scheduler.store.schema import BoardRow, CardRow
-from worker_support import ASANA_CLIENT, TRELLO_CLIENT, backend, make_worker, state_url, world  # noqa: F401
 
 
 def trello_requests(world, since: int) -> list[str]:
@@ -53,7 +53,7 @@ def test_asana_scans_read_modified_tasks_and_a_daily_whole_read_notices_deleted_
     assert worker.scan(client) == "ok"
     assert not _gone(worker.store)
     with worker.store.session() as session:
-        session.execute(update(BoardRow).values(full_read_at=datetime.now(timezone.utc) - timedelta(days=2)))
+        session.execute(update(BoardRow).values(full_read_at=datetime.now(UTC) - timedelta(days=2)))
     assert worker.scan(client) == "ok"
 
     assert world.asana.requests[("GET", "/projects/{project_gid}/tasks")] == 2

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.triggers.interval import IntervalTrigger
+from worker_support import ASANA_CLIENT, TRELLO_CLIENT, config_text
 
 from scheduler.config.models import parse_config
 from scheduler.store import open_store
-from scheduler.worker.job import Worker
 from scheduler.worker.adapters import Adapters
+from scheduler.worker.job import Worker
 from scheduler.worker.schedule import build_scheduler
-from worker_support import ASANA_CLIENT, TRELLO_CLIENT, config_text
 
 
 def config_for(state_url: str, mode: str = "review"):
@@ -79,7 +79,7 @@ def _scanned(tmp_path, when) -> None:
 def test_a_report_missed_while_stopped_is_produced_at_start_up(jobs, tmp_path, monkeypatch):
     from scheduler.reports import schedule
     config = config_for("sqlite://")
-    due = schedule.last_due(config, datetime.now(timezone.utc))
+    due = schedule.last_due(config, datetime.now(UTC))
     _scanned(tmp_path, due - timedelta(hours=2))  # the last scan before the reports were due: stopped over it
 
     found, _ = jobs()
@@ -96,6 +96,6 @@ def test_a_report_missed_while_stopped_is_produced_at_start_up(jobs, tmp_path, m
 def test_no_catch_up_after_a_report_that_ran_or_on_a_new_installation(jobs, tmp_path):
     found, _ = jobs()
     assert "weekly-report-catch-up" not in found  # never scanned: no week to report yet
-    _scanned(tmp_path, datetime.now(timezone.utc))  # running when the reports were last due
+    _scanned(tmp_path, datetime.now(UTC))  # running when the reports were last due
     found, _ = jobs()
     assert "weekly-report-catch-up" not in found

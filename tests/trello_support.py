@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ LANGUAGES = ("en", "fr", "pl")
 class FakeClock:
     """Time that moves only when something sleeps; callable as a clock, `sleep` records every pause."""
 
-    def __init__(self, start: datetime = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)) -> None:
+    def __init__(self, start: datetime = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)) -> None:
         self.now = start.timestamp()
         self.sleeps: list[float] = []
 

@@ -10,18 +10,20 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Sequence
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from integrations.reference import make_reference, references_in
-from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN, AsanaSandbox
-from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOKEN, TrelloSandbox
+from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN
+from integrations.sandbox.asana import AsanaSandbox
+from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox
+from integrations.sandbox.trello import SANDBOX_TOKEN as TRELLO_TOKEN
 from rules.periods import period_of
 from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV
 
@@ -133,7 +135,7 @@ class World:
     def add_card(self, title: str, kinds: tuple[str, ...] = ()) -> dict:
         """A client's new Trello card, and the comments it should get."""
         card = self.trello.add_card(self.trello_board, title, desc=f"Details: {title.lower()}")
-        _expect(self, "trello", card["id"], kinds, datetime.now(timezone.utc), "UTC")
+        _expect(self, "trello", card["id"], kinds, datetime.now(UTC), "UTC")
         return card
 
     def env(self, **extra: str) -> dict[str, str]:
@@ -313,7 +315,8 @@ class Background:
                 self.process.wait(10)
             self._reader.join(5)
             tail = "\n".join(str(entry) for entry in self.logs[-80:])
-            raise AssertionError(f"still running {timeout:g} s after signal {number}; its last log lines:\n{tail}")
+            raise AssertionError(
+                f"still running {timeout:g} s after signal {number}; its last log lines:\n{tail}") from None
         self._reader.join(5)
         return code
 
@@ -338,8 +341,8 @@ def make_worker(world: World, monkeypatch: pytest.MonkeyPatch):
     """Build a Worker in this process, on the world's sandboxes and state store (closed after the test)."""
     from scheduler.config.models import load_config
     from scheduler.store import open_store
-    from scheduler.worker.job import Worker
     from scheduler.worker.adapters import Adapters
+    from scheduler.worker.job import Worker
 
     made = []
     for name in ("TRELLO_API_KEY", "TRELLO_TOKEN", "ASANA_TOKEN", TRELLO_URL_ENV, ASANA_URL_ENV):

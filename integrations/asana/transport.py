@@ -5,15 +5,24 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import asana
 from asana.rest import ApiException
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
 
-from integrations.errors import (AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome,
-                                 failure_class)
+from integrations.errors import (
+    AuthError,
+    Fatal,
+    NotFound,
+    RateLimited,
+    Retriable,
+    ServiceError,
+    UnknownOutcome,
+    failure_class,
+)
 from integrations.ratelimit import SlidingWindow
 
 log = logging.getLogger("integrations.asana.adapter")
@@ -188,7 +197,7 @@ def _configuration() -> asana.Configuration:
     loggers = [logging.getLogger(name) for name in ("asana", "urllib3")]
     saved = [(logger.level, list(logger.handlers)) for logger in loggers]
     config = asana.Configuration()
-    for logger, (level, handlers) in zip(loggers, saved):
+    for logger, (level, handlers) in zip(loggers, saved, strict=True):
         logger.setLevel(level)
         logger.handlers[:] = handlers
     return config

@@ -8,8 +8,9 @@ import re
 import threading
 import time
 from collections import deque
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import requests
@@ -483,7 +484,7 @@ class TrelloSandbox:
                     "X-Trello-Webhook": trello_signature(self.app_secret, body, hook["callbackURL"])})
 
     def _now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock(), timezone.utc)
+        return datetime.fromtimestamp(self.clock(), UTC)
 
     def _new_id(self) -> str:
         return f"{int(self.clock()):08x}{next(self._serial) % 16 ** 16:016x}"
@@ -507,7 +508,7 @@ ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
 
 
 def synthetic_export(cards: int, *, comments_per_card: int = 2, due_changes_per_card: int = 0, seed: int = 1,
-                     start: datetime = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)) -> dict:
+                     start: datetime = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)) -> dict:
     """A Trello export of a board with `cards` cards, each with client comments (and due moves), for benchmarks.
 
     Boards of different seeds have different ids, so several can be loaded into one sandbox.
@@ -560,12 +561,12 @@ def _before(a: Any, b: Any) -> bool:
         if isinstance(x, Mapping):
             return _stamp(datetime.fromisoformat(x["date"])), x["id"]
         if ID.fullmatch(x):
-            return _stamp(datetime.fromtimestamp(int(x[:8], 16), timezone.utc)), x
+            return _stamp(datetime.fromtimestamp(int(x[:8], 16), UTC)), x
         try:
             moment = datetime.fromisoformat(x)
         except ValueError:
             raise _Reply(400, "invalid date") from None
-        return _stamp(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)), ""
+        return _stamp(moment if moment.tzinfo else moment.replace(tzinfo=UTC)), ""
     left, right = key(a), key(b)
     # Ids when both sides have one (an id orders by its second, then its counter: actions a few ms apart
     # keep their order, where the id's whole-second time beside an action's ms date would not); else dates.
@@ -600,7 +601,7 @@ def _body_field(body: bytes, name: str) -> str | None:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _json(status: int, payload: Any) -> tuple[int, dict[str, str], bytes]:

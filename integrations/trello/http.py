@@ -4,13 +4,22 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError
 
-from integrations.errors import (AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome,
-                                 failure_class)
+from integrations.errors import (
+    AuthError,
+    Fatal,
+    NotFound,
+    RateLimited,
+    Retriable,
+    ServiceError,
+    UnknownOutcome,
+    failure_class,
+)
 from integrations.trello.limits import TrelloLimits
 
 API = "https://api.trello.com/1"

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from integrations import _parse as p
+from integrations.clean import clean_card, clean_comment, clean_text
 from integrations.errors import MalformedItem
 from integrations.models import BoardSnapshot, Card, Comment, DueChange, FieldValue
-from integrations.clean import clean_card, clean_comment, clean_text
 
 
 def board_snapshot(board: Mapping[str, Any], actions: Sequence[Mapping[str, Any]] | None = None) -> BoardSnapshot:
@@ -81,7 +82,7 @@ def _custom_fields(items: Iterable[Any], fields: Mapping[str, Mapping[str, Any]]
         if not isinstance(name, str):
             continue
         value = item.get("value") or {}
-        if "idValue" in item and item["idValue"]:
+        if item.get("idValue"):
             options = {o.get("id"): (o.get("value") or {}).get("text") for o in definition.get("options") or []}
             values[name] = options.get(item["idValue"])
         elif isinstance(value, Mapping) and "number" in value:

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
-
 from scheduler.config.models import AppConfig
 from scheduler.store.outbox import Intent
 from scheduler.store.schema import APPROVED, PENDING, PENDING_REVIEW, UNKNOWN, ClientStatusRow, FindingRow

@@ -6,11 +6,11 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 import click
@@ -18,20 +18,20 @@ import tomlkit
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN, AsanaSandbox
-from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOKEN, TrelloSandbox
-
+from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN
+from integrations.sandbox.asana import AsanaSandbox
+from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox
+from integrations.sandbox.trello import SANDBOX_TOKEN as TRELLO_TOKEN
 from scheduler import logs
+from scheduler.cli.review import review_listing
 from scheduler.config.models import AppConfig, parse_config
-from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV
+from scheduler.demo.data import sample_boards, weeks_to_last_week
 from scheduler.store import open_store
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import PENDING_REVIEW
-from scheduler.worker.job import Worker
-from scheduler.worker.adapters import Adapters
+from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV, Adapters
 from scheduler.worker.execute import Executor
-from scheduler.cli.review import review_listing
-from scheduler.demo.data import sample_boards, weeks_to_last_week
+from scheduler.worker.job import Worker
 
 
 @click.command()
@@ -58,7 +58,7 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     console = Console(highlight=False)
     logs.configure(default_level="WARNING")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with ExitStack() as stack, Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                                         console=console, transient=True) as progress:
         step = progress.add_task("Starting the Trello and Asana sandboxes", total=None)

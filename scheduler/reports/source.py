@@ -1,13 +1,13 @@
 """Where reports read cards and comment statuses: the worker's state store, or export files."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, Mapping, Protocol, Sequence
+from typing import Protocol
 
 from integrations.errors import ExportError
 from integrations.exports import read_export
 from integrations.models import Card
-
 from scheduler.config.models import AppConfig, Client
 
 # Outbox states (scheduler.store) as the report names them; a comment with no state was never planned
@@ -39,7 +39,7 @@ class ExportSource:
         self.warnings = tuple(warnings)
 
     @classmethod
-    def read(cls, config: AppConfig, paths: Iterable[str | Path], client: Client | None = None) -> "ExportSource":
+    def read(cls, config: AppConfig, paths: Iterable[str | Path], client: Client | None = None) -> ExportSource:
         """Each export goes to the client listing its board; with `client`, also boards no client lists.
 
         A board the configuration gives to another client is refused: one client's cards must never

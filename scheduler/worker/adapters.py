@@ -6,10 +6,9 @@ import threading
 
 from integrations.errors import MissingCredentials
 from integrations.service import BoardService, build_service
-
 from scheduler.config.models import AppConfig
-from scheduler.logs import register_secret
 from scheduler.config.secrets import MissingSecret, get_secret
+from scheduler.logs import register_secret
 
 # Where the adapters send requests; the sandboxes and the demo point these at loopback.
 TRELLO_URL_ENV = "SCOPEKEEPER_TRELLO_API_URL"

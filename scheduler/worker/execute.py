@@ -13,9 +13,7 @@ import signal
 import threading
 from dataclasses import dataclass, field
 
-
 from integrations.errors import AuthError, IntegrationError, NotFound, RateLimited, UnknownOutcome
-
 from scheduler.logs import redact
 from scheduler.records.status import PostOutcome
 from scheduler.store import Store
@@ -60,7 +58,7 @@ class Posting:
     def attempted(self) -> int:
         return self.posted + self.unknown
 
-    def add(self, other: "Posting") -> None:
+    def add(self, other: Posting) -> None:
         self.posted += other.posted
         self.unknown += other.unknown
         self.waiting += other.waiting

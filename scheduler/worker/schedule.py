@@ -14,6 +14,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler.config.models import AppConfig
+from scheduler.errors import ScopeKeeperError
 from scheduler.logs import redact
 from scheduler.notify.notifier import Notifier
 from scheduler.notify.problems import Problem
@@ -23,7 +24,6 @@ from scheduler.store.scans import client_statuses
 from scheduler.store.store import SCHEDULER_LOCK
 from scheduler.worker.hooks import process_events, sync_webhooks
 from scheduler.worker.job import Worker
-from scheduler.errors import ScopeKeeperError
 
 if TYPE_CHECKING:
     from scheduler.reports.weekly import Produced
