@@ -20,6 +20,14 @@ def text(item: Mapping[str, Any], key: str, *, default: str | None = None) -> st
     return value
 
 
+def instant(value: Any, key: str) -> datetime:
+    """A timestamp that must be there (an action's or a comment's date)."""
+    moment = timestamp(value, key)
+    if moment is None:
+        raise MalformedItem(f"field '{key}' is missing")
+    return moment
+
+
 def timestamp(value: Any, key: str) -> datetime | None:
     """An ISO 8601 instant (Trello and Asana both send UTC with 'Z') as an aware datetime."""
     if value is None or value == "":

@@ -12,6 +12,7 @@ from typing import Any
 import asana
 from asana.rest import ApiException
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
+from urllib3.util.retry import Retry
 
 from integrations.errors import (
     AuthError,
@@ -58,7 +59,7 @@ class AsanaTransport:
         config.access_token = token
         # The SDK's default Retry retries GETs five times with long sleeps and ends in MaxRetryError;
         # False makes urllib3 raise the first error as it is, and the policy below decides.
-        config.retry_strategy = False
+        config.retry_strategy = Retry(total=False, redirect=None)  # what urllib3 makes of retries=False
         config.connection_pool_maxsize = max_concurrent_reads + max_concurrent_writes
         self.client = asana.ApiClient(config)
         # The SDK ignores a float timeout (it tests isinstance(int)); a (connect, read) pair is honoured.
@@ -222,8 +223,8 @@ def _asana_message(err: ApiException) -> str:
 
 def _retry_after(err: ApiException) -> float | None:
     try:
-        return max(0.0, float((err.headers or {}).get("Retry-After")))
-    except (TypeError, ValueError):
+        return max(0.0, float((err.headers or {})["Retry-After"]))
+    except (KeyError, TypeError, ValueError):
         return None
 
 

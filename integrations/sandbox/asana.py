@@ -541,7 +541,7 @@ def _select(resource: Mapping[str, Any], query: Mapping[str, str]) -> dict:
     """The resource as Asana returns it for `opt_fields` (gid always), else its compact form."""
     fields = [f for f in (query.get("opt_fields") or "").split(",") if f]
     if not fields:
-        keep = _COMPACT.get(resource.get("resource_type"), _COMPACT_DEFAULT)
+        keep = _COMPACT.get(str(resource.get("resource_type")), _COMPACT_DEFAULT)
         return {"gid": resource["gid"], **{k: _compact(resource[k]) for k in keep if k in resource}}
     return _project(resource, _tree(fields))
 

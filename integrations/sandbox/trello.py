@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import requests
+from urllib3.connection import HTTPConnection
+from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from integrations.sandbox.deliver import Deliverer, head_ok
@@ -217,15 +219,17 @@ class TrelloSandbox:
         return LoopbackServer(self.handle, host, port)
 
     def _on_mock_request(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        parts = urlsplit(request.url)
+        parts = urlsplit(str(request.url))
         body = request.body or b""
-        status, headers, payload = self.handle(request.method, parts.path,
+        status, headers, payload = self.handle(str(request.method), parts.path,
                                                dict(parse_qsl(parts.query, keep_blank_values=True)),
-                                               body.encode() if isinstance(body, str) else body, request.headers)
+                                               body if isinstance(body, bytes) else str(body).encode(),
+                                               {k: str(v) for k, v in request.headers.items()})
         if status == 0:
             if headers[DROP] == "refused":
-                reason = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] refused")
-                raise requests.ConnectionError(MaxRetryError(None, parts.path, reason), request=request)
+                host = parts.hostname or "api.trello.com"
+                reason = NewConnectionError(HTTPConnection(host), "Failed to establish a new connection: [Errno 111] refused")
+                raise requests.ConnectionError(MaxRetryError(HTTPConnectionPool(host), parts.path, reason), request=request)
             raise requests.ReadTimeout(f"Read timed out on {parts.path}", request=request)
         return status, headers, payload
 
@@ -456,7 +460,7 @@ class TrelloSandbox:
     def _record(self, card: dict, kind: str, data: dict, member: Mapping[str, str]) -> dict:
         """A new action on `card` now, moving the card's and its board's dateLastActivity."""
         now = self._now()
-        board = self.boards.get(card.get("idBoard"), {"id": card.get("idBoard"), "name": ""})
+        board = self.boards.get(str(card.get("idBoard")), {"id": card.get("idBoard"), "name": ""})
         lst = next((x for x in board.get("lists", []) if x.get("id") == card.get("idList")), {})
         action = {
             "id": self._new_id(), "idMemberCreator": member["id"], "type": kind,

@@ -52,7 +52,8 @@ class TrelloAdapter:
         limits = TrelloLimits(api_key, token, clock=clock, sleep=sleep, rng=self._rng)
         self._http = TrelloHttp(api_key, token, limits, base_url=base_url, timeout=timeout)
         # The token goes in api_secret: that is how py-trello sends a key and a token, rather than signing OAuth1.
-        self._client = TrelloClient(api_key, api_secret=token, http_service=self._http)
+        # py-trello's http_service defaults to the requests module (hence its inferred type); it only calls request().
+        self._client = TrelloClient(api_key, api_secret=token, http_service=self._http)  # pyright: ignore[reportArgumentType]
         self._lock = threading.Lock()
         self._own_posts: dict[str, dict[str, datetime]] = {}   # board id -> {comment action id: its date}
         self._settled: dict[str, datetime] = {}               # board id -> activity known to be only our comments

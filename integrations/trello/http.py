@@ -62,7 +62,8 @@ class TrelloHttp:
             self.requests_made += 1
         try:
             response = self._session.request(method, self.base_url + path, params=params, headers=headers, data=data,
-                                             files=files, proxies=proxies, timeout=self._timeout)
+                                             files=files, proxies=dict(proxies) if proxies is not None else None,
+                                             timeout=self._timeout)
         except requests.RequestException as err:
             raise self._transport_error(err, method, path) from None
         self._limits.observe(response.headers)

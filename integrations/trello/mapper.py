@@ -14,8 +14,8 @@ from integrations.models import BoardSnapshot, Card, Comment, DueChange, FieldVa
 def board_snapshot(board: Mapping[str, Any], actions: Sequence[Mapping[str, Any]] | None = None) -> BoardSnapshot:
     """Normalise a board with its cards; `actions` defaults to the export's own list."""
     if actions is None:
-        actions = board.get("actions") or []
-    lists = {lst.get("id"): lst for lst in board.get("lists") or [] if isinstance(lst, Mapping)}
+        actions = list(board.get("actions") or [])
+    lists: dict[Any, Mapping[str, Any]] = {lst.get("id"): lst for lst in board.get("lists") or [] if isinstance(lst, Mapping)}
     labels = {lab.get("id"): lab.get("name") or "" for lab in board.get("labels") or [] if isinstance(lab, Mapping)}
     fields = {f.get("id"): f for f in board.get("customFields") or [] if isinstance(f, Mapping)}
     warnings: list[str] = []
@@ -27,7 +27,7 @@ def board_snapshot(board: Mapping[str, Any], actions: Sequence[Mapping[str, Any]
         try:
             if not isinstance(raw, Mapping):
                 raise MalformedItem(f"expected an object, got {type(raw).__name__}")
-            cards.append(clean_card(_card(raw, lists, labels, fields, by_card.get(raw.get("id"), ()))))
+            cards.append(clean_card(_card(raw, lists, labels, fields, by_card.get(str(raw.get("id")), ()))))
         except MalformedItem as err:
             warnings.append(f"card {_describe(index, raw)} skipped: {err}")
     return BoardSnapshot(
@@ -77,7 +77,7 @@ def _custom_fields(items: Iterable[Any], fields: Mapping[str, Mapping[str, Any]]
     for item in items:
         if not isinstance(item, Mapping):
             continue
-        definition = fields.get(item.get("idCustomField")) or {}
+        definition = fields.get(str(item.get("idCustomField"))) or {}
         name = definition.get("name")
         if not isinstance(name, str):
             continue
@@ -122,7 +122,7 @@ def _unreadable(action: Mapping[str, Any]) -> str | None:
         if not isinstance(data, Mapping) or not isinstance(data.get("old") or {}, Mapping) \
                 or not isinstance(data.get("card") or {}, Mapping):
             raise MalformedItem("its 'data' is not an object")
-        p.timestamp(action.get("date"), "date")
+        p.instant(action.get("date"), "date")
         if kind == "updateCard" and (data.get("old") or {}).get("due"):
             p.timestamp(data["old"]["due"], "old.due")
             p.timestamp((data.get("card") or {}).get("due"), "card.due")
@@ -147,7 +147,7 @@ def _due_changes(actions) -> tuple[DueChange, ...]:
         if action.get("type") != "updateCard" or "due" not in old or not old.get("due"):
             continue
         changes.append(DueChange(
-            at=p.timestamp(action.get("date"), "date"),
+            at=p.instant(action.get("date"), "date"),
             old=p.timestamp(old.get("due"), "old.due"),
             new=p.timestamp((data.get("card") or {}).get("due"), "card.due"),
         ))
@@ -165,7 +165,7 @@ def comments(actions) -> tuple[Comment, ...]:
         comments.append(clean_comment(Comment(
             id=str(action.get("id") or ""),
             text=str((action.get("data") or {}).get("text") or ""),
-            created_at=p.timestamp(action.get("date"), "date"),
+            created_at=p.instant(action.get("date"), "date"),
             author=str(author),
         )))
     return tuple(comments)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from scheduler.errors import ScopeKeeperError
 
@@ -51,7 +52,7 @@ def describe_errors(error: ValidationError, root: type[BaseModel], data: Any) ->
     return problems
 
 
-def _sentence(item: dict[str, Any], loc: tuple, root: type[BaseModel]) -> str:
+def _sentence(item: ErrorDetails, loc: tuple, root: type[BaseModel]) -> str:
     kind, ctx, value = item["type"], item.get("ctx") or {}, item.get("input")
     key = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
     shown = _show(value, key)

@@ -35,7 +35,7 @@ def get_secret(env_name: str, *, required: bool = True) -> str | None:
 
 def _from_keyring(name: str) -> str | None:
     try:
-        import keyring  # optional: only where the VA installed it
+        import keyring  # pyright: ignore[reportMissingImports]  # optional: only where the VA installed it
     except ImportError:
         return None
     try:

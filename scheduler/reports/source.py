@@ -26,9 +26,11 @@ class ReportSource(Protocol):
 
     def cards(self, client_name: str) -> Sequence[Card]:
         """Every card known for the client, archived and deleted ones included (their hours still count)."""
+        ...
 
     def comment_statuses(self, client_name: str) -> Mapping[str, str]:
         """Outbox status per reference make_reference(provider, card_id, kind, period_key)."""
+        ...
 
 
 class ExportSource:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -58,6 +59,14 @@ Hours = Numeric(12, 4)
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(row_class: type[Base]) -> Table:
+    """The plain table a row class maps, for core inserts (declarative types `__table__` as any FromClause)."""
+    table = row_class.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{row_class.__name__} maps no plain table")
+    return table
 
 
 class CardRow(Base):

@@ -22,7 +22,7 @@ from scheduler.store import migrate
 from scheduler.records.codec import card_from_json
 from scheduler.store.engine import READ_ONLY_OPTION, StoreError, create, database_url, describe, sqlite_path
 from scheduler.store.locks import AdvisoryLock, FileLock, ThreadLock
-from scheduler.store.schema import CardRow, IntentRow, ReportClaimRow
+from scheduler.store.schema import CardRow, IntentRow, ReportClaimRow, table_of
 from scheduler.store.trouble import storage_error
 
 SCHEDULER_LOCK = "scheduler"  # held by the one active `scopekeeper run`
@@ -91,7 +91,7 @@ class Store:
     def claim_report(self, week_key: str, target: str) -> bool:
         """True exactly once per (ISO week, target), whichever process asks first."""
         with self.session() as session:
-            claimed = insert_new(session, ReportClaimRow.__table__,
+            claimed = insert_new(session, table_of(ReportClaimRow),
                                  [{"week_key": week_key, "target": target, "claimed_at": datetime.now(timezone.utc)}])
         return claimed == 1
 

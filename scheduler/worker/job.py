@@ -126,9 +126,10 @@ class Worker:
     def finish(self, observed: Observed) -> str:
         """A scan's second half: decide, record and post per mode; then its outcome, recorded for `status`."""
         client, posted = observed.client, 0
-        if not observed.failed:
+        state, changes = observed.state, observed.changes
+        if not observed.failed and state is not None and changes is not None:  # observe() set both, or failed
             try:
-                posted = self._decide_and_act(observed)
+                posted = self._decide_and_act(observed, state, changes)
             except Exception as err:
                 self._failed(observed, err)
         problems = observed.problems
@@ -147,8 +148,8 @@ class Worker:
                                                                              "event": "scan_done"})
         return outcome
 
-    def _decide_and_act(self, observed: Observed) -> int:
-        client, now, state, changes = observed.client, observed.started, observed.state, observed.changes
+    def _decide_and_act(self, observed: Observed, state: ClientState, changes: CardChanges) -> int:
+        client, now = observed.client, observed.started
         write = ScanWrite(client.name, now, new_cards=changes.new, changed_cards=changes.changed,
                           gone=changes.newly_gone, returned=changes.returned, boards=[r.update for r in observed.reads],
                           intent_status=APPROVED if self.mode == "auto" else PENDING_REVIEW)

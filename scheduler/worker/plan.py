@@ -152,8 +152,12 @@ def ledger(result: ScanResult) -> list[LedgerEntry]:
             row[1] += f.extra_hours
             row[2] += f.extra_amount
     hours = result.hours
-    return [LedgerEntry(key, period.start, period.end, hours.contracted, *totals[key], hours.currency)
-            for key, period in sorted(periods.items())]
+    entries = []
+    for key, period in sorted(periods.items()):
+        done, extra_hours, extra_amount = totals[key]
+        entries.append(LedgerEntry(key, period.start, period.end, hours.contracted, done, extra_hours, extra_amount,
+                                   hours.currency))
+    return entries
 
 
 def plan_text(client: str, new: list[NewIntent], mode: str, waiting: int, budget: int) -> str:
