@@ -29,7 +29,8 @@ from scheduler.demo.data import sample_boards, weeks_to_last_week
 from scheduler.store import open_store
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import PENDING_REVIEW
-from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV, Adapters
+from scheduler.testing_hooks import ASANA_URL_ENV, TEST_HOOK, TRELLO_URL_ENV
+from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor
 from scheduler.worker.job import Worker
 
@@ -39,7 +40,7 @@ from scheduler.worker.job import Worker
               help="Folder for the demo's configuration, state and reports (default: a new temporary folder).")
 @click.option("--quiet", is_flag=True, help="Print only the summary, not the review queue.")
 @click.option("--summary-json", type=click.Path(dir_okay=False), hidden=True,
-              help="Also write the outcome as JSON, with what the sandbox cards carry (for tests).")
+              help=TEST_HOOK + "also write the outcome as JSON, with what the sandbox cards carry.")
 def demo(out_dir: str | None, quiet: bool, summary_json: str | None) -> None:
     """Run ScopeKeeper end to end on four sample clients, without any account.
 

@@ -23,8 +23,9 @@ from scheduler.notify.notifier import Notifier
 from scheduler.notify.problems import BoardState
 from scheduler.records.state import ClientState, LedgerEntry, ScanWrite
 from scheduler.store.scans import load_boards, load_client, record_status, save_scan
+from scheduler.testing_hooks import crash_point
 from scheduler.worker.adapters import Adapters
-from scheduler.worker.execute import Executor, crash_point
+from scheduler.worker.execute import Executor
 from scheduler.worker.observe import BoardRead, card_comments, has_changes, read_boards
 from scheduler.worker.plan import (CardChanges, apply_reads, finding_updates, ledger, new_and_reworded, plan_text,
                           planned_comments, posted_before)
