@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Mapping
 from zoneinfo import ZoneInfo
 
 from rich.console import Console

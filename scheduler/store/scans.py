@@ -1,7 +1,7 @@
 """What a client's scan reads from the store before it starts, and writes back in one transaction."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select, update

@@ -108,7 +108,7 @@ def test_unknown_ids_and_unchanged_edits_are_reported(world, queued):
 
 
 def test_client_scopes_every_subcommand(world, queued):
-    config, store, outbox = queued
+    config, _, outbox = queued
     sunrise = [i.id for i in outbox.listed(("pending_review",)) if i.client == "Sunrise Studio"]
     bright = [i.id for i in outbox.listed(("pending_review",)) if i.client != "Sunrise Studio"]
     assert sunrise and bright
@@ -126,7 +126,7 @@ def test_client_scopes_every_subcommand(world, queued):
 
 
 def test_a_rejection_can_be_undone(world, queued):
-    config, store, outbox = queued
+    config, _, outbox = queued
     intent = outbox.listed(("pending_review",))[0]
     assert invoke(world, "review", "reject", str(intent.id), "--config", str(config)).exit_code == 0
     assert outbox.get(intent.id).status == "rejected"
@@ -138,7 +138,7 @@ def test_a_rejection_can_be_undone(world, queued):
 
 
 def test_without_an_editor_the_text_is_typed_in_the_terminal_or_given_with_text(world, queued, monkeypatch):
-    config, store, outbox = queued
+    config, _, outbox = queued
     first, second = outbox.listed(("pending_review",))[:2]
     monkeypatch.setenv("PATH", "/nonexistent")  # no nano either
     env = {**world.env(), "EDITOR": "", "VISUAL": ""}
@@ -153,7 +153,7 @@ def test_without_an_editor_the_text_is_typed_in_the_terminal_or_given_with_text(
 
 
 def test_approve_all_post_again_posts_what_an_interrupted_run_approved(world, queued):
-    config, store, outbox = queued
+    config, _, outbox = queued
     waiting = outbox.listed(("pending_review",))
     for intent in waiting:  # as if `approve --all --post` had approved them, then died before posting
         assert outbox.approve(intent.id)
@@ -165,7 +165,7 @@ def test_approve_all_post_again_posts_what_an_interrupted_run_approved(world, qu
 
 
 def test_the_listing_wraps_at_the_terminal_width_without_breaking_words(world, queued):
-    config, store, outbox = queued
+    config, _, outbox = queued
     listing = invoke(world, "review", "--config", str(config), COLUMNS="80")
     words = {w for i in outbox.listed(("pending_review",)) for w in i.text.split()}
     for line in listing.output.splitlines():
