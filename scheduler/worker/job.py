@@ -9,12 +9,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable, Hashable
+from datetime import UTC, datetime
 
 from rules.evaluate import ClientRules
-
 from scheduler.config.models import AppConfig, Client, rules_for
 from scheduler.logs import redact
 from scheduler.store import Store, StoreError
@@ -22,7 +21,9 @@ from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.notify.notifier import Notifier
 from scheduler.notify.problems import BoardState
 from scheduler.records.state import ClientState, LedgerEntry, ScanWrite
+from scheduler.store import Store
 from scheduler.store.scans import load_boards, load_client, record_status, save_scan
+from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.testing_hooks import crash_point
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor
@@ -112,7 +113,7 @@ class Worker:
 
         Clients observed with the same `scan_round` share each token's board-activity answer.
         """
-        observed = Observed(client, datetime.now(timezone.utc), time.monotonic())
+        observed = Observed(client, datetime.now(UTC), time.monotonic())
         try:
             if self.mode != "dry-run":
                 observed.problems += self.executor.reconcile(client.name)
@@ -138,7 +139,7 @@ class Worker:
                    "partial" if problems else "ok")
         if self.mode != "dry-run":
             try:
-                record_status(self.store, client.name, started=observed.started, finished=datetime.now(timezone.utc),
+                record_status(self.store, client.name, started=observed.started, finished=datetime.now(UTC),
                               outcome=outcome, detail="; ".join(problems) or None, posted=posted)
             except Exception as err:
                 log.error("could not record the scan's outcome: %s", redact(str(err)), extra={"client": client.name})

@@ -229,7 +229,7 @@ class _Failed(NamedTuple):
     emailed: bool = False
 
 
-def report_notices(notifier: Notifier, produced: "list[Produced] | list[_Failed]") -> None:
+def report_notices(notifier: Notifier, produced: list[Produced] | list[_Failed]) -> None:
     """One notice while reports cannot be sent (whichever and however many); one sent resolves it."""
     failed = [p for p in produced if p.error]
     if failed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -86,7 +87,7 @@ def test_a_poll_makes_one_request_per_token_and_scans_only_the_client_whose_boar
 
 
 def test_the_poll_job_runs_every_poll_every_and_slowly_with_webhooks_never_in_a_dry_run(world, four, tmp_path):
-    config = parse_config(open(poll_config(world, four), encoding="utf-8").read())
+    config = parse_config(Path(poll_config(world, four)).read_text(encoding="utf-8"))
     assert config.scopekeeper.poll_every == timedelta(seconds=30)
     assert poll_interval(config) == 30 and poll_interval(config, webhooks=True) == 300
     store = open_store(config.scopekeeper.state_url)
