@@ -118,6 +118,7 @@ def test_poll_every_is_checked(poll, problem):
     assert problem in str(error.value) and "sk.toml" in str(error.value)
 
 
+@pytest.mark.slow  # a real `scopekeeper run` process
 def test_the_running_worker_answers_a_new_card_within_the_poll_not_the_scan_interval(world, four):
     path = poll_config(world, four, poll="10s", every="15m")
     worker = Background(world, path)
