@@ -26,6 +26,7 @@ from scheduler import logs
 from scheduler.cli.review import review_listing
 from scheduler.config.models import AppConfig, parse_config
 from scheduler.demo.data import sample_boards, weeks_to_last_week
+from scheduler.records.status import Mode, ScanOutcome
 from scheduler.store import open_store
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import PENDING_REVIEW
@@ -80,7 +81,7 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None) -> None:
 
         progress.update(step, description="Scanning the four clients' boards (review mode)",
                         total=len(config.clients), completed=0)
-        worker = Worker(config, store, adapters, mode="review", stop=threading.Event(), show=lambda _: None)
+        worker = Worker(config, store, adapters, mode=Mode.REVIEW, stop=threading.Event(), show=lambda _: None)
         outcomes = {}
         for client in config.clients:
             outcomes[client.name] = worker.scan(client)
@@ -127,7 +128,7 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None) -> None:
             "comments": on_cards, "reports": [str(p) for r in produced for p in r.files],
             "sandboxes": [trello_url, asana_url], "seconds": round(time.monotonic() - began, 2)}, indent=2),
             encoding="utf-8")
-    if posting.problems or any(o != "ok" for o in outcomes.values()):
+    if posting.problems or any(o is not ScanOutcome.OK for o in outcomes.values()):
         raise click.exceptions.Exit(1)
 
 

@@ -9,14 +9,15 @@ from integrations.errors import ExportError
 from integrations.exports import read_export
 from integrations.models import Card
 from scheduler.config.models import AppConfig, Client
+from scheduler.records.status import OutboxStatus
 
 # Outbox states (scheduler.store) as the report names them; a comment with no state was never planned
 # (a dry run, or a scan that has not run since the card appeared).
-STATUS_GROUPS = {
-    "sent": "posted", "reconciled": "posted",
-    "pending_review": "review",
-    "approved": "queued", "pending": "queued", "unknown": "queued",
-    "rejected": "rejected",
+STATUS_GROUPS: dict[str, str] = {  # outbox status -> what the report says of the comment
+    OutboxStatus.SENT: "posted", OutboxStatus.RECONCILED: "posted",
+    OutboxStatus.PENDING_REVIEW: "review",
+    OutboxStatus.APPROVED: "queued", OutboxStatus.PENDING: "queued", OutboxStatus.UNKNOWN: "queued",
+    OutboxStatus.REJECTED: "rejected",
 }
 NOT_SENT = "not_sent"
 

@@ -83,7 +83,7 @@ def save_scan(store: Store, write: ScanWrite) -> int:
     return created
 
 
-def record_status(store: Store, client: str, *, started: datetime, finished: datetime, outcome: str,
+def record_status(store: Store, client: str, *, started: datetime, finished: datetime, outcome: ScanOutcome,
                   detail: str | None, posted: int) -> None:
     """The outcome of a client's scan, for `scopekeeper status`."""
     with store.session() as session:
@@ -91,7 +91,7 @@ def record_status(store: Store, client: str, *, started: datetime, finished: dat
         row.last_scan_at, row.outcome, row.posted = started, outcome, posted
         row.detail = redact(detail)[:2000] if detail else None
         row.duration_seconds = (finished - started).total_seconds()
-        if outcome == "ok":
+        if outcome is ScanOutcome.OK:
             row.last_ok_at = started
         session.add(row)
 

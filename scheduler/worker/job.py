@@ -21,6 +21,7 @@ from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.notify.notifier import Notifier
 from scheduler.notify.problems import BoardState
 from scheduler.records.state import ClientState, LedgerEntry, ScanWrite
+from scheduler.records.status import Mode, ScanOutcome
 from scheduler.store import Store
 from scheduler.store.scans import load_boards, load_client, record_status, save_scan
 from scheduler.store.schema import APPROVED, PENDING_REVIEW
@@ -52,9 +53,9 @@ class Observed:
 class Worker:
     """Scans clients in one mode ('dry-run', 'review' or 'auto'); safe to call from several threads."""
 
-    def __init__(self, config: AppConfig, store: Store, adapters: Adapters, *, mode: str,
+    def __init__(self, config: AppConfig, store: Store, adapters: Adapters, *, mode: Mode | str,
                  stop: threading.Event, show: Callable[[str], None] = print, notifier: Notifier | None = None) -> None:
-        self.config, self.store, self.mode, self.stop = config, store, mode, stop
+        self.config, self.store, self.mode, self.stop = config, store, Mode(mode), stop
         self.notifier = notifier
         self._show = show
         self.executor = Executor(store, adapters, stop)
@@ -70,22 +71,22 @@ class Worker:
 
     def reconcile_all(self) -> None:
         """At start-up: settle every pending and unknown comment left by an earlier process."""
-        if self.mode != "dry-run":
+        if self.mode is not Mode.DRY_RUN:
             for problem in self.executor.reconcile():
                 log.warning("%s", problem, extra={"event": "reconcile"})
 
-    def scan(self, client: Client) -> str:
+    def scan(self, client: Client) -> ScanOutcome:
         """Scan one client; returns the outcome: ok, partial (some boards or comments failed), error or stopped."""
         with self._client_lock(client.name):
             return self.finish(self.observe(client))
 
-    def poll(self, clients: list[Client], scan_round: Hashable) -> dict[str, str]:
+    def poll(self, clients: list[Client], scan_round: Hashable) -> dict[str, ScanOutcome]:
         """The cheap change check of every client, then a scan of those whose boards may have changed.
 
         The clients share the round's answers: one board-activity request per Trello token for all of them,
         reused by the scans it starts. A client being scanned already is left to that scan (and the next poll).
         """
-        outcomes: dict[str, str] = {}
+        outcomes: dict[str, ScanOutcome] = {}
         for client in clients:
             if self.stop.is_set():
                 break
@@ -115,7 +116,7 @@ class Worker:
         """
         observed = Observed(client, datetime.now(UTC), time.monotonic())
         try:
-            if self.mode != "dry-run":
+            if self.mode is not Mode.DRY_RUN:
                 observed.problems += self.executor.reconcile(client.name)
             observed.state = load_client(self.store, client.name)
             observed.reads = read_boards(self._adapters, client, observed.state, self.stop, scan_round)
@@ -125,7 +126,7 @@ class Worker:
             self._failed(observed, err)
         return observed
 
-    def finish(self, observed: Observed) -> str:
+    def finish(self, observed: Observed) -> ScanOutcome:
         """A scan's second half: decide, record and post per mode; then its outcome, recorded for `status`."""
         client, posted = observed.client, 0
         state, changes = observed.state, observed.changes
@@ -135,15 +136,15 @@ class Worker:
             except Exception as err:
                 self._failed(observed, err)
         problems = observed.problems
-        outcome = ("error" if observed.failed else "stopped" if self.stop.is_set() else
-                   "partial" if problems else "ok")
-        if self.mode != "dry-run":
+        outcome = (ScanOutcome.ERROR if observed.failed else ScanOutcome.STOPPED if self.stop.is_set() else
+                   ScanOutcome.PARTIAL if problems else ScanOutcome.OK)
+        if self.mode is not Mode.DRY_RUN:
             try:
                 record_status(self.store, client.name, started=observed.started, finished=datetime.now(UTC),
                               outcome=outcome, detail="; ".join(problems) or None, posted=posted)
             except Exception as err:
                 log.error("could not record the scan's outcome: %s", redact(str(err)), extra={"client": client.name})
-            if self.notifier is not None and outcome != "stopped":
+            if self.notifier is not None and outcome is not ScanOutcome.STOPPED:
                 self._notify(observed)
         log.info("scan %s in %.1f s: %d comment(s) posted%s", outcome, time.monotonic() - observed.clock, posted,
                  f"; {len(problems)} problem(s)" if problems else "", extra={"client": client.name,
@@ -154,7 +155,7 @@ class Worker:
         client, now = observed.client, observed.started
         write = ScanWrite(client.name, now, new_cards=changes.new, changed_cards=changes.changed,
                           gone=changes.newly_gone, returned=changes.returned, boards=[r.update for r in observed.reads],
-                          intent_status=APPROVED if self.mode == "auto" else PENDING_REVIEW)
+                          intent_status=APPROVED if self.mode is Mode.AUTO else PENDING_REVIEW)
         with self._lock:
             first = client.name not in self._evaluated
         checked = True
@@ -169,7 +170,7 @@ class Worker:
             write.intents, write.rewordings = new_and_reworded(
                 planned_comments(result, live, self.config.signature(client)), state)
             checked = self._posted_before(observed, write)
-        if self.mode == "dry-run":
+        if self.mode is Mode.DRY_RUN:
             waiting = len(self.executor.outbox.listed((APPROVED,), client=client.name))
             self._show(plan_text(client.name, write.intents, self.mode, waiting,
                                  self.config.scopekeeper.max_comments_per_run))
@@ -183,7 +184,7 @@ class Worker:
             log.info("%d comment(s) already on the cards (posted before this state store knew them): recorded, "
                      "not posted again", len(write.found), extra={"client": client.name, "event": "found_on_card"})
         if created:
-            what = "queued for review (scopekeeper review)" if self.mode == "review" else "to post"
+            what = "queued for review (scopekeeper review)" if self.mode is Mode.REVIEW else "to post"
             log.info("%d new comment(s) %s", created, what, extra={"client": client.name, "event": "planned"})
         posting = self.executor.post(client=client.name, budget=self.config.scopekeeper.max_comments_per_run)
         observed.problems += posting.problems
