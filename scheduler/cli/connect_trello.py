@@ -11,7 +11,7 @@ from integrations.trello.adapter import TrelloAdapter
 from integrations.trello.http import API, AUTHORIZE_URL, KEY_PAGE
 from scheduler.config.edit import ConfigEditError, add_board
 from scheduler.config.secrets import KEYRING_SERVICE, get_secret
-from scheduler.testing_hooks import TRELLO_URL_ENV, TEST_HOOK
+from scheduler.testing_hooks import TEST_HOOK, TRELLO_URL_ENV
 
 DEFAULT_ENV = {"api_key_env": "TRELLO_API_KEY", "token_env": "TRELLO_TOKEN"}
 

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from scheduler import logs
 from scheduler.cli.common import DEFAULT_CONFIG, fail, load, say
+from scheduler.cli.review import review_listing, status_table
 from scheduler.config.models import AppConfig
 from scheduler.config.secrets import get_secret
 from scheduler.notify.channels import register_url_secrets
@@ -23,12 +24,12 @@ from scheduler.store.outbox import Outbox
 from scheduler.store.scans import client_statuses, latest_findings
 from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.store.store import SCHEDULER_LOCK
-from scheduler.worker.job import Worker
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor, Posting
-from scheduler.cli.review import review_listing, status_table
-from scheduler.worker.review import edited_text, editable_text
-from scheduler.worker.schedule import AlreadyRunning, run as run_worker
+from scheduler.worker.job import Worker
+from scheduler.worker.review import editable_text, edited_text
+from scheduler.worker.schedule import AlreadyRunning
+from scheduler.worker.schedule import run as run_worker
 
 MODES = tuple(mode.value for mode in Mode)
 log = logging.getLogger("scopekeeper.run")

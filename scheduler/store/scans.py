@@ -7,12 +7,31 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from integrations.models import Card
-
 from scheduler.logs import redact
 from scheduler.records.codec import card_from_json, card_to_json
-from scheduler.records.state import (BoardMemory, BoardUpdate, ClientState, FindingUpdate, KnownCard, OutboxEntry, ScanWrite)
-from scheduler.store.schema import BoardRow, CardRow, ClientStatusRow, FindingRow, IntentRow, LedgerRow, PENDING_REVIEW, RECONCILED, table_of
+from scheduler.records.state import (
+    BoardMemory,
+    BoardUpdate,
+    ClientState,
+    FindingUpdate,
+    KnownCard,
+    OutboxEntry,
+    ScanWrite,
+)
+from scheduler.records.status import ScanOutcome
+from scheduler.store.schema import (
+    PENDING_REVIEW,
+    RECONCILED,
+    BoardRow,
+    CardRow,
+    ClientStatusRow,
+    FindingRow,
+    IntentRow,
+    LedgerRow,
+    table_of,
+)
 from scheduler.store.store import Store, insert_new
+
 
 def load_client(store: Store, client: str) -> ClientState:
     """The client's cards (gone ones included), board markers and recorded intents."""

@@ -16,21 +16,27 @@ from datetime import UTC, datetime
 from rules.evaluate import ClientRules
 from scheduler.config.models import AppConfig, Client, rules_for
 from scheduler.logs import redact
-from scheduler.store import Store, StoreError
-from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.notify.notifier import Notifier
 from scheduler.notify.problems import BoardState
 from scheduler.records.state import ClientState, LedgerEntry, ScanWrite
 from scheduler.records.status import Mode, ScanOutcome
-from scheduler.store import Store
+from scheduler.store import Store, StoreError
 from scheduler.store.scans import load_boards, load_client, record_status, save_scan
 from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.testing_hooks import crash_point
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor
 from scheduler.worker.observe import BoardRead, card_comments, has_changes, read_boards
-from scheduler.worker.plan import (CardChanges, apply_reads, finding_updates, ledger, new_and_reworded, plan_text,
-                          planned_comments, posted_before)
+from scheduler.worker.plan import (
+    CardChanges,
+    apply_reads,
+    finding_updates,
+    ledger,
+    new_and_reworded,
+    plan_text,
+    planned_comments,
+    posted_before,
+)
 
 log = logging.getLogger("scopekeeper.worker")
 

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable, Hashable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 
 from integrations.errors import AuthError, IntegrationError, NotFound
 from integrations.models import BoardSnapshot, Card, Comment, merge_incremental
-
 from scheduler.config.models import Client
 from scheduler.logs import redact
 from scheduler.records.state import BoardMemory, BoardUpdate, CardKey, ClientState, NewIntent

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from integrations.sandbox.asana import SANDBOX_TOKEN
 from scheduler.cli.connect_asana import command as connect_asana
-from scheduler.worker.adapters import ASANA_URL_ENV
+from scheduler.testing_hooks import ASANA_URL_ENV
 
 CONFIG = """\
 # ScopeKeeper configuration (kept by hand)

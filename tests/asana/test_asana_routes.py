@@ -89,8 +89,9 @@ def test_every_route_and_query_parameter_the_adapter_uses_is_in_the_spec(spec, s
 
 
 def test_the_webhook_fields_the_adapter_reads_are_in_the_spec(spec):
-    from integrations.asana import adapter as asana_adapter
     import inspect
+
+    from integrations.asana import adapter as asana_adapter
 
     source = inspect.getsource(asana_adapter.AsanaAdapter.webhook_state)
     _, parameters = _operation(spec, "GET", "/webhooks/{webhook_gid}")

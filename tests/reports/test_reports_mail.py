@@ -12,7 +12,7 @@ import tomli_w
 from click.testing import CliRunner
 
 from scheduler.cli.main import cli
-from scheduler.reports.documents import CHART_CID, client_documents
+from scheduler.reports.documents import client_documents
 from scheduler.reports.mail import MailError, message, send
 from scheduler.reports.model import client_report
 from tests.reports.support import (
@@ -29,11 +29,6 @@ from tests.reports.support import (
     smtp_server,
     tls_files,
 )
-
-from scheduler.cli.main import cli
-from scheduler.reports.documents import client_documents
-from scheduler.reports.mail import MailError, message, send
-from scheduler.reports.model import client_report
 
 pytestmark = QUIET_SMTP
 

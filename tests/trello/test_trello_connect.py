@@ -8,8 +8,7 @@ from click.testing import CliRunner
 
 from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TrelloSandbox, synthetic_export
 from scheduler.cli.connect_trello import command
-from scheduler.worker.adapters import TRELLO_URL_ENV
-from trello_support import api, clock, sandbox  # noqa: F401
+from scheduler.testing_hooks import TRELLO_URL_ENV
 
 CONFIG = """\
 # ScopeKeeper configuration of a test VA

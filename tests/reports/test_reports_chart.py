@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reports_support import MONDAY_AFTER, WEEK, practice_config, practice_source
 from scheduler.reports.chart import HEIGHT, WIDTH, burnup_rows, burnup_svg
 from scheduler.reports.i18n import texts
 from scheduler.reports.model import CLIENT, client_report
 from scheduler.reports.weeks import parse_week
+from tests.reports.support import MONDAY_AFTER, WEEK, practice_config, practice_source
 
 SVG = "{http://www.w3.org/2000/svg}"
 LEGENDS = {"Harbor Lane Bakery": ("en", "Hours used", "Contracted", "At this pace"),

@@ -10,7 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from worker_support import REPO, World, command, run, state_url, world  # noqa: F401  (fixtures)
+
+from tests.worker.support import REPO, World, command, run
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 

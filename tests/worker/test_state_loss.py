@@ -9,20 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from worker_support import (  # noqa: F401
-    ASANA_CLIENT,
-    REPO,
-    TRELLO_CLIENT,
-    World,
-    backend,
-    command,
-    postgres_schema,
-    run,
-    state_url,
-    world,
-)
 
 from scheduler.store import open_store
+from tests.worker.support import ASANA_CLIENT, TRELLO_CLIENT, World, command, postgres_schema, run
 
 _FRESH_SCHEMAS: list = []  # generators of postgres_schema(): advanced once more, they drop their schema
 

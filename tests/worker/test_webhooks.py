@@ -3,26 +3,25 @@ deliveries, one evaluation), ScopeKeeper's own comments ignored, forged deliveri
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 
 from integrations.sandbox.trello import SANDBOX_SECRET
 from integrations.webhooks import asana_signature, trello_signature
-from notify_support import hook_server
 from scheduler.config.models import load_config
 from scheduler.notify.notifier import Notifier
 from scheduler.store import open_store
 from scheduler.store.hooks import Hooks
 from scheduler.store.outbox import Outbox
-from scheduler.store.schema import APPROVED, PENDING_REVIEW
+from scheduler.store.schema import PENDING_REVIEW
 from scheduler.web.hooks import HookServer
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.hooks import process_events, sync_webhooks
 from scheduler.worker.job import Worker
-from worker_support import ASANA_CLIENT, TRELLO_CLIENT, World, wait_until, world  # noqa: F401 (fixture)
-from worker_support import backend, state_url, use_world_env  # noqa: F401  (fixtures)
+from tests.worker.notify_support import hook_server
+from tests.worker.support import ASANA_CLIENT, TRELLO_CLIENT, World, use_world_env
 
 NEW_CARD = "Pourriez-vous préparer une strategy de contenu pour janvier ? 🙏 Merci !"
 
@@ -107,7 +106,7 @@ def test_a_forged_trello_delivery_is_401_and_queues_nothing(world, live, mutate)
     sent_body = body.replace(b"99", b"98")  # a new event: one wrongly accepted would be queued
     signature = trello_signature(SANDBOX_SECRET, sent_body, url)
     if mutate == "body":
-        sent_body = sent_body.replace("Zażółć".encode(), "Zazolc".encode())
+        sent_body = sent_body.replace("Zażółć".encode(), b"Zazolc")
     elif mutate == "signature":
         signature = signature[:-2] + ("A=" if signature[-2] != "A" else "B=")
     elif mutate == "url":
@@ -168,7 +167,7 @@ def test_sync_recreates_a_deleted_webhook_removes_a_disconnected_board_and_warns
 
 
 def _stamp(hours: float) -> str:
-    moment = datetime.now(timezone.utc) + timedelta(hours=hours)
+    moment = datetime.now(UTC) + timedelta(hours=hours)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from worker_support import REPO, World, world  # noqa: F401 (fixture)
-from worker_support import backend, state_url  # noqa: F401  (fixtures)
-from worker_support import command as scopekeeper
+from tests.worker.support import REPO
+from tests.worker.support import command as scopekeeper
 
 FAKE = """#!/bin/sh
 echo "$(basename "$0") $*" >> "{log}"
