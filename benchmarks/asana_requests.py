@@ -8,7 +8,7 @@ same modified_since listing, then still reads each modified task and its stories
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import asana
 
@@ -24,7 +24,7 @@ class Clock:
     """The sandbox's now, moved by hand so that 'modified since' is exact."""
 
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -60,8 +60,8 @@ def measure() -> list[tuple[str, int, int, str, int, int]]:
     with sandbox.serve() as server, AsanaAdapter(SANDBOX_TOKEN, host=server.host, requests_per_minute=1500) as adapter:
         projects = {n: sandbox.generate_project(n, name=f"{n} tasks", seed=n) for n in SIZES}
         for n, gid in projects.items():
-            ours = counted(sandbox, lambda: adapter.read_board(gid))
-            naive = counted(sandbox, lambda: naive_scan(server.host, gid))
+            ours = counted(sandbox, lambda gid=gid: adapter.read_board(gid))
+            naive = counted(sandbox, lambda gid=gid: naive_scan(server.host, gid))
             target = math.ceil(n / 100)
             rows.append(("full", n, ours, f"ceil(n/100) = {target}", target, naive))
 
@@ -89,10 +89,10 @@ def main() -> None:
     print("Asana requests per scan (sandbox on loopback, official SDK 5.x, counted by the server)\n")
     header = ("scan", "tasks", "ScopeKeeper", "target", "met", "naive SDK", f"naive at {FREE_PLAN_PER_MINUTE}/min")
     widths = (24, 6, 12, 20, 4, 10, 16)
-    print("  ".join(h.ljust(w) if i in (0, 3) else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))))
+    print("  ".join(h.ljust(w) if i in (0, 3) else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True))))
     for scan, tasks, ours, target_text, target, naive in rows:
         cells = (scan, str(tasks), str(ours), target_text, "yes" if ours <= target else "NO", str(naive), _duration(naive))
-        print("  ".join(c.ljust(w) if i in (0, 3) else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))))
+        print("  ".join(c.ljust(w) if i in (0, 3) else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))))
     print("\nfull: one GET /projects/{gid}/tasks page per 100 tasks, opt_fields asking for all the rules need;"
           "\n      nothing per task (no get_task, no stories: due-date moves are observed between scans)."
           "\nincremental: one GET /tasks?project=&modified_since= page per 100 modified tasks, never fewer than one:"

@@ -52,7 +52,7 @@ from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox  # noqa: E402
 from integrations.sandbox.trello import SANDBOX_TOKEN as TRELLO_TOKEN  # noqa: E402
 from integrations.trello.adapter import TrelloAdapter  # noqa: E402
 from scheduler.config.models import load_config, rules_for  # noqa: E402
-from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV  # noqa: E402
+from scheduler.testing_hooks import ASANA_URL_ENV, TRELLO_URL_ENV  # noqa: E402
 from scheduler.worker.plan import planned_comments  # noqa: E402
 
 KINDS = ("429", "5xx_before", "5xx_after", "reset_before", "reset_after", "cut_body", "cut_connection",

@@ -24,14 +24,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_SECRET, SANDBOX_TOKEN, TrelloSandbox  # noqa: E402
-from scheduler.config.models import parse_config  # noqa: E402
-from scheduler.store import open_store  # noqa: E402
-from scheduler.store.scans import client_statuses  # noqa: E402
-from scheduler.worker.adapters import TRELLO_URL_ENV, Adapters  # noqa: E402
-from scheduler.worker.hooks import sync_webhooks  # noqa: E402
-from scheduler.worker.job import Worker  # noqa: E402
-from scheduler.worker.schedule import build_scheduler  # noqa: E402
+from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_SECRET, SANDBOX_TOKEN, TrelloSandbox
+from scheduler.config.models import parse_config
+from scheduler.store import open_store
+from scheduler.store.scans import client_statuses
+from scheduler.testing_hooks import TRELLO_URL_ENV
+from scheduler.worker.adapters import Adapters
+from scheduler.worker.hooks import sync_webhooks
+from scheduler.worker.job import Worker
+from scheduler.worker.schedule import build_scheduler
 
 CLIENTS = 10
 REQUESTS = ("Could you put together a content strategy for next quarter?",

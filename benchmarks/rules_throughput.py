@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from integrations.models import Card
@@ -18,37 +18,18 @@ from rules.contract import Contract
 from rules.evaluate import ClientRules
 
 WORDS = {
-    "en": "please update the weekly newsletter post blog video draft schedule client launch calendar photos "
-          "website page email inbox reply clients invoice strategy course platform podcast notes episode "
-          "template design planning campaign report spreadsheet meeting call agenda follow up with team "
-          "for our new this next month week today tomorrow about and from into after before share".split(),
-    "fr": "merci de mettre à jour la newsletter les articles réseaux sociaux publier poster planifier "
-          "rendez-vous agenda clients factures stratégie affiches logo pour notre nouveau mois semaine "
-          "prochaine avec l'équipe des photos du site page courriel répondre demain aujourd'hui "
-          "campagne rapport réunion modèle vidéo podcast notes épisode sondage formulaire boutique "
-          "commandes budget".split(),
-    "es": "por favor actualizar el boletín las publicaciones redes sociales correo bandeja de entrada "
-          "facturas estrategia clientes calendario fotos para nuestro nuevo mes semana próxima con el "
-          "equipo del sitio página responder mañana hoy campaña informe reunión diseño plantilla "
-          "vídeo podcast notas episodio encuesta formulario presupuesto pedidos envíos tienda "
-          "blog artículo".split(),
-    "pl": "proszę zaktualizować newsletter posty na facebooku kalendarz zajęć grafik faktury strategia "
-          "klientów zdjęcia dla naszego nowego miesiąca tygodnia następnego z zespołem strony odpowiedzieć "
-          "jutro dzisiaj kampanię raport spotkanie platformę kursów projekt szablon wideo podcast notatki "
-          "odcinek ankieta formularz budżet zamówienia sklep blog artykuł wysyłka reklama baner ulotka "
-          "prezentacja umowa oferta".split(),
+    "en": ["please", "update", "the", "weekly", "newsletter", "post", "blog", "video", "draft", "schedule", "client", "launch", "calendar", "photos", "website", "page", "email", "inbox", "reply", "clients", "invoice", "strategy", "course", "platform", "podcast", "notes", "episode", "template", "design", "planning", "campaign", "report", "spreadsheet", "meeting", "call", "agenda", "follow", "up", "with", "team", "for", "our", "new", "this", "next", "month", "week", "today", "tomorrow", "about", "and", "from", "into", "after", "before", "share"],
+    "fr": ["merci", "de", "mettre", "à", "jour", "la", "newsletter", "les", "articles", "réseaux", "sociaux", "publier", "poster", "planifier", "rendez-vous", "agenda", "clients", "factures", "stratégie", "affiches", "logo", "pour", "notre", "nouveau", "mois", "semaine", "prochaine", "avec", "l'équipe", "des", "photos", "du", "site", "page", "courriel", "répondre", "demain", "aujourd'hui", "campagne", "rapport", "réunion", "modèle", "vidéo", "podcast", "notes", "épisode", "sondage", "formulaire", "boutique", "commandes", "budget"],
+    "es": ["por", "favor", "actualizar", "el", "boletín", "las", "publicaciones", "redes", "sociales", "correo", "bandeja", "de", "entrada", "facturas", "estrategia", "clientes", "calendario", "fotos", "para", "nuestro", "nuevo", "mes", "semana", "próxima", "con", "el", "equipo", "del", "sitio", "página", "responder", "mañana", "hoy", "campaña", "informe", "reunión", "diseño", "plantilla", "vídeo", "podcast", "notas", "episodio", "encuesta", "formulario", "presupuesto", "pedidos", "envíos", "tienda", "blog", "artículo"],
+    "pl": ["proszę", "zaktualizować", "newsletter", "posty", "na", "facebooku", "kalendarz", "zajęć", "grafik", "faktury", "strategia", "klientów", "zdjęcia", "dla", "naszego", "nowego", "miesiąca", "tygodnia", "następnego", "z", "zespołem", "strony", "odpowiedzieć", "jutro", "dzisiaj", "kampanię", "raport", "spotkanie", "platformę", "kursów", "projekt", "szablon", "wideo", "podcast", "notatki", "odcinek", "ankieta", "formularz", "budżet", "zamówienia", "sklep", "blog", "artykuł", "wysyłka", "reklama", "baner", "ulotka", "prezentacja", "umowa", "oferta"],
 }
 
 
 FILLER = {
-    "en": "could you we need a the to of and in on at by it is are be have this that these those some any "
-          "all when where which who what how can will would should just also only more less very so".split(),
-    "fr": "pouvez vous nous avons besoin un une le la les de du des et en sur au par il est sont être avoir "
-          "ce cette ces quelques tout quand où qui quoi comment peut sera devrait juste aussi plus très".split(),
-    "es": "puedes podemos necesitamos un una el la los las de del y en sobre al por es son ser tener este "
-          "esta estos algunos todo cuando donde quien qué cómo puede será debería solo también más muy".split(),
-    "pl": "czy możesz musimy potrzebujemy i w na do z od przez jest są być mieć ten ta te to jakieś wszystko "
-          "kiedy gdzie kto co jak może będzie powinien tylko także więcej bardzo już jeszcze".split(),
+    "en": ["could", "you", "we", "need", "a", "the", "to", "of", "and", "in", "on", "at", "by", "it", "is", "are", "be", "have", "this", "that", "these", "those", "some", "any", "all", "when", "where", "which", "who", "what", "how", "can", "will", "would", "should", "just", "also", "only", "more", "less", "very", "so"],
+    "fr": ["pouvez", "vous", "nous", "avons", "besoin", "un", "une", "le", "la", "les", "de", "du", "des", "et", "en", "sur", "au", "par", "il", "est", "sont", "être", "avoir", "ce", "cette", "ces", "quelques", "tout", "quand", "où", "qui", "quoi", "comment", "peut", "sera", "devrait", "juste", "aussi", "plus", "très"],
+    "es": ["puedes", "podemos", "necesitamos", "un", "una", "el", "la", "los", "las", "de", "del", "y", "en", "sobre", "al", "por", "es", "son", "ser", "tener", "este", "esta", "estos", "algunos", "todo", "cuando", "donde", "quien", "qué", "cómo", "puede", "será", "debería", "solo", "también", "más", "muy"],
+    "pl": ["czy", "możesz", "musimy", "potrzebujemy", "i", "w", "na", "do", "z", "od", "przez", "jest", "są", "być", "mieć", "ten", "ta", "te", "to", "jakieś", "wszystko", "kiedy", "gdzie", "kto", "co", "jak", "może", "będzie", "powinien", "tylko", "także", "więcej", "bardzo", "już", "jeszcze"],
 }
 
 
@@ -70,7 +51,7 @@ def cards(count: int, language: str, seed: int = 7) -> list[Card]:
     """Cards whose titles and descriptions mix the vocabulary with unique words (names, numbers)."""
     rng = random.Random(seed)
     vocabulary, filler = WORDS[language], FILLER[language]
-    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
 
     def word() -> str:
         roll = rng.random()
@@ -92,7 +73,7 @@ def cards(count: int, language: str, seed: int = 7) -> list[Card]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=100_000)
-    parser.add_argument("--language", choices=sorted(WORDS) + ["all"], default="all")
+    parser.add_argument("--language", choices=[*sorted(WORDS), "all"], default="all")
     args = parser.parse_args()
     languages = sorted(WORDS) if args.language == "all" else [args.language]
     print(f"{'language':<9}{'cards':>9}{'first scan':>12}{'re-scan':>10}  cards/s, 50 keywords, target >= 20,000")
@@ -107,7 +88,7 @@ def main() -> None:
 
 def _rate(rules: ClientRules, batch: list[Card]) -> float:
     began = time.perf_counter()
-    result = rules.evaluate(batch, datetime(2026, 12, 31, tzinfo=timezone.utc))
+    result = rules.evaluate(batch, datetime(2026, 12, 31, tzinfo=UTC))
     elapsed = time.perf_counter() - began
     assert len(result.findings) == len(batch)
     return len(batch) / elapsed

@@ -12,12 +12,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing it
 
-from trello import TrelloClient  # noqa: E402
+from trello import TrelloClient
 
-from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TrelloSandbox, synthetic_export  # noqa: E402
-from integrations.trello.adapter import TrelloAdapter  # noqa: E402
-from integrations.trello.http import TrelloHttp  # noqa: E402
-from integrations.trello.limits import TrelloLimits  # noqa: E402
+from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TrelloSandbox, synthetic_export
+from integrations.trello.adapter import TrelloAdapter
+from integrations.trello.http import TrelloHttp
+from integrations.trello.limits import TrelloLimits
 
 SIZES = (10, 100, 1000)
 COMMENTS_PER_CARD = 2

@@ -27,10 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing it
 
 from integrations.sandbox.server import LoopbackServer  # noqa: E402
-from integrations.sandbox.trello import (SANDBOX_KEY, SANDBOX_TOKEN, TOKEN_LIMIT, WINDOW,  # noqa: E402
-                                         TrelloSandbox, synthetic_export)
+from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TOKEN_LIMIT, WINDOW, TrelloSandbox, synthetic_export  # noqa: E402
 from integrations.trello.adapter import BOARD_ACTIONS, BOARD_QUERY  # noqa: E402
-from scheduler.worker.adapters import TRELLO_URL_ENV  # noqa: E402
+from scheduler.testing_hooks import TRELLO_URL_ENV  # noqa: E402
 
 CREDENTIALS = {"Authorization": f'OAuth oauth_consumer_key="{SANDBOX_KEY}", oauth_token="{SANDBOX_TOKEN}"'}
 CLIENT = """

@@ -1,8 +1,9 @@
 """Small, strict parsers for the values service payloads carry."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 from integrations.errors import MalformedItem
 
@@ -19,6 +20,14 @@ def text(item: Mapping[str, Any], key: str, *, default: str | None = None) -> st
     return value
 
 
+def instant(value: Any, key: str) -> datetime:
+    """A timestamp that must be there (an action's or a comment's date)."""
+    moment = timestamp(value, key)
+    if moment is None:
+        raise MalformedItem(f"field '{key}' is missing")
+    return moment
+
+
 def timestamp(value: Any, key: str) -> datetime | None:
     """An ISO 8601 instant (Trello and Asana both send UTC with 'Z') as an aware datetime."""
     if value is None or value == "":
@@ -30,8 +39,8 @@ def timestamp(value: Any, key: str) -> datetime | None:
     except ValueError:
         raise MalformedItem(f"field '{key}' is not an ISO 8601 timestamp: {value!r:.60}") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def day_end(value: Any, key: str) -> datetime | None:
@@ -39,7 +48,7 @@ def day_end(value: Any, key: str) -> datetime | None:
     if value is None or value == "":
         return None
     try:
-        return datetime.combine(date.fromisoformat(value), time(23, 59, 59), timezone.utc)
+        return datetime.combine(date.fromisoformat(value), time(23, 59, 59), UTC)
     except (TypeError, ValueError):
         raise MalformedItem(f"field '{key}' is not a date: {value!r:.60}") from None
 
@@ -63,6 +72,6 @@ def objectid_time(object_id: str) -> datetime | None:
     if len(object_id) != 24:
         return None
     try:
-        return datetime.fromtimestamp(int(object_id[:8], 16), timezone.utc)
+        return datetime.fromtimestamp(int(object_id[:8], 16), UTC)
     except ValueError:
         return None

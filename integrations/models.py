@@ -1,11 +1,11 @@
 """Provider-neutral board models every adapter produces."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Mapping, Union
 
-FieldValue = Union[float, str, None]
+FieldValue = float | str | None
 
 
 @dataclass(frozen=True, slots=True)

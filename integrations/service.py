@@ -1,8 +1,9 @@
 """The one interface every board service implements: what the worker may ask of Trello or Asana alike."""
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import datetime
-from typing import Hashable, Iterable, Mapping, Protocol
+from typing import Protocol
 
 from integrations.models import BoardSnapshot, Card, Comment
 from integrations.webhooks import HookState

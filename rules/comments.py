@@ -135,7 +135,7 @@ def day_range(first: date, last: date, language: str, with_year: bool = False) -
     return f"{start}–{end}" if same_month else f"{start} – {end}"
 
 
-class Placeholders(dict):
+class Placeholders(dict[str, str]):
     """Values for a template's placeholders; one without a value (e.g. {referral} in a decline template)
     renders empty."""
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 import string
 from datetime import time
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from babel.numbers import list_currencies
@@ -50,7 +50,7 @@ class Service(Strict):
     labels: list[Name] = []
 
     @model_validator(mode="after")
-    def _recognisable(self) -> "Service":
+    def _recognisable(self) -> Service:
         if not self.keywords and not self.labels:
             raise ValueError("needs at least one keyword or label, or no card could ever match it")
         return self
@@ -63,7 +63,7 @@ class OutOfScope(Service):
     referral: str | None = Field(default=None, description="the colleague to refer to, for response = \"referral\"")
 
     @model_validator(mode="after")
-    def _referral_named(self) -> "OutOfScope":
+    def _referral_named(self) -> OutOfScope:
         if self.response == "referral" and not (self.referral or "").strip():
             raise ValueError("response = \"referral\" needs referral = \"Name, what they do - contact\"")
         return self
@@ -77,7 +77,7 @@ class BusinessHours(Strict):
     end: ClockTime = time(17, 0)
 
     @model_validator(mode="after")
-    def _sane(self) -> "BusinessHours":
+    def _sane(self) -> BusinessHours:
         if not self.days:
             raise ValueError("days must name at least one weekday")
         if self.start >= self.end:
@@ -138,7 +138,7 @@ class Contract(Strict):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Contract":
+    def _consistent(self) -> Contract:
         names = [s.name.casefold() for s in self.services] + [c.name.casefold() for c in self.out_of_scope]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:

@@ -2,21 +2,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
-from typing import Iterable, Mapping, Protocol, Sequence
+from typing import Protocol, TypeGuard
 from zoneinfo import ZoneInfo
 
 from . import flags as fl
+from .clauses import FieldText
 from .comments import Message, Placeholders, hours_phrase, money, named_period_words, period_words, template
 from .contract import Contract, Templates
-from .findings import Finding, HoursSummary, ScanResult
-from .clauses import FieldText
 from .discount import names_price
+from .findings import Finding, Flag, HoursSummary, Response, ScanResult
 from .hours import card_hours, is_tracked, strip_tags
-from .matching import PhraseMatcher
+from .matching import Hit, PhraseMatcher
 from .periods import ContractPeriod, period_of, period_of_day
 from .scope import Field, Scope, ScopeMatcher
 from .text import readable, words
@@ -77,7 +78,7 @@ class _Assessed:
     scope: Scope
     hours: Decimal | None
     tracked: bool  # the hours were logged as time spent, not estimated in the title: the work is done
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
     evidence: tuple[str, ...]
 
 
@@ -162,12 +163,12 @@ class ClientRules:
         hits = self._phrases.find(written)
         if not hits:
             return Field(name, text, written, (), ())
-        scope_hits = [h for h in hits if type(h.target) is int]
-        flag_hits = [h for h in hits if type(h.target) is str] if len(scope_hits) < len(hits) else []
+        scope_hits = [h for h in hits if _is_scope_hit(h)]
+        flag_hits = [h for h in hits if _is_flag_hit(h)] if len(scope_hits) < len(hits) else []
         return Field(name, text, written, scope_hits, flag_hits)
 
     def _flags(self, card: CardLike, local: datetime,
-               word_flags: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+               word_flags: Mapping[str, str]) -> tuple[tuple[Flag, ...], tuple[str, ...]]:
         found = dict(word_flags)
         contract = self.contract
         if "urgent_deadline" not in found and (why := fl.short_notice(card.created_at, card.due,
@@ -179,7 +180,7 @@ class ClientRules:
             found["rescheduled"] = why
         if not found:
             return (), ()
-        ordered = [f for f in fl.FLAG_ORDER if f in found]
+        ordered: list[Flag] = [f for f in fl.FLAG_ORDER if f in found]
         evidence = [f"{f}: {found[f]}" for f in ordered]
         if "no_discount" in found:  # a discount word that asks nothing of the VA: say why it was let go
             evidence.append(f"not a discount request: {found['no_discount']}")  # never a discount reply
@@ -212,8 +213,8 @@ class ClientRules:
         )
 
     def _messages(self, a: _Assessed, extra: Decimal, amount: Decimal,
-                  current: ContractPeriod) -> tuple[str, tuple[Message, ...]]:
-        response = "none"
+                  current: ContractPeriod) -> tuple[Response, tuple[Message, ...]]:
+        response: Response = "none"
         if a.scope.category is not None:
             response = a.scope.category.response
         elif a.scope.verdict == "in_scope" and extra > 0:
@@ -264,3 +265,10 @@ def evaluate(cards: Iterable[CardLike], contract: Contract, *, language: str, ti
                         address=address)
     return rules.evaluate(cards, now)
 
+
+def _is_scope_hit(hit: Hit[int | str]) -> TypeGuard[Hit[int]]:
+    return type(hit.target) is int  # service and category keywords stand for their index
+
+
+def _is_flag_hit(hit: Hit[int | str]) -> TypeGuard[Hit[str]]:
+    return type(hit.target) is str  # flag words stand for their kind

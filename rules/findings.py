@@ -9,7 +9,6 @@ from typing import Any, Literal
 from .comments import Message
 from .periods import ContractPeriod
 
-
 Verdict = Literal["in_scope", "out_of_scope", "needs_review"]
 Response = Literal["consultation", "referral", "decline", "extra_hours", "none"]
 Flag = Literal["discount_request", "urgent_deadline", "after_hours", "vague_request", "rescheduled"]

@@ -1,15 +1,17 @@
 """Red flags on a card: discount requests, urgency, after-hours, vagueness, rescheduling."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 from . import discount, lexicon
 from .clauses import FieldText
 from .contract import WEEKDAYS, BusinessHours
+from .findings import Flag
 from .matching import Hit
 
-FLAG_ORDER = ("discount_request", "urgent_deadline", "after_hours", "vague_request", "rescheduled")
+FLAG_ORDER: tuple[Flag, ...] = ("discount_request", "urgent_deadline", "after_hours", "vague_request", "rescheduled")
 _VAGUE_MAX_WORDS = 3
 
 

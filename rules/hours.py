@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
 _HOUR_UNITS = r"h|hr|hrs|hour|hours|godz|godz\.|godzin|godziny|godzina|heure|heures|hora|horas"
@@ -34,9 +35,10 @@ def title_tag(title: str) -> tuple[Decimal, str] | None:
     match = _TAG.search(title)
     if not match:
         return None
+    # _NUMBER's digits always make a number (parse_hours, for any value, may say None).
+    hours = Decimal((match[4] if match["munit"] else match[1]).replace(",", "."))
     if match["munit"]:
-        return parse_hours(match[4]) / _SIXTY, match.group()
-    hours = parse_hours(match[1])
+        return hours / _SIXTY, match.group()
     if match["mins"]:
         hours += Decimal(match["mins"]) / _SIXTY
     return hours, match.group()

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import marshal
-from array import array
 import os
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
@@ -13,8 +13,12 @@ from pathlib import Path
 from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy
 from simplemma.strategies.dictionaries import frontcode
-from simplemma.strategies.dictionaries.dictionary_factory import (DATA_FOLDER, CachingDictionaryFactory,
-                                                                  DecodedStrMapping, _read_decompressed)
+from simplemma.strategies.dictionaries.dictionary_factory import (
+    DATA_FOLDER,
+    CachingDictionaryFactory,
+    DecodedStrMapping,
+    _read_decompressed,
+)
 
 CACHE_ENV = "SCOPEKEEPER_CACHE_DIR"
 # Records per block: a lookup decodes at most this many; the index holds one seed per block.
@@ -29,7 +33,7 @@ class LemmaTable(DecodedStrMapping):
     block and decodes at most _BLOCK records from there.
     """
 
-    __slots__ = ("_data", "_reverse", "_count", "_keys", "_values", "_next")
+    __slots__ = ("_count", "_data", "_keys", "_next", "_reverse", "_values")
 
     def __init__(self, data: bytes, reverse: bool, count: int, keys: list[bytes], values: list[bytes],
                  following: array) -> None:
@@ -37,7 +41,7 @@ class LemmaTable(DecodedStrMapping):
         self._keys, self._values, self._next = keys, values, following
 
     @classmethod
-    def build(cls, language: str) -> "LemmaTable":
+    def build(cls, language: str) -> LemmaTable:
         """One pass over the records, keeping every block's first record and the offset of the one after it."""
         data = _read_decompressed(language)
         reverse, count, position = frontcode._read_header(data)
@@ -62,7 +66,7 @@ class LemmaTable(DecodedStrMapping):
                               self._next.tobytes()))
 
     @classmethod
-    def loads(cls, blob: bytes) -> "LemmaTable":
+    def loads(cls, blob: bytes) -> LemmaTable:
         layout, data, reverse, count, keys, values, following = marshal.loads(blob)
         if layout != _FORMAT:
             raise ValueError("an older lemma table layout")

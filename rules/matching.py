@@ -2,29 +2,30 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import partial
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from itertools import compress
-from typing import Callable, Generic, Hashable, Iterable, NamedTuple, Sequence, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from .text import phrase_keys, token
 
-# (number of words, keys of each word, target, keyword as written)
-_Phrase = tuple
 T = TypeVar("T", bound=Hashable)
+T_co = TypeVar("T_co", bound=Hashable, covariant=True)
+V = TypeVar("V")
+Keys = tuple[frozenset[str], ...]  # the match keys of each word of a phrase
+# (number of words, keys of each word, target, keyword as written)
+_Phrase = tuple[int, Keys, T, str]
 _MEMO_LIMIT = 200_000
 
 
-class Hit(NamedTuple, Generic[T]):
+class Hit(NamedTuple, Generic[T_co]):
     """One keyword found: what it stands for, the keyword, and the words that matched it."""
 
-    target: T
+    target: T_co
     keyword: str
     first: int  # index of the first matching token
     last: int   # index after the last matching token
 
 
-# Builds a Hit without NamedTuple's Python-level __new__: a scan makes hundreds of thousands.
-_hit = partial(tuple.__new__, Hit)
 
 
 class PhraseMatcher(Generic[T]):
@@ -33,7 +34,7 @@ class PhraseMatcher(Generic[T]):
 
     def __init__(self, entries: Iterable[tuple[T, str]], language: str) -> None:
         self.language = language
-        self._by_first_key: dict[str, list[_Phrase[T]]] = defaultdict(list)
+        self._by_first_key: defaultdict[str, list[_Phrase[T]]] = defaultdict(list)
         for target, keyword in entries:
             keys = phrase_keys(keyword.lstrip("="), language)
             if keys and keyword.startswith("="):
@@ -55,11 +56,11 @@ class PhraseMatcher(Generic[T]):
         for i, phrases in compress(enumerate(phrases_at), phrases_at):
             for length, keys, target, keyword in phrases:
                 if length == 1:
-                    hits.append(_hit((target, keyword, i, i + 1)))
+                    hits.append(Hit(target, keyword, i, i + 1))
                 elif i + length > count or not keys[1] & keys_of[written[i + 1]]:
                     continue  # most phrases end here, at their second word, without the generator below
                 elif length == 2 or all(keys[j] & keys_of[written[i + j]] for j in range(2, length)):
-                    hits.append(_hit((target, keyword, i, i + length)))
+                    hits.append(Hit(target, keyword, i, i + length))
         return hits  # in order already: by position, and longest first at each (see _phrases_starting)
 
     def _phrases_starting(self, word: str) -> tuple[_Phrase[T], ...]:
@@ -72,14 +73,14 @@ class PhraseMatcher(Generic[T]):
         return tuple(found)
 
 
-class _Memo(dict):
+class _Memo(dict[str, V]):
     """word -> value, computed on first lookup; emptied past a bound, since a worker runs for months."""
 
-    def __init__(self, compute: Callable[[str], object]) -> None:
+    def __init__(self, compute: Callable[[str], V]) -> None:
         super().__init__()
         self._compute = compute
 
-    def __missing__(self, word: str) -> object:
+    def __missing__(self, word: str) -> V:
         if len(self) >= _MEMO_LIMIT:
             self.clear()
         value = self[word] = self._compute(word)

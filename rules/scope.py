@@ -1,22 +1,23 @@
 """Scope decision of one card: label first, then out-of-scope keywords, then service keywords."""
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence, Union
 
 from .clauses import FieldText
 from .contract import Contract, OutOfScope, Service
+from .findings import Verdict
 from .matching import Hit
 from .text import fold, locate
 
-Target = Union[Service, OutOfScope]
+Target = Service | OutOfScope
 
 
 @dataclass(frozen=True, slots=True)
 class Scope:
     """The verdict, the service or category that decided it, and why."""
 
-    verdict: str  # in_scope | out_of_scope | needs_review
+    verdict: Verdict
     service: Service | None
     category: OutOfScope | None
     evidence: tuple[str, ...]
@@ -32,7 +33,7 @@ class Field:
     hits: Sequence[Hit[int]]          # service and category keywords (target: index)
     flag_hits: Sequence[Hit[str]]     # discount and urgency words (target: kind)
 
-    def written(self, hit: Hit) -> str:
+    def written(self, hit: Hit[Hashable]) -> str:
         """The words of a hit as the client wrote them."""
         if hit.last == hit.first + 1:
             return self.words[hit.first]
@@ -74,7 +75,8 @@ class ScopeMatcher:
     def decide(self, labels: Sequence[str], fields: Sequence[Field], notes: Sequence[str] = ()) -> Scope:
         """Label naming a service or category decides; else out-of-scope beats service; else review."""
         if labels:
-            labelled = sorted({(self._labels[fold(l.strip())], l) for l in labels if fold(l.strip()) in self._labels})
+            labelled = sorted({(self._labels[fold(name.strip())], name) for name in labels
+                               if fold(name.strip()) in self._labels})
             if labelled:
                 index, label = labelled[0]
                 return self._scope(self._targets[index], (f"label '{label}'",))

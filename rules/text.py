@@ -5,7 +5,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 from itertools import combinations, product
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
 import snowballstemmer
 
@@ -18,7 +18,7 @@ _STEMMER_NAMES = {"en": "english", "fr": "french", "es": "spanish", "pl": "polis
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _APOSTROPHE = re.compile(r"['’]")
 # French elided articles and pronouns: l'agenda, d'affiches, qu'il, jusqu'à.
-_ELISIONS = frozenset("l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu".split())
+_ELISIONS = frozenset(["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"])
 # Letters NFKD does not decompose.
 _FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
 # Stems of very short words collide too easily ("na" -> "n"); they match by form or lemma only.
@@ -130,10 +130,14 @@ def tokenize(text: str, language: str) -> list[Token]:
     """The text's words with their keys, in order (positions come from `spans` when needed)."""
     written = _WORD.findall(text)
     # map() over the memo runs in C; only a text with words never seen before takes the slow path.
-    tokens = list(map(_TOKENS[language].get, written))
-    if None in tokens:
-        tokens = [t or _analyse(w, language) for t, w in zip(tokens, written)]
-    return tokens
+    found = list(map(_TOKENS[language].get, written))
+    if _all_known(found):
+        return found
+    return [t or _analyse(w, language) for t, w in zip(found, written, strict=True)]
+
+
+def _all_known(tokens: list[Token | None]) -> TypeGuard[list[Token]]:
+    return None not in tokens
 
 
 def token(word: str, language: str) -> Token:
@@ -148,7 +152,8 @@ def spans(text: str, count: int | None = None) -> list[tuple[int, int]]:
 
 def locate(text: str, written: list[str]) -> list[tuple[int, int]]:
     """Where the text's first words, `written` (from `words`), stand in it."""
-    found, end = [], 0
+    found: list[tuple[int, int]] = []
+    end = 0
     # Between two words there is nothing a word can start with, so each word is the next occurrence
     # of its own text: str.find is several times faster than re-running the pattern with positions.
     for word in written:
@@ -183,11 +188,11 @@ def phrase_keys(phrase: str, language: str) -> tuple[frozenset[str], ...]:
 def same_phrase(a: str, b: str, language: str) -> bool:
     """True when two keywords would match the same words ('facture' and 'factures')."""
     ka, kb = phrase_keys(a, language), phrase_keys(b, language)
-    return len(ka) == len(kb) > 0 and all(x & y for x, y in zip(ka, kb))
+    return len(ka) == len(kb) > 0 and all(x & y for x, y in zip(ka, kb, strict=True))
 
 
-@lru_cache(maxsize=None)
-def _stemmer(language: str):
+@cache
+def _stemmer(language: str) -> snowballstemmer.Stemmer:
     return snowballstemmer.stemmer(_STEMMER_NAMES[language])
 
 

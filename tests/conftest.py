@@ -1,4 +1,4 @@
-"""Shared test fixtures: where the design's example boards live."""
+"""Fixtures of every area: where the design's example boards live, the fake clock."""
 from __future__ import annotations
 
 import json
@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from tests.fakes import FakeClock
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -37,17 +39,7 @@ def manifest(shared_dir: Path) -> dict:
     return json.loads((shared_dir / "fixtures" / "manifest.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """A headless Chromium for a module's browser tests (the reports at phone and desktop widths)."""
-    from reports_support import CHROMIUM_ARGS, chromium_path
-
-    executable = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-from web_support import web_world  # noqa: E402,F401  (the web app's module-wide fixture, for tests/test_web_*.py)
+@pytest.fixture
+def clock() -> FakeClock:
+    """Time that moves only when the code under test sleeps (adapters' waits cost no real time)."""
+    return FakeClock()

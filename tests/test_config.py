@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import tomli_w
-import tomllib
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -134,7 +134,7 @@ def test_broken_toml_names_the_line(tmp_path: Path) -> None:
 
 
 def test_missing_file_says_how_to_start(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="file not found; copy config.example.toml"):
+    with pytest.raises(ConfigError, match=r"file not found; copy config\.example\.toml"):
         load_config(tmp_path / "scopekeeper.toml")
 
 

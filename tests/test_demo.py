@@ -10,6 +10,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
+pytestmark = pytest.mark.slow  # the whole demo in a process
+
 
 def _processes_mentioning(text: str) -> list[int]:
     found = []

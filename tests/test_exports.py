@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ def test_trello_export_gives_cards_with_creation_time_hours_and_due_changes() ->
     snapshot = _trello(TRELLO)
     assert snapshot.provider == "trello" and len(snapshot.cards) == 20 and not snapshot.warnings
     first = snapshot.cards[0]
-    assert first.created_at == datetime(2026, 11, 2, 14, 30, tzinfo=timezone.utc)
+    assert first.created_at == datetime(2026, 11, 2, 14, 30, tzinfo=UTC)
     assert first.custom_fields == {"Hours": 2.0} and first.list == "To Do"
     video = next(c for c in snapshot.cards if c.title == "Upload the webinar video")
     assert [(d.old.day, d.new.day) for d in video.due_changes] == [(17, 19), (19, 21)]
@@ -42,7 +42,7 @@ def test_asana_date_only_due_is_the_end_of_that_day() -> None:
     data = copy.deepcopy(ASANA)
     data["data"][0]["due_on"] = "2026-11-20"
     card = parse_export(json.dumps(data), "p.json").cards[0]
-    assert card.due == datetime(2026, 11, 20, 23, 59, 59, tzinfo=timezone.utc)
+    assert card.due == datetime(2026, 11, 20, 23, 59, 59, tzinfo=UTC)
 
 
 def test_archived_cards_and_cards_in_archived_lists_are_left_out() -> None:
@@ -66,7 +66,7 @@ def test_creation_falls_back_to_the_create_card_action_for_non_object_ids() -> N
     board["cards"] = [dict(board["cards"][0], id="imported-1")]
     board["actions"] = [{"type": "createCard", "date": "2026-11-05T10:00:00.000Z",
                          "data": {"card": {"id": "imported-1"}}}]
-    assert _trello(board).cards[0].created_at == datetime(2026, 11, 5, 10, tzinfo=timezone.utc)
+    assert _trello(board).cards[0].created_at == datetime(2026, 11, 5, 10, tzinfo=UTC)
 
 
 def test_a_malformed_card_is_skipped_with_a_warning_naming_it_and_the_rest_survive() -> None:

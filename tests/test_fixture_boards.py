@@ -62,6 +62,7 @@ def test_findings_json_has_the_documented_shape(shared_dir: Path, manifest: dict
                                       "flags", "hours", "extra_hours", "extra_amount", "comment", "evidence"}
 
 
+@pytest.mark.slow  # the installed console script in a process
 def test_installed_console_script_scans_the_bundled_example() -> None:
     script = Path(sys.executable).with_name("scopekeeper")
     run = subprocess.run(

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN, AsanaSandbox
-from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOKEN, TrelloSandbox
+from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN
+from integrations.sandbox.asana import AsanaSandbox
+from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox
+from integrations.sandbox.trello import SANDBOX_TOKEN as TRELLO_TOKEN
 from scheduler.cli.main import cli
-from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV
+from scheduler.testing_hooks import ASANA_URL_ENV, TRELLO_URL_ENV
 
 
 def _scan(fixtures: Path, board: dict, *extra: str) -> dict:

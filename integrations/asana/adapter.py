@@ -22,19 +22,19 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
-from typing import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from datetime import UTC, datetime
 
 import asana
 
 from integrations import _parse as p
 from integrations.asana.mapper import TASK_FIELDS, project_snapshot
 from integrations.asana.transport import AsanaTransport
+from integrations.clean import clean_comment, clean_fields
 from integrations.errors import MalformedItem, NotFound, UnknownOutcome
-from integrations.webhooks import HookState
 from integrations.models import BoardSnapshot, Card, Comment
 from integrations.reference import references_in
-from integrations.clean import clean_comment, clean_fields
+from integrations.webhooks import HookState
 
 log = logging.getLogger("integrations.asana.adapter")
 
@@ -73,7 +73,7 @@ class AsanaAdapter:
     def __repr__(self) -> str:
         return f"AsanaAdapter(host={self.host!r}, requests_made={self.requests_made})"
 
-    def __enter__(self) -> "AsanaAdapter":
+    def __enter__(self) -> AsanaAdapter:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -196,7 +196,7 @@ class AsanaAdapter:
 def _iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("modified_since needs a timezone-aware datetime (Asana compares in UTC)")
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _moment(value: object) -> datetime | None:

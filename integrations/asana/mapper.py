@@ -1,12 +1,13 @@
 """Asana task JSON (a project export, or the adapter's live read) -> provider-neutral cards."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from integrations import _parse as p
+from integrations.clean import clean_card
 from integrations.errors import MalformedItem
 from integrations.models import BoardSnapshot, Card, FieldValue
-from integrations.clean import clean_card
 
 # The opt_fields the rules need; the live adapter asks for exactly these.
 TASK_FIELDS = (

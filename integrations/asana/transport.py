@@ -5,15 +5,25 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import asana
 from asana.rest import ApiException
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
+from urllib3.util.retry import Retry
 
-from integrations.errors import (AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome,
-                                 failure_class)
+from integrations.errors import (
+    AuthError,
+    Fatal,
+    NotFound,
+    RateLimited,
+    Retriable,
+    ServiceError,
+    UnknownOutcome,
+    failure_class,
+)
 from integrations.ratelimit import SlidingWindow
 
 log = logging.getLogger("integrations.asana.adapter")
@@ -49,7 +59,7 @@ class AsanaTransport:
         config.access_token = token
         # The SDK's default Retry retries GETs five times with long sleeps and ends in MaxRetryError;
         # False makes urllib3 raise the first error as it is, and the policy below decides.
-        config.retry_strategy = False
+        config.retry_strategy = Retry(total=False, redirect=None)  # what urllib3 makes of retries=False
         config.connection_pool_maxsize = max_concurrent_reads + max_concurrent_writes
         self.client = asana.ApiClient(config)
         # The SDK ignores a float timeout (it tests isinstance(int)); a (connect, read) pair is honoured.
@@ -188,7 +198,7 @@ def _configuration() -> asana.Configuration:
     loggers = [logging.getLogger(name) for name in ("asana", "urllib3")]
     saved = [(logger.level, list(logger.handlers)) for logger in loggers]
     config = asana.Configuration()
-    for logger, (level, handlers) in zip(loggers, saved):
+    for logger, (level, handlers) in zip(loggers, saved, strict=True):
         logger.setLevel(level)
         logger.handlers[:] = handlers
     return config
@@ -213,8 +223,8 @@ def _asana_message(err: ApiException) -> str:
 
 def _retry_after(err: ApiException) -> float | None:
     try:
-        return max(0.0, float((err.headers or {}).get("Retry-After")))
-    except (TypeError, ValueError):
+        return max(0.0, float((err.headers or {})["Retry-After"]))
+    except (KeyError, TypeError, ValueError):
         return None
 
 

@@ -15,10 +15,11 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from http import HTTPStatus
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from integrations.sandbox.deliver import Deliverer
@@ -118,7 +119,7 @@ class AsanaSandbox:
 
     def __init__(self, *, token: str = SANDBOX_TOKEN, clock: Callable[[], datetime] | None = None) -> None:
         self.tokens = {token}
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.latency = 0.0  # seconds added to every answer, to observe concurrency
         self.requests: Counter[tuple[str, str]] = Counter()
         self.log: list[tuple[str, str, dict[str, str]]] = []
@@ -540,7 +541,7 @@ def _select(resource: Mapping[str, Any], query: Mapping[str, str]) -> dict:
     """The resource as Asana returns it for `opt_fields` (gid always), else its compact form."""
     fields = [f for f in (query.get("opt_fields") or "").split(",") if f]
     if not fields:
-        keep = _COMPACT.get(resource.get("resource_type"), _COMPACT_DEFAULT)
+        keep = _COMPACT.get(str(resource.get("resource_type")), _COMPACT_DEFAULT)
         return {"gid": resource["gid"], **{k: _compact(resource[k]) for k in keep if k in resource}}
     return _project(resource, _tree(fields))
 
@@ -584,7 +585,7 @@ def _host(headers: Mapping[str, str]) -> str:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _parse_time(value: str, name: str) -> datetime:
@@ -595,4 +596,4 @@ def _parse_time(value: str, name: str) -> datetime:
             parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
         except ValueError:
             raise _ApiError(400, f"{name}: Invalid date-time: {value}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Mapping
+from typing import Self
 from urllib.parse import parse_qsl, urlsplit
 
 # handler(method, path, query, body_bytes, headers) -> (status, headers, body_bytes)
@@ -26,7 +27,7 @@ class LoopbackServer:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "LoopbackServer":
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -35,7 +36,7 @@ class LoopbackServer:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def __enter__(self) -> "LoopbackServer":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -73,7 +74,7 @@ class LoopbackServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = _serve
 
-            def log_message(self, *args) -> None:  # keep test output clean
+            def log_message(self, format: str, *args: object) -> None:  # keep test output clean
                 pass
 
         return _Request

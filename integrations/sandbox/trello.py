@@ -9,11 +9,14 @@ import re
 import threading
 import time
 from collections import deque
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import requests
+from urllib3.connection import HTTPConnection
+from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from integrations.sandbox.deliver import Deliverer, head_ok
@@ -217,15 +220,17 @@ class TrelloSandbox:
         return LoopbackServer(self.handle, host, port)
 
     def _on_mock_request(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        parts = urlsplit(request.url)
+        parts = urlsplit(str(request.url))
         body = request.body or b""
-        status, headers, payload = self.handle(request.method, parts.path,
+        status, headers, payload = self.handle(str(request.method), parts.path,
                                                dict(parse_qsl(parts.query, keep_blank_values=True)),
-                                               body.encode() if isinstance(body, str) else body, request.headers)
+                                               body if isinstance(body, bytes) else str(body).encode(),
+                                               {k: str(v) for k, v in request.headers.items()})
         if status == 0:
             if headers[DROP] == "refused":
-                reason = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] refused")
-                raise requests.ConnectionError(MaxRetryError(None, parts.path, reason), request=request)
+                host = parts.hostname or "api.trello.com"
+                reason = NewConnectionError(HTTPConnection(host), "Failed to establish a new connection: [Errno 111] refused")
+                raise requests.ConnectionError(MaxRetryError(HTTPConnectionPool(host), parts.path, reason), request=request)
             raise requests.ReadTimeout(f"Read timed out on {parts.path}", request=request)
         return status, headers, payload
 
@@ -476,7 +481,7 @@ class TrelloSandbox:
     def _record(self, card: dict, kind: str, data: dict, member: Mapping[str, str]) -> dict:
         """A new action on `card` now, moving the card's and its board's dateLastActivity."""
         now = self._now()
-        board = self.boards.get(card.get("idBoard"), {"id": card.get("idBoard"), "name": ""})
+        board = self.boards.get(str(card.get("idBoard")), {"id": card.get("idBoard"), "name": ""})
         lst = next((x for x in board.get("lists", []) if x.get("id") == card.get("idList")), {})
         action = {
             "id": self._new_id(), "idMemberCreator": member["id"], "type": kind,
@@ -504,7 +509,7 @@ class TrelloSandbox:
                     "X-Trello-Webhook": trello_signature(self.app_secret, body, hook["callbackURL"])})
 
     def _now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock(), timezone.utc)
+        return datetime.fromtimestamp(self.clock(), UTC)
 
     def _new_id(self) -> str:
         return f"{int(self.clock()):08x}{next(self._serial) % 16 ** 16:016x}"
@@ -528,7 +533,7 @@ ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
 
 
 def synthetic_export(cards: int, *, comments_per_card: int = 2, due_changes_per_card: int = 0, seed: int = 1,
-                     start: datetime = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)) -> dict:
+                     start: datetime = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)) -> dict:
     """A Trello export of a board with `cards` cards, each with client comments (and due moves), for benchmarks.
 
     Boards of different seeds have different ids, so several can be loaded into one sandbox.
@@ -581,12 +586,12 @@ def _before(a: Any, b: Any) -> bool:
         if isinstance(x, Mapping):
             return _stamp(datetime.fromisoformat(x["date"])), x["id"]
         if ID.fullmatch(x):
-            return _stamp(datetime.fromtimestamp(int(x[:8], 16), timezone.utc)), x
+            return _stamp(datetime.fromtimestamp(int(x[:8], 16), UTC)), x
         try:
             moment = datetime.fromisoformat(x)
         except ValueError:
             raise _Reply(400, "invalid date") from None
-        return _stamp(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)), ""
+        return _stamp(moment if moment.tzinfo else moment.replace(tzinfo=UTC)), ""
     left, right = key(a), key(b)
     # Ids when both sides have one (an id orders by its second, then its counter: actions a few ms apart
     # keep their order, where the id's whole-second time beside an action's ms date would not); else dates.
@@ -621,7 +626,7 @@ def _body_field(body: bytes, name: str) -> str | None:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _json(status: int, payload: Any) -> tuple[int, dict[str, str], bytes]:

@@ -4,20 +4,22 @@ from __future__ import annotations
 import random
 import threading
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from trello import TrelloClient
 
+from integrations.clean import clean_fields
 from integrations.errors import Fatal, NotFound, Retriable, UnknownOutcome
-from integrations.webhooks import HookState
 from integrations.models import BoardSnapshot, Comment
 from integrations.reference import references_in
 from integrations.trello.http import API, TrelloHttp
 from integrations.trello.limits import TrelloLimits
-from integrations.trello.mapper import board_snapshot, comments as comments_of, quiet_timestamp
+from integrations.trello.mapper import board_snapshot, quiet_timestamp
+from integrations.trello.mapper import comments as comments_of
 from integrations.trello.retry import retrying
-from integrations.clean import clean_fields
+from integrations.webhooks import HookState
 
 PAGE = 1000  # the most actions Trello returns at once
 # Everything the mapper reads, in one request. All lists, not only open ones: cards stay open when their list is
@@ -52,7 +54,8 @@ class TrelloAdapter:
         limits = TrelloLimits(api_key, token, clock=clock, sleep=sleep, rng=self._rng)
         self._http = TrelloHttp(api_key, token, limits, base_url=base_url, timeout=timeout)
         # The token goes in api_secret: that is how py-trello sends a key and a token, rather than signing OAuth1.
-        self._client = TrelloClient(api_key, api_secret=token, http_service=self._http)
+        # py-trello's http_service defaults to the requests module (hence its inferred type); it only calls request().
+        self._client = TrelloClient(api_key, api_secret=token, http_service=self._http)  # pyright: ignore[reportArgumentType]
         self._lock = threading.Lock()
         self._own_posts: dict[str, dict[str, datetime]] = {}   # board id -> {comment action id: its date}
         self._settled: dict[str, datetime] = {}               # board id -> activity known to be only our comments
@@ -183,7 +186,7 @@ class TrelloAdapter:
             return False
         if not own or activity > max(own.values()):
             return True
-        since = settled.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        since = settled.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         recent = self._fetch("GET", f"/boards/{board_id}/actions",
                              {"since": since, "limit": str(len(own) + 1), "fields": "id", "memberCreator": "false"})
         if any(a.get("id") not in own for a in _objects(recent, f"/boards/{board_id}/actions")):

@@ -4,13 +4,22 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError
 
-from integrations.errors import (AuthError, Fatal, NotFound, RateLimited, Retriable, ServiceError, UnknownOutcome,
-                                 failure_class)
+from integrations.errors import (
+    AuthError,
+    Fatal,
+    NotFound,
+    RateLimited,
+    Retriable,
+    ServiceError,
+    UnknownOutcome,
+    failure_class,
+)
 from integrations.trello.limits import TrelloLimits
 
 API = "https://api.trello.com/1"
@@ -53,7 +62,8 @@ class TrelloHttp:
             self.requests_made += 1
         try:
             response = self._session.request(method, self.base_url + path, params=params, headers=headers, data=data,
-                                             files=files, proxies=proxies, timeout=self._timeout)
+                                             files=files, proxies=dict(proxies) if proxies is not None else None,
+                                             timeout=self._timeout)
         except requests.RequestException as err:
             raise self._transport_error(err, method, path) from None
         self._limits.observe(response.headers)

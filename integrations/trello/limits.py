@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from integrations.ratelimit import SlidingWindow
 

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from integrations import _parse as p
+from integrations.clean import clean_card, clean_comment, clean_text
 from integrations.errors import MalformedItem
 from integrations.models import BoardSnapshot, Card, Comment, DueChange, FieldValue
-from integrations.clean import clean_card, clean_comment, clean_text
 
 
 def board_snapshot(board: Mapping[str, Any], actions: Sequence[Mapping[str, Any]] | None = None) -> BoardSnapshot:
     """Normalise a board with its cards; `actions` defaults to the export's own list."""
     if actions is None:
-        actions = board.get("actions") or []
-    lists = {lst.get("id"): lst for lst in board.get("lists") or [] if isinstance(lst, Mapping)}
+        actions = list(board.get("actions") or [])
+    lists: dict[Any, Mapping[str, Any]] = {lst.get("id"): lst for lst in board.get("lists") or [] if isinstance(lst, Mapping)}
     labels = {lab.get("id"): lab.get("name") or "" for lab in board.get("labels") or [] if isinstance(lab, Mapping)}
     fields = {f.get("id"): f for f in board.get("customFields") or [] if isinstance(f, Mapping)}
     warnings: list[str] = []
@@ -26,7 +27,7 @@ def board_snapshot(board: Mapping[str, Any], actions: Sequence[Mapping[str, Any]
         try:
             if not isinstance(raw, Mapping):
                 raise MalformedItem(f"expected an object, got {type(raw).__name__}")
-            cards.append(clean_card(_card(raw, lists, labels, fields, by_card.get(raw.get("id"), ()))))
+            cards.append(clean_card(_card(raw, lists, labels, fields, by_card.get(str(raw.get("id")), ()))))
         except MalformedItem as err:
             warnings.append(f"card {_describe(index, raw)} skipped: {err}")
     return BoardSnapshot(
@@ -76,12 +77,12 @@ def _custom_fields(items: Iterable[Any], fields: Mapping[str, Mapping[str, Any]]
     for item in items:
         if not isinstance(item, Mapping):
             continue
-        definition = fields.get(item.get("idCustomField")) or {}
+        definition = fields.get(str(item.get("idCustomField"))) or {}
         name = definition.get("name")
         if not isinstance(name, str):
             continue
         value = item.get("value") or {}
-        if "idValue" in item and item["idValue"]:
+        if item.get("idValue"):
             options = {o.get("id"): (o.get("value") or {}).get("text") for o in definition.get("options") or []}
             values[name] = options.get(item["idValue"])
         elif isinstance(value, Mapping) and "number" in value:
@@ -121,7 +122,7 @@ def _unreadable(action: Mapping[str, Any]) -> str | None:
         if not isinstance(data, Mapping) or not isinstance(data.get("old") or {}, Mapping) \
                 or not isinstance(data.get("card") or {}, Mapping):
             raise MalformedItem("its 'data' is not an object")
-        p.timestamp(action.get("date"), "date")
+        p.instant(action.get("date"), "date")
         if kind == "updateCard" and (data.get("old") or {}).get("due"):
             p.timestamp(data["old"]["due"], "old.due")
             p.timestamp((data.get("card") or {}).get("due"), "card.due")
@@ -146,7 +147,7 @@ def _due_changes(actions) -> tuple[DueChange, ...]:
         if action.get("type") != "updateCard" or "due" not in old or not old.get("due"):
             continue
         changes.append(DueChange(
-            at=p.timestamp(action.get("date"), "date"),
+            at=p.instant(action.get("date"), "date"),
             old=p.timestamp(old.get("due"), "old.due"),
             new=p.timestamp((data.get("card") or {}).get("due"), "card.due"),
         ))
@@ -164,7 +165,7 @@ def comments(actions) -> tuple[Comment, ...]:
         comments.append(clean_comment(Comment(
             id=str(action.get("id") or ""),
             text=str((action.get("data") or {}).get("text") or ""),
-            created_at=p.timestamp(action.get("date"), "date"),
+            created_at=p.instant(action.get("date"), "date"),
             author=str(author),
         )))
     return tuple(comments)

@@ -10,7 +10,7 @@ from integrations.asana.adapter import DEFAULT_HOST, AsanaAdapter
 from integrations.errors import IntegrationError
 from scheduler.config.edit import ConfigEditError, add_board
 from scheduler.config.secrets import MissingSecret, get_secret
-from scheduler.worker.adapters import ASANA_URL_ENV
+from scheduler.testing_hooks import ASANA_URL_ENV, TEST_HOOK
 
 TOKEN_HELP = "Create one in Asana: My Settings > Apps > Developer apps > Create new token (https://app.asana.com/0/my-apps)."
 
@@ -21,7 +21,7 @@ TOKEN_HELP = "Create one in Asana: My Settings > Apps > Developer apps > Create 
 @click.option("--client", "client_name", help="The client (its name in the configuration) the projects belong to.")
 @click.option("--project", "project_gids", multiple=True, help="A project gid to add (repeatable); otherwise choose.")
 @click.option("--api-url", default=DEFAULT_HOST, envvar=ASANA_URL_ENV, hidden=True,
-              help=f"Asana API root (the sandbox's, for the demo); {ASANA_URL_ENV}, as for `run`.")
+              help=TEST_HOOK + f"Asana API root (the sandbox's, for the demo); {ASANA_URL_ENV}, as for `run`.")
 def command(config_path: Path, client_name: str | None, project_gids: tuple[str, ...], api_url: str) -> None:
     """Connect Asana projects to a client, with your personal access token.
 

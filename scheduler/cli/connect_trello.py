@@ -11,7 +11,7 @@ from integrations.trello.adapter import TrelloAdapter
 from integrations.trello.http import API, AUTHORIZE_URL, KEY_PAGE
 from scheduler.config.edit import ConfigEditError, add_board
 from scheduler.config.secrets import KEYRING_SERVICE, get_secret
-from scheduler.worker.adapters import TRELLO_URL_ENV
+from scheduler.testing_hooks import TEST_HOOK, TRELLO_URL_ENV
 
 DEFAULT_ENV = {"api_key_env": "TRELLO_API_KEY", "token_env": "TRELLO_TOKEN"}
 
@@ -23,7 +23,7 @@ DEFAULT_ENV = {"api_key_env": "TRELLO_API_KEY", "token_env": "TRELLO_TOKEN"}
 @click.option("--board", "boards", multiple=True, metavar="ID",
               help="A board id to add (repeatable); without it, choose among your open boards.")
 @click.option("--api-url", default=API, envvar=TRELLO_URL_ENV, hidden=True,
-              help=f"Trello API root (the sandbox's, for the demo); {TRELLO_URL_ENV}, as for `run`.")
+              help=TEST_HOOK + f"Trello API root (the sandbox's, for the demo); {TRELLO_URL_ENV}, as for `run`.")
 def command(config_path: Path, client: str, boards: tuple[str, ...], api_url: str) -> None:
     """Connect Trello boards to a client: check the API key and token, then add the chosen boards to the config.
 

@@ -32,7 +32,7 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from the declared short help of commands not yet imported."""
         names = [n for n in self.list_commands(ctx)
-                 if n in self.lazy_subcommands and n not in self.commands or not self.commands[n].hidden]
+                 if (n in self.lazy_subcommands and n not in self.commands) or not self.commands[n].hidden]
         if not names:
             return
         limit = formatter.width - 6 - max(len(n) for n in names)

@@ -70,7 +70,10 @@ def completion(shell: str) -> None:
     """
     from click.shell_completion import get_completion_class
 
-    completer = get_completion_class(shell)(cli, {}, "scopekeeper", "_SCOPEKEEPER_COMPLETE")
+    completion = get_completion_class(shell)
+    if completion is None:  # click.Choice lets only the shells click knows through
+        raise click.BadParameter(f"no completion for {shell}", param_hint="SHELL")
+    completer = completion(cli, {}, "scopekeeper", "_SCOPEKEEPER_COMPLETE")
     click.echo(completer.source())
 
 

@@ -8,10 +8,10 @@ from rich.console import Console
 from rich.table import Table
 
 from rules.comments import money
-from rules.findings import Finding, ScanResult
+from rules.findings import Finding, ScanResult, Verdict
 from rules.periods import ContractPeriod
 
-_VERDICT_STYLE = {"in_scope": "green", "out_of_scope": "red", "needs_review": "yellow"}
+_VERDICT_STYLE: dict[Verdict, str] = {"in_scope": "green", "out_of_scope": "red", "needs_review": "yellow"}
 DISCOUNT_RULE = ("A discount request is the one flag answered on the card (the polite reply to decline it); "
                  "everything else about such a card is yours to answer.")
 

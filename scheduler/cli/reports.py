@@ -9,16 +9,15 @@ from zoneinfo import ZoneInfo
 import click
 
 from integrations.errors import ExportError
-
 from scheduler.cli import common
 from scheduler.config.models import AppConfig, Client
+from scheduler.config.secrets import MissingSecret
 from scheduler.reports.documents import Documents, client_documents, digest_documents, file_stems, practice_documents
 from scheduler.reports.mail import MailError, message, send, sender
 from scheduler.reports.model import CLIENT, VA, ClientReport, client_report, practice_report
 from scheduler.reports.source import ExportSource, ReportSource
 from scheduler.reports.weekly import DEFAULT_DIR
 from scheduler.reports.weeks import ReportWeek, last_complete_week, parse_week
-from scheduler.config.secrets import MissingSecret
 
 _FORMATS = {"html": "html", "md": "markdown", "markdown": "markdown", "csv": "csv"}
 

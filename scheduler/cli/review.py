@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Mapping
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.table import Table
-
 
 from scheduler.config.models import AppConfig
 from scheduler.store.outbox import Intent

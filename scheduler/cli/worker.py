@@ -14,24 +14,27 @@ from rich.console import Console
 
 from scheduler import logs
 from scheduler.cli.common import DEFAULT_CONFIG, fail, load, say
+from scheduler.cli.review import review_listing, status_table
 from scheduler.config.models import AppConfig
 from scheduler.config.secrets import get_secret
 from scheduler.notify.channels import register_url_secrets
 from scheduler.notify.notifier import Notifier
+from scheduler.records.status import Mode
 from scheduler.store import Store, StoreError, open_store
 from scheduler.store.outbox import Outbox
 from scheduler.store.scans import client_statuses, latest_findings
 from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.store.store import SCHEDULER_LOCK
-from scheduler.worker.job import Worker
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor, Posting
 from scheduler.cli.review import review_listing, status_table
 from scheduler.cli.web import serving_app as serving
-from scheduler.worker.review import edited_text, editable_text
-from scheduler.worker.schedule import AlreadyRunning, run as run_worker
+from scheduler.worker.job import Worker
+from scheduler.worker.review import editable_text, edited_text
+from scheduler.worker.schedule import AlreadyRunning
+from scheduler.worker.schedule import run as run_worker
 
-MODES = ("dry-run", "review", "auto")
+MODES = tuple(mode.value for mode in Mode)
 log = logging.getLogger("scopekeeper.run")
 
 
@@ -69,12 +72,12 @@ def run(config_path: str | None, once: bool, mode: str | None, log_format: str |
     """
     logs.configure(log_format, log_level)
     config = _load(config_path)
-    mode = mode or config.scopekeeper.mode
+    mode = Mode(mode or config.scopekeeper.mode)
     stop, halt = threading.Event(), threading.Event()
     _stop_on_signals(stop, halt)
-    store = _open(config, read_only=mode == "dry-run")
+    store = _open(config, read_only=mode is Mode.DRY_RUN)
     adapters = Adapters(config)
-    notifier = None if mode == "dry-run" else Notifier(config, store)
+    notifier = None if mode is Mode.DRY_RUN else Notifier(config, store)
     worker = Worker(config, store, adapters, mode=mode, stop=halt, show=click.echo, notifier=notifier,
                     config_path=config_path or DEFAULT_CONFIG)
     log.info("scopekeeper run: %d client(s), mode %s, %s", len(config.clients), mode,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import tomlkit
+from tomlkit.exceptions import ParseError
 from tomlkit.items import AoT, Array, InlineTable
 
 from scheduler.errors import ScopeKeeperError
@@ -20,7 +21,7 @@ def add_board(path: str | Path, client: str, provider: str, board_id: str) -> bo
         document = tomlkit.parse(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise ConfigEditError(f"{path}: cannot read: {err.strerror or err}") from None
-    except tomlkit.exceptions.ParseError as err:
+    except ParseError as err:
         raise ConfigEditError(f"{path}: not valid TOML: {err}") from None
     clients = document.get("clients")
     if not isinstance(clients, AoT) and not isinstance(clients, list):

@@ -4,10 +4,12 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from scheduler.errors import ScopeKeeperError
 
@@ -50,7 +52,7 @@ def describe_errors(error: ValidationError, root: type[BaseModel], data: Any) ->
     return problems
 
 
-def _sentence(item: dict[str, Any], loc: tuple, root: type[BaseModel]) -> str:
+def _sentence(item: ErrorDetails, loc: tuple, root: type[BaseModel]) -> str:
     kind, ctx, value = item["type"], item.get("ctx") or {}, item.get("input")
     key = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
     shown = _show(value, key)

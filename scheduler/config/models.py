@@ -9,16 +9,22 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
-from pydantic import (AfterValidator, BeforeValidator, Field, ValidationError, WithJsonSchema,
-                      field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
-from rules.evaluate import ClientRules
 from rules.contract import Address, ClockTime, Contract, Language, Name, Strict, Templates
+from rules.evaluate import ClientRules
 from rules.text import same_phrase
-
-from scheduler.config.errors import ConfigError, describe_errors
 from scheduler.config.durations import parse_duration
+from scheduler.config.errors import ConfigError, describe_errors
 from scheduler.config.state_dir import default_state_url
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -114,7 +120,7 @@ class Settings(Strict):
     web: Web = Web()
 
     @model_validator(mode="after")
-    def _sane_interval(self) -> "Settings":
+    def _sane_interval(self) -> Settings:
         if self.scan_every < timedelta(minutes=1):
             raise ValueError("scan_every must be at least 1m: more often would only spend the API budget")
         if not timedelta(seconds=10) <= self.poll_every <= self.scan_every:
@@ -182,7 +188,7 @@ class Board(Strict):
     id: str
 
     @model_validator(mode="after")
-    def _id_shape(self) -> "Board":
+    def _id_shape(self) -> Board:
         if self.provider == "trello" and not re.fullmatch(r"[0-9a-f]{24}|[A-Za-z0-9]{8}", self.id):
             raise ValueError(f"trello board id {self.id!r} should be the 24-character id or the 8-character "
                              "short link from the board's URL (trello.com/b/<short link>/...)")
@@ -207,7 +213,7 @@ class Client(Strict):
     send_report: bool = Field(default=False, description="send the weekly client report to `email` by itself")
 
     @model_validator(mode="after")
-    def _no_ambiguous_keywords(self) -> "Client":
+    def _no_ambiguous_keywords(self) -> Client:
         services = [(s.name, k) for s in self.contract.services for k in s.keywords]
         for category in self.contract.out_of_scope:
             for keyword in category.keywords:
@@ -251,7 +257,7 @@ class AppConfig(Strict):
         return clients
 
     @model_validator(mode="after")
-    def _consistent(self) -> "AppConfig":
+    def _consistent(self) -> AppConfig:
         if self.scopekeeper.report.email_to and self.smtp is None:
             raise ValueError("scopekeeper.report.email_to needs an [smtp] table to send from")
         sending = [c.name for c in self.clients if c.send_report]

@@ -93,7 +93,7 @@ def _from_file(name: str) -> str | None:
 def _keyring():
     """The keyring module where the VA installed it (optional), else None; looked for once per process."""
     try:
-        import keyring
+        import keyring  # pyright: ignore[reportMissingImports]  # optional: only where the VA installed it
     except ImportError:
         return None
     return keyring

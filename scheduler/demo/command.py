@@ -6,11 +6,11 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 import click
@@ -18,20 +18,22 @@ import tomlkit
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN, AsanaSandbox
-from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN as TRELLO_TOKEN, TrelloSandbox
-
+from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN
+from integrations.sandbox.asana import AsanaSandbox
+from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox
+from integrations.sandbox.trello import SANDBOX_TOKEN as TRELLO_TOKEN
 from scheduler import logs
+from scheduler.cli.review import review_listing
 from scheduler.config.models import AppConfig, parse_config
-from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV
+from scheduler.demo.data import sample_boards, weeks_to_last_week
+from scheduler.records.status import Mode, ScanOutcome
 from scheduler.store import open_store
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import PENDING_REVIEW
-from scheduler.worker.job import Worker
+from scheduler.testing_hooks import ASANA_URL_ENV, TEST_HOOK, TRELLO_URL_ENV
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor
-from scheduler.cli.review import review_listing
-from scheduler.demo.data import sample_boards, weeks_to_last_week
+from scheduler.worker.job import Worker
 
 
 @click.command()
@@ -39,7 +41,7 @@ from scheduler.demo.data import sample_boards, weeks_to_last_week
               help="Folder for the demo's configuration, state and reports (default: a new temporary folder).")
 @click.option("--quiet", is_flag=True, help="Print only the summary, not the review queue.")
 @click.option("--summary-json", type=click.Path(dir_okay=False), hidden=True,
-              help="Also write the outcome as JSON, with what the sandbox cards carry (for tests).")
+              help=TEST_HOOK + "also write the outcome as JSON, with what the sandbox cards carry.")
 @click.option("--web", "with_web", is_flag=True,
               help="Leave the comments for you to review in the web app, and keep it running until Ctrl-C.")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="The web app's port (default 8421).")
@@ -68,7 +70,7 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None, with_web: b
     folder.mkdir(parents=True, exist_ok=True)
     console = Console(highlight=False)
     logs.configure(default_level="WARNING")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with ExitStack() as stack, Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                                         console=console, transient=True) as progress:
         step = progress.add_task("Starting the Trello and Asana sandboxes", total=None)
@@ -89,7 +91,7 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None, with_web: b
 
         progress.update(step, description="Scanning the four clients' boards (review mode)",
                         total=len(config.clients), completed=0)
-        worker = Worker(config, store, adapters, mode="review", stop=threading.Event(), show=lambda _: None)
+        worker = Worker(config, store, adapters, mode=Mode.REVIEW, stop=threading.Event(), show=lambda _: None)
         outcomes = {}
         for client in config.clients:
             outcomes[client.name] = worker.scan(client)
@@ -140,7 +142,7 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None, with_web: b
             "comments": on_cards, "reports": [str(p) for r in produced for p in r.files],
             "sandboxes": [trello_url, asana_url], "seconds": round(time.monotonic() - began, 2)}, indent=2),
             encoding="utf-8")
-    if posting.problems or any(o != "ok" for o in outcomes.values()):
+    if posting.problems or any(o is not ScanOutcome.OK for o in outcomes.values()):
         raise click.exceptions.Exit(1)
 
 

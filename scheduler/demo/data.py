@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,4 +46,4 @@ def shifted(document: dict[str, Any], weeks: int) -> dict[str, Any]:
 
 def _moved_instant(value: str, delta: timedelta) -> str:
     moved = datetime.fromisoformat(value) + delta
-    return moved.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moved.microsecond // 1000:03d}Z"
+    return moved.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moved.microsecond // 1000:03d}Z"

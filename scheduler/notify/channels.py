@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Protocol, Sequence
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from scheduler.config.models import AppConfig, Smtp, looks_like_secret

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Iterable, Sequence
 
 from babel.dates import format_date
 
@@ -106,7 +106,7 @@ class Notifier:
 
     def token_expiry(self, provider: str, expires: datetime | None, now: datetime | None = None) -> None:
         """A token that expires within EXPIRY_WARNING_DAYS is announced once; a new token resolves it."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         key = f"expiring:{provider}"
         if expires is None or (expires - now).days >= EXPIRY_WARNING_DAYS:
             self.resolved([key])

@@ -1,9 +1,9 @@
 """Which problems a scan shows and which it shows resolved; which budget threshold to announce (pure)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
 
 
 @dataclass(frozen=True, slots=True)

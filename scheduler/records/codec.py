@@ -24,10 +24,10 @@ def card_to_json(card: Card) -> dict[str, Any]:
 def card_from_json(data: dict[str, Any]) -> Card:
     """The Card `card_to_json` was given, without its comments."""
     return Card(
-        id=data["id"], title=data["title"], created_at=_time(data["created_at"]), provider=data["provider"],
+        id=data["id"], title=data["title"], created_at=datetime.fromisoformat(data["created_at"]), provider=data["provider"],
         board_id=data["board_id"], description=data["description"], labels=tuple(data["labels"]),
         list=data["list"], due=_time(data["due"]),
-        due_changes=tuple(DueChange(_time(at), _time(old), _time(new)) for at, old, new in data["due_changes"]),
+        due_changes=tuple(DueChange(datetime.fromisoformat(at), _time(old), _time(new)) for at, old, new in data["due_changes"]),
         custom_fields=data["custom_fields"], time_tracked_minutes=data["time_tracked_minutes"], url=data["url"],
         completed=data["completed"], modified_at=_time(data["modified_at"]),
     )

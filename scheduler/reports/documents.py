@@ -5,9 +5,9 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Collection, Iterable
 
 from scheduler.reports.html import client_chart, client_html, client_section_html, digest_html, practice_html
 from scheduler.reports.i18n import texts

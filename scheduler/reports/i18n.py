@@ -419,7 +419,7 @@ class Texts:
 
     def moment(self, value: datetime) -> str:
         """A local date and time: 'Nov 22, 2026, 11:59 PM', '22 listopada 2026, 23:59'."""
-        pattern = get_datetime_format("medium", locale=self._locale).replace("'", "")
+        pattern = str(get_datetime_format("medium", locale=self._locale)).replace("'", "")
         day = format_skeleton("yMMMMd", value, locale=self._locale)
         return pattern.replace("{1}", day).replace("{0}", format_time(value, "short", locale=self._locale))
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Iterable
 
 from scheduler.reports.model import ClientReport
 

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
-from typing import Sequence
 
 from scheduler.config.models import Smtp
 from scheduler.config.secrets import get_secret
-from scheduler.reports.documents import Documents
-from scheduler.logs import redact, register_secret
 from scheduler.errors import ScopeKeeperError
+from scheduler.logs import redact, register_secret
+from scheduler.reports.documents import Documents
 
 TIMEOUT_SECONDS = 30
 

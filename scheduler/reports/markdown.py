@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache, partial
-from typing import Callable
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined

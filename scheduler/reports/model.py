@@ -1,16 +1,15 @@
 """Plain report data: a client's contract period as of a week's end, and the practice across clients."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from integrations.reference import make_reference
 from rules.findings import Finding, ScanResult
 from rules.periods import ContractPeriod
-
 from scheduler.config.models import AppConfig, Client, capacity, rules_for
 from scheduler.reports.source import NOT_SENT, STATUS_GROUPS, ReportSource
 from scheduler.reports.weeks import ReportWeek

@@ -1,22 +1,23 @@
 """Where reports read cards and comment statuses: the worker's state store, or export files."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, Mapping, Protocol, Sequence
+from typing import Protocol
 
 from integrations.errors import ExportError
 from integrations.exports import read_export
 from integrations.models import Card
-
 from scheduler.config.models import AppConfig, Client
+from scheduler.records.status import OutboxStatus
 
 # Outbox states (scheduler.store) as the report names them; a comment with no state was never planned
 # (a dry run, or a scan that has not run since the card appeared).
-STATUS_GROUPS = {
-    "sent": "posted", "reconciled": "posted",
-    "pending_review": "review",
-    "approved": "queued", "pending": "queued", "unknown": "queued",
-    "rejected": "rejected",
+STATUS_GROUPS: dict[str, str] = {  # outbox status -> what the report says of the comment
+    OutboxStatus.SENT: "posted", OutboxStatus.RECONCILED: "posted",
+    OutboxStatus.PENDING_REVIEW: "review",
+    OutboxStatus.APPROVED: "queued", OutboxStatus.PENDING: "queued", OutboxStatus.UNKNOWN: "queued",
+    OutboxStatus.REJECTED: "rejected",
 }
 NOT_SENT = "not_sent"
 
@@ -26,9 +27,11 @@ class ReportSource(Protocol):
 
     def cards(self, client_name: str) -> Sequence[Card]:
         """Every card known for the client, archived and deleted ones included (their hours still count)."""
+        ...
 
     def comment_statuses(self, client_name: str) -> Mapping[str, str]:
         """Outbox status per reference make_reference(provider, card_id, kind, period_key)."""
+        ...
 
 
 class ExportSource:
@@ -39,7 +42,7 @@ class ExportSource:
         self.warnings = tuple(warnings)
 
     @classmethod
-    def read(cls, config: AppConfig, paths: Iterable[str | Path], client: Client | None = None) -> "ExportSource":
+    def read(cls, config: AppConfig, paths: Iterable[str | Path], client: Client | None = None) -> ExportSource:
         """Each export goes to the client listing its board; with `client`, also boards no client lists.
 
         A board the configuration gives to another client is refused: one client's cards must never

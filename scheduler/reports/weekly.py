@@ -27,6 +27,7 @@ class ReportStore(ReportSource, Protocol):
 
     def claim_report(self, week_key: str, target: str) -> bool:
         """True exactly once per (ISO week, target), whichever process asks first."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ class ReportWeek:
         """The last instant of the week's Sunday in `tz` (the rules count cards created up to and at it)."""
         return datetime.combine(self.sunday + timedelta(days=1), time(0), tz) - timedelta(microseconds=1)
 
-    def previous(self) -> "ReportWeek":
+    def previous(self) -> ReportWeek:
         return week_of(self.monday - timedelta(days=7))
 
 

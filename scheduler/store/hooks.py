@@ -1,9 +1,9 @@
 """Webhooks in the store: the ones registered per board, and the durable queue of events they delivered."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
@@ -125,4 +125,4 @@ def _hook(row: WebhookRow) -> Hook:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
@@ -43,7 +43,7 @@ class FileLock:
             os.close(fd)
             return False
         os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()} {socket.gethostname()} {datetime.now(timezone.utc).isoformat()}\n".encode())
+        os.write(fd, f"{os.getpid()} {socket.gethostname()} {datetime.now(UTC).isoformat()}\n".encode())
         self._fd = fd
         return True
 

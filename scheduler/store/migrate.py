@@ -44,4 +44,7 @@ def revision(connection: Connection) -> str | None:
 
 def head(script_location: Path = MIGRATIONS) -> str:
     """The newest revision this version of ScopeKeeper knows."""
-    return ScriptDirectory.from_config(alembic_config(script_location)).get_current_head()
+    newest = ScriptDirectory.from_config(alembic_config(script_location)).get_current_head()
+    if newest is None:  # a broken installation, not a state the VA can fix
+        raise RuntimeError(f"no migration found in {script_location}")
+    return newest

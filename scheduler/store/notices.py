@@ -1,14 +1,14 @@
 """Notices to the VA in the store: each problem claimed once until resolved, each budget threshold once per period."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Iterable
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, tuple_
 
-from scheduler.store.schema import BudgetAlertRow, NoticeRow
-from scheduler.store.store import Store, inserted, insert_new
+from scheduler.store.schema import BudgetAlertRow, NoticeRow, table_of
+from scheduler.store.store import Store, insert_new, inserted
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +29,9 @@ class Notices:
 
     def claim(self, key: str, kind: str, detail: str | None = None) -> bool:
         """True when the problem `key` was not open yet: the caller tells the VA (exactly one caller does)."""
-        row = {"key": key, "kind": kind, "detail": detail, "opened_at": datetime.now(timezone.utc)}
+        row = {"key": key, "kind": kind, "detail": detail, "opened_at": datetime.now(UTC)}
         with self.store.session() as session:
-            return insert_new(session, NoticeRow.__table__, [row]) == 1
+            return insert_new(session, table_of(NoticeRow), [row]) == 1
 
     def release(self, key: str) -> None:
         """Forget a claim whose message could not be sent: the problem is told again when next seen."""
@@ -54,13 +54,13 @@ class Notices:
 
     def claim_thresholds(self, client: str, period_key: str, thresholds: Iterable[int]) -> list[int]:
         """Of the thresholds crossed, those never alerted for this client and period (now claimed)."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         rows = [{"client": client, "period_key": period_key, "threshold": t, "sent_at": now}
                 for t in sorted(set(thresholds))]
         if not rows:
             return []
         with self.store.session() as session:
-            return sorted(inserted(session, BudgetAlertRow.__table__, rows, BudgetAlertRow.threshold))
+            return sorted(inserted(session, table_of(BudgetAlertRow), rows, BudgetAlertRow.threshold))
 
     def release_thresholds(self, client: str, period_key: str, thresholds: Iterable[int]) -> None:
         """Forget thresholds whose alert could not be sent."""

@@ -5,16 +5,25 @@ intent out of the same state, so only one of them posts it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import datetime, timezone
-from typing import Iterable
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 
 from scheduler.logs import redact
-from scheduler.store.schema import (APPROVED, PENDING, PENDING_REVIEW, RECONCILED, REJECTED, SENT, UNKNOWN, CardRow,
-                     IntentRow)
 from scheduler.records.state import NewIntent
+from scheduler.store.schema import (
+    APPROVED,
+    PENDING,
+    PENDING_REVIEW,
+    RECONCILED,
+    REJECTED,
+    SENT,
+    UNKNOWN,
+    CardRow,
+    IntentRow,
+)
 from scheduler.store.store import Store
 
 UNRESOLVED = (PENDING, UNKNOWN)
@@ -123,4 +132,4 @@ _INTENT_FIELDS = [f.name for f in fields(Intent)]
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

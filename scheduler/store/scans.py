@@ -1,18 +1,37 @@
 """What a client's scan reads from the store before it starts, and writes back in one transaction."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 
 from integrations.models import Card
-
 from scheduler.logs import redact
 from scheduler.records.codec import card_from_json, card_to_json
-from scheduler.records.state import (BoardMemory, BoardUpdate, ClientState, FindingUpdate, KnownCard, OutboxEntry, ScanWrite)
-from scheduler.store.schema import BoardRow, CardRow, ClientStatusRow, FindingRow, IntentRow, LedgerRow, PENDING_REVIEW, RECONCILED
+from scheduler.records.state import (
+    BoardMemory,
+    BoardUpdate,
+    ClientState,
+    FindingUpdate,
+    KnownCard,
+    OutboxEntry,
+    ScanWrite,
+)
+from scheduler.records.status import ScanOutcome
+from scheduler.store.schema import (
+    PENDING_REVIEW,
+    RECONCILED,
+    BoardRow,
+    CardRow,
+    ClientStatusRow,
+    FindingRow,
+    IntentRow,
+    LedgerRow,
+    table_of,
+)
 from scheduler.store.store import Store, insert_new
+
 
 def load_client(store: Store, client: str) -> ClientState:
     """The client's cards (gone ones included), board markers and recorded intents."""
@@ -51,7 +70,7 @@ def save_scan(store: Store, write: ScanWrite) -> int:
     findings = {(f.provider, f.finding.card_id): f for f in write.findings}
     with store.session() as session:
         if write.new_cards:  # with their findings' columns: one write per new card
-            session.execute(CardRow.__table__.insert(), [
+            session.execute(table_of(CardRow).insert(), [
                 {**_card_columns(client, card, digest, now), "first_seen": now,
                  **_finding_of(findings.pop((card.provider, card.id), None))} for card, digest in write.new_cards])
         if write.changed_cards:
@@ -65,12 +84,12 @@ def save_scan(store: Store, write: ScanWrite) -> int:
             session.execute(update(CardRow), [{"client": client, "provider": f.provider, "card_id": f.finding.card_id,
                                                **_finding_of(f)} for f in findings.values()])
         if write.findings:
-            session.execute(FindingRow.__table__.insert(), [_finding_columns(client, f, now) for f in write.findings])
+            session.execute(table_of(FindingRow).insert(), [_finding_columns(client, f, now) for f in write.findings])
         for board in write.boards:
             _save_board(session, client, board)
         for entry in write.ledger:
             session.merge(LedgerRow(client=client, updated_at=now, **_fields(entry)))
-        created = insert_new(session, IntentRow.__table__, [
+        created = insert_new(session, table_of(IntentRow), [
             {**_fields(i), "client": client, "status": write.intent_status, "edited": False, "attempts": 0,
              "created_at": now, "updated_at": now} for i in write.intents])
         insert_new(session, IntentRow.__table__, [
@@ -83,7 +102,7 @@ def save_scan(store: Store, write: ScanWrite) -> int:
     return created
 
 
-def record_status(store: Store, client: str, *, started: datetime, finished: datetime, outcome: str,
+def record_status(store: Store, client: str, *, started: datetime, finished: datetime, outcome: ScanOutcome,
                   detail: str | None, posted: int) -> None:
     """The outcome of a client's scan, for `scopekeeper status`."""
     with store.session() as session:
@@ -91,7 +110,7 @@ def record_status(store: Store, client: str, *, started: datetime, finished: dat
         row.last_scan_at, row.outcome, row.posted = started, outcome, posted
         row.detail = redact(detail)[:2000] if detail else None
         row.duration_seconds = (finished - started).total_seconds()
-        if outcome == "ok":
+        if outcome is ScanOutcome.OK:
             row.last_ok_at = started
         session.add(row)
 

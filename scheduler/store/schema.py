@@ -1,11 +1,25 @@
 """Tables of the state store; the migrations in migrations/versions create exactly these."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, Index, Integer, MetaData, Numeric, String, Text,
-                        TypeDecorator, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from scheduler.records.status import OutboxStatus
@@ -31,12 +45,12 @@ class UtcDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the state store; use an aware one")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 Money = Numeric(14, 2)
@@ -45,6 +59,14 @@ Hours = Numeric(12, 4)
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(row_class: type[Base]) -> Table:
+    """The plain table a row class maps, for core inserts (declarative types `__table__` as any FromClause)."""
+    table = row_class.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{row_class.__name__} maps no plain table")
+    return table
 
 
 class CardRow(Base):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from datetime import datetime, timezone
-from typing import Iterator, Sequence
+from datetime import UTC, datetime
 
 from alembic.util.exc import CommandError
 from sqlalchemy import URL, Engine, Table, select
@@ -16,13 +16,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from integrations.models import Card
-
 from scheduler.logs import redact, register_secret
-from scheduler.store import migrate
 from scheduler.records.codec import card_from_json
+from scheduler.store import migrate
 from scheduler.store.engine import READ_ONLY_OPTION, StoreError, create, database_url, describe, sqlite_path
 from scheduler.store.locks import AdvisoryLock, FileLock, ThreadLock
-from scheduler.store.schema import CardRow, IntentRow, ReportClaimRow
+from scheduler.store.schema import CardRow, IntentRow, ReportClaimRow, table_of
 from scheduler.store.trouble import storage_error
 
 SCHEDULER_LOCK = "scheduler"  # held by the one active `scopekeeper run`
@@ -86,13 +85,13 @@ class Store:
         with self.reading() as session:
             rows = session.execute(select(IntentRow.reference, IntentRow.status)
                                    .where(IntentRow.client == client_name))
-            return {reference: status for reference, status in rows}
+            return dict(rows.all())
 
     def claim_report(self, week_key: str, target: str) -> bool:
         """True exactly once per (ISO week, target), whichever process asks first."""
         with self.session() as session:
-            claimed = insert_new(session, ReportClaimRow.__table__,
-                                 [{"week_key": week_key, "target": target, "claimed_at": datetime.now(timezone.utc)}])
+            claimed = insert_new(session, table_of(ReportClaimRow),
+                                 [{"week_key": week_key, "target": target, "claimed_at": datetime.now(UTC)}])
         return claimed == 1
 
     def lock(self, name: str):
@@ -121,7 +120,7 @@ class Store:
 
 def insert_new(session: Session, table: Table, rows: Sequence[dict]) -> int:
     """Insert the rows whose unique keys are not taken yet (the others are left alone); how many were new."""
-    return len(inserted(session, table, rows, list(table.primary_key)[0]))
+    return len(inserted(session, table, rows, next(iter(table.primary_key))))
 
 
 def inserted(session: Session, table: Table, rows: Sequence[dict], column) -> list:

@@ -16,7 +16,6 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from integrations.webhooks import asana_events, asana_valid, trello_events, trello_valid
-
 from scheduler.config.secrets import get_secret
 from scheduler.logs import register_secret
 from scheduler.store.hooks import Hooks
@@ -126,7 +125,7 @@ class HookServer:
         self._thread = threading.Thread(target=self._server.run, name="hooks", daemon=True)
         self.url = ""
 
-    def start(self) -> "HookServer":
+    def start(self) -> HookServer:
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:
@@ -141,7 +140,7 @@ class HookServer:
         self._server.should_exit = True
         self._thread.join(10)
 
-    def __enter__(self) -> "HookServer":
+    def __enter__(self) -> HookServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -23,7 +23,7 @@ from scheduler.config.secrets import get_secret, save_secret
 from scheduler.logs import redact, register_secret
 from scheduler.web.app import render, with_form
 from scheduler.web.context import WebContext
-from scheduler.worker.adapters import ASANA_URL_ENV, TRELLO_URL_ENV
+from scheduler.testing_hooks import ASANA_URL_ENV, TRELLO_URL_ENV
 
 ASANA_TOKEN_PAGE = "https://app.asana.com/0/my-apps"
 CHECK_TIMEOUT = 15.0

@@ -1,19 +1,14 @@
 """The worker's service adapters: one per service for the whole process, built on first use."""
 from __future__ import annotations
 
-import os
 import threading
 
 from integrations.errors import MissingCredentials
 from integrations.service import BoardService, build_service
-
 from scheduler.config.models import AppConfig
-from scheduler.logs import register_secret
 from scheduler.config.secrets import MissingSecret, get_secret
-
-# Where the adapters send requests; the sandboxes and the demo point these at loopback.
-TRELLO_URL_ENV = "SCOPEKEEPER_TRELLO_API_URL"
-ASANA_URL_ENV = "SCOPEKEEPER_ASANA_API_URL"
+from scheduler.logs import register_secret
+from scheduler.testing_hooks import api_url
 
 
 class Adapters:
@@ -52,9 +47,9 @@ class Adapters:
         if provider == "trello":
             trello = connections.trello
             secrets = {"api_key": _secret(trello.api_key_env), "token": _secret(trello.token_env)}
-            return build_service(provider, secrets, base_url=os.environ.get(TRELLO_URL_ENV))
+            return build_service(provider, secrets, base_url=api_url(provider))
         asana = connections.asana
-        return build_service(provider, {"token": _secret(asana.token_env)}, base_url=os.environ.get(ASANA_URL_ENV),
+        return build_service(provider, {"token": _secret(asana.token_env)}, base_url=api_url(provider),
                              requests_per_minute=asana.requests_per_minute, token_env=asana.token_env)
 
 

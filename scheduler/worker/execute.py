@@ -8,45 +8,22 @@ that every poster of that client holds, so no other process can be posting it at
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import threading
 from dataclasses import dataclass, field
 
-
 from integrations.errors import AuthError, IntegrationError, NotFound, RateLimited, UnknownOutcome
-
 from scheduler.logs import redact
 from scheduler.records.status import PostOutcome
 from scheduler.store import Store
 from scheduler.store.outbox import UNRESOLVED, Intent, Outbox
 from scheduler.store.schema import APPROVED
 from scheduler.store.store import OUTBOX_LOCK
+from scheduler.testing_hooks import crash_point
 from scheduler.worker.adapters import Adapters
 
-# Test hook, for the fault-injection suite only: SCOPEKEEPER_CRASH_AT=<point>[:<n>] makes the process
-# SIGKILL itself the n-th time (default 1st) it reaches <point>, one of CRASH_POINTS.
-CRASH_ENV = "SCOPEKEEPER_CRASH_AT"
-CRASH_POINTS = ("before_intent", "after_intent", "after_post", "after_sent")
 OUTBOX_WAIT = 120.0  # seconds to wait for another process (`review --post`) to finish posting
 
 log = logging.getLogger("scopekeeper.outbox")
-_crash_counts: dict[str, int] = {}
-_crash_lock = threading.Lock()
-
-
-def crash_point(name: str) -> None:
-    """Die here, as if the machine lost power, when the test hook asks for it."""
-    wanted = os.environ.get(CRASH_ENV, "")
-    point, _, nth = wanted.partition(":")
-    if point != name:
-        return
-    with _crash_lock:
-        _crash_counts[name] = _crash_counts.get(name, 0) + 1
-        if _crash_counts[name] == int(nth or 1):
-            os.kill(os.getpid(), signal.SIGKILL)
-
-
 @dataclass
 class Posting:
     """What one posting round did."""
@@ -60,7 +37,7 @@ class Posting:
     def attempted(self) -> int:
         return self.posted + self.unknown
 
-    def add(self, other: "Posting") -> None:
+    def add(self, other: Posting) -> None:
         self.posted += other.posted
         self.unknown += other.unknown
         self.waiting += other.waiting

@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from integrations.errors import IntegrationError
-
 from scheduler.config.models import AppConfig
 from scheduler.logs import redact
 from scheduler.notify.problems import Problem
@@ -95,7 +94,7 @@ def _remove(worker, hooks: Hooks, hook: Hook) -> bool:
 
 
 def _unhealthy(worker, hook: Hook, client: str, state) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if state.active and state.failing_since and now - state.failing_since < WARN_AFTER and not state.deletes_at:
         return  # a passing hiccup
     if state.deletes_at:

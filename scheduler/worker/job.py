@@ -9,26 +9,36 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable, Hashable
+from datetime import UTC, datetime
 
 from rules.evaluate import ClientRules
 
 from scheduler.config.models import AppConfig, Client, ConfigError, file_stamp, load_config, rules_for
 from scheduler.logs import redact
-from scheduler.store import Store, StoreError
-from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.notify.notifier import Notifier
 from scheduler.notify.problems import BoardState
 from scheduler.records.state import ClientState, LedgerEntry, ScanWrite
+from scheduler.records.status import Mode, ScanOutcome
+from scheduler.store import Store, StoreError
 from scheduler.store.scans import load_boards, load_client, record_status, save_scan
+from scheduler.store.schema import APPROVED, PENDING_REVIEW
+from scheduler.testing_hooks import crash_point
 from scheduler.worker.adapters import Adapters
-from scheduler.worker.execute import Executor, crash_point
+from scheduler.worker.execute import Executor
 from scheduler.worker.observe import BoardRead, card_comments, has_changes, read_boards
-from scheduler.worker.plan import (CardChanges, apply_reads, finding_updates, ledger, new_and_reworded, plan_text,
-                          planned_comments, posted_before)
+from scheduler.worker.plan import (
+    CardChanges,
+    apply_reads,
+    finding_updates,
+    ledger,
+    new_and_reworded,
+    plan_text,
+    planned_comments,
+    posted_before,
+)
 
 log = logging.getLogger("scopekeeper.worker")
 
@@ -51,10 +61,10 @@ class Observed:
 class Worker:
     """Scans clients in one mode ('dry-run', 'review' or 'auto'); safe to call from several threads."""
 
-    def __init__(self, config: AppConfig, store: Store, adapters: Adapters, *, mode: str,
+    def __init__(self, config: AppConfig, store: Store, adapters: Adapters, *, mode: Mode | str,
                  stop: threading.Event, show: Callable[[str], None] = print, notifier: Notifier | None = None,
                  config_path: str | Path | None = None) -> None:
-        self.config, self.store, self.mode, self.stop = config, store, mode, stop
+        self.config, self.store, self.mode, self.stop = config, store, Mode(mode), stop
         self.notifier = notifier
         self._config_path = Path(config_path) if config_path is not None else None
         self._config_stamp = file_stamp(self._config_path) if self._config_path else None
@@ -72,7 +82,7 @@ class Worker:
 
     def reconcile_all(self) -> None:
         """At start-up: settle every pending and unknown comment left by an earlier process."""
-        if self.mode != "dry-run":
+        if self.mode is not Mode.DRY_RUN:
             for problem in self.executor.reconcile():
                 log.warning("%s", problem, extra={"event": "reconcile"})
 
@@ -116,18 +126,18 @@ class Worker:
         current = next((c for c in self.config.clients if c.name == client.name), None)
         return self.scan(current) if current is not None else None
 
-    def scan(self, client: Client) -> str:
+    def scan(self, client: Client) -> ScanOutcome:
         """Scan one client; returns the outcome: ok, partial (some boards or comments failed), error or stopped."""
         with self._client_lock(client.name):
             return self.finish(self.observe(client))
 
-    def poll(self, clients: list[Client], scan_round: Hashable) -> dict[str, str]:
+    def poll(self, clients: list[Client], scan_round: Hashable) -> dict[str, ScanOutcome]:
         """The cheap change check of every client, then a scan of those whose boards may have changed.
 
         The clients share the round's answers: one board-activity request per Trello token for all of them,
         reused by the scans it starts. A client being scanned already is left to that scan (and the next poll).
         """
-        outcomes: dict[str, str] = {}
+        outcomes: dict[str, ScanOutcome] = {}
         for client in clients:
             if self.stop.is_set():
                 break
@@ -155,9 +165,9 @@ class Worker:
 
         Clients observed with the same `scan_round` share each token's board-activity answer.
         """
-        observed = Observed(client, datetime.now(timezone.utc), time.monotonic())
+        observed = Observed(client, datetime.now(UTC), time.monotonic())
         try:
-            if self.mode != "dry-run":
+            if self.mode is not Mode.DRY_RUN:
                 observed.problems += self.executor.reconcile(client.name)
             observed.state = load_client(self.store, client.name)
             observed.reads = read_boards(self._adapters, client, observed.state, self.stop, scan_round)
@@ -167,35 +177,36 @@ class Worker:
             self._failed(observed, err)
         return observed
 
-    def finish(self, observed: Observed) -> str:
+    def finish(self, observed: Observed) -> ScanOutcome:
         """A scan's second half: decide, record and post per mode; then its outcome, recorded for `status`."""
         client, posted = observed.client, 0
-        if not observed.failed:
+        state, changes = observed.state, observed.changes
+        if not observed.failed and state is not None and changes is not None:  # observe() set both, or failed
             try:
-                posted = self._decide_and_act(observed)
+                posted = self._decide_and_act(observed, state, changes)
             except Exception as err:
                 self._failed(observed, err)
         problems = observed.problems
-        outcome = ("error" if observed.failed else "stopped" if self.stop.is_set() else
-                   "partial" if problems else "ok")
-        if self.mode != "dry-run":
+        outcome = (ScanOutcome.ERROR if observed.failed else ScanOutcome.STOPPED if self.stop.is_set() else
+                   ScanOutcome.PARTIAL if problems else ScanOutcome.OK)
+        if self.mode is not Mode.DRY_RUN:
             try:
-                record_status(self.store, client.name, started=observed.started, finished=datetime.now(timezone.utc),
+                record_status(self.store, client.name, started=observed.started, finished=datetime.now(UTC),
                               outcome=outcome, detail="; ".join(problems) or None, posted=posted)
             except Exception as err:
                 log.error("could not record the scan's outcome: %s", redact(str(err)), extra={"client": client.name})
-            if self.notifier is not None and outcome != "stopped":
+            if self.notifier is not None and outcome is not ScanOutcome.STOPPED:
                 self._notify(observed)
         log.info("scan %s in %.1f s: %d comment(s) posted%s", outcome, time.monotonic() - observed.clock, posted,
                  f"; {len(problems)} problem(s)" if problems else "", extra={"client": client.name,
                                                                              "event": "scan_done"})
         return outcome
 
-    def _decide_and_act(self, observed: Observed) -> int:
-        client, now, state, changes = observed.client, observed.started, observed.state, observed.changes
+    def _decide_and_act(self, observed: Observed, state: ClientState, changes: CardChanges) -> int:
+        client, now = observed.client, observed.started
         write = ScanWrite(client.name, now, new_cards=changes.new, changed_cards=changes.changed,
                           gone=changes.newly_gone, returned=changes.returned, boards=[r.update for r in observed.reads],
-                          intent_status=APPROVED if self.mode == "auto" else PENDING_REVIEW)
+                          intent_status=APPROVED if self.mode is Mode.AUTO else PENDING_REVIEW)
         with self._lock:
             first = client.name not in self._evaluated
         checked = True
@@ -210,7 +221,7 @@ class Worker:
             write.intents, write.rewordings = new_and_reworded(
                 planned_comments(result, live, self.config.signature(client)), state)
             checked = self._posted_before(observed, write)
-        if self.mode == "dry-run":
+        if self.mode is Mode.DRY_RUN:
             waiting = len(self.executor.outbox.listed((APPROVED,), client=client.name))
             self._show(plan_text(client.name, write.intents, self.mode, waiting,
                                  self.config.scopekeeper.max_comments_per_run))
@@ -224,7 +235,7 @@ class Worker:
             log.info("%d comment(s) already on the cards (posted before this state store knew them): recorded, "
                      "not posted again", len(write.found), extra={"client": client.name, "event": "found_on_card"})
         if created:
-            what = "queued for review (scopekeeper review)" if self.mode == "review" else "to post"
+            what = "queued for review (scopekeeper review)" if self.mode is Mode.REVIEW else "to post"
             log.info("%d new comment(s) %s", created, what, extra={"client": client.name, "event": "planned"})
         posting = self.executor.post(client=client.name, budget=self.config.scopekeeper.max_comments_per_run)
         observed.problems += posting.problems

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable, Hashable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 
 from integrations.errors import AuthError, IntegrationError, NotFound
 from integrations.models import BoardSnapshot, Card, Comment, merge_incremental
-
 from scheduler.config.models import Client
 from scheduler.logs import redact
 from scheduler.records.state import BoardMemory, BoardUpdate, CardKey, ClientState, NewIntent
@@ -39,7 +38,7 @@ class BoardRead:
     refused: bool = False      # the service refused the token: every board of that token fails alike
 
     @staticmethod
-    def failed(provider: str, board_id: str, error: str, *, gone: bool = False, refused: bool = False) -> "BoardRead":
+    def failed(provider: str, board_id: str, error: str, *, gone: bool = False, refused: bool = False) -> BoardRead:
         """A board that could not be read; `gone` when it no longer exists (all its cards are gone)."""
         outcome = ScanOutcome.NOT_FOUND if gone else ScanOutcome.ERROR
         update = BoardUpdate(provider, board_id, outcome, error)
@@ -115,7 +114,7 @@ def _read(adapters: Adapters, state: ClientState, provider: str, board_id: str) 
     """A changed board: what was modified since the previous read where the service can tell, else all of it."""
     service = adapters.for_provider(provider)
     memory = state.boards.get((provider, board_id))
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     previous = BoardSnapshot(provider, board_id, "", tuple(
         known.card for known in state.cards.values()
         if known.card.provider == provider and known.card.board_id == board_id and not known.gone))

@@ -13,6 +13,7 @@ from rules.findings import Finding, ScanResult
 from rules.periods import ContractPeriod, period_of_day
 from scheduler.records.codec import card_to_json, digest
 from scheduler.records.state import CardKey, ClientState, FindingUpdate, IntentKey, LedgerEntry, NewIntent
+from scheduler.records.status import Mode, OutboxStatus
 from scheduler.worker.observe import BoardRead
 
 
@@ -100,7 +101,7 @@ def new_and_reworded(planned: Iterable[NewIntent], state: ClientState) -> tuple[
         entry = state.intents.get(intent_key(intent))
         if entry is None:
             new.append(intent)
-        elif entry.status == "pending_review" and not entry.edited and entry.text != intent.text:
+        elif entry.status == OutboxStatus.PENDING_REVIEW and not entry.edited and entry.text != intent.text:
             reworded.append((entry.id, intent.text))
     return new, reworded
 
@@ -152,22 +153,26 @@ def ledger(result: ScanResult) -> list[LedgerEntry]:
             row[1] += f.extra_hours
             row[2] += f.extra_amount
     hours = result.hours
-    return [LedgerEntry(key, period.start, period.end, hours.contracted, *totals[key], hours.currency)
-            for key, period in sorted(periods.items())]
+    entries = []
+    for key, period in sorted(periods.items()):
+        done, extra_hours, extra_amount = totals[key]
+        entries.append(LedgerEntry(key, period.start, period.end, hours.contracted, done, extra_hours, extra_amount,
+                                   hours.currency))
+    return entries
 
 
-def plan_text(client: str, new: list[NewIntent], mode: str, waiting: int, budget: int) -> str:
+def plan_text(client: str, new: list[NewIntent], mode: Mode, waiting: int, budget: int) -> str:
     """What a dry run prints for one client."""
     if not new and not waiting:
         return f"{client}: nothing new to comment on."
-    action = "post" if mode == "auto" else "queue for review"
+    action = "post" if mode is Mode.AUTO else "queue for review"
     lines = [f"{client}: {len(new)} new comment(s) this scan would {action}:"] if new else [f"{client}:"]
     for intent in new:
         lines += ["", f"  {intent.card_title}  ({intent.kind}, {intent.period_key})  {intent.card_url}",
                   *(f"    {line}" if line else "" for line in intent.text.splitlines())]
     if waiting:
         lines += ["", f"  {waiting} approved comment(s) are waiting to be posted."]
-    queued = (len(new) if mode == "auto" else 0) + waiting
+    queued = (len(new) if mode is Mode.AUTO else 0) + waiting
     if queued > budget:
         lines += [f"  At most {budget} would be posted this scan (scopekeeper.max_comments_per_run); "
                   "the rest at the next scans."]

@@ -9,7 +9,6 @@ from integrations.errors import NotFound
 from integrations.exports import read_export
 from integrations.models import BoardSnapshot, Card
 from rules.findings import ScanResult
-
 from scheduler.config.models import AppConfig, Client, rules_for
 from scheduler.worker.adapters import Adapters
 

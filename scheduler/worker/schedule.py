@@ -14,16 +14,17 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler.config.models import AppConfig, Client
+from scheduler.errors import ScopeKeeperError
 from scheduler.logs import redact
 from scheduler.notify.notifier import Notifier
 from scheduler.notify.problems import Problem
+from scheduler.records.status import Mode, ScanOutcome
 from scheduler.store import Store
 from scheduler.store.engine import describe
 from scheduler.store.scans import client_statuses
 from scheduler.store.store import SCHEDULER_LOCK
 from scheduler.worker.hooks import process_events, sync_webhooks
 from scheduler.worker.job import Worker
-from scheduler.errors import ScopeKeeperError
 
 if TYPE_CHECKING:
     from scheduler.reports.weekly import Produced
@@ -78,7 +79,7 @@ def run(worker: Worker, config: AppConfig, stop: threading.Event, *, once: bool)
 
     A dry run takes no lock: it neither writes nor posts anything.
     """
-    if worker.mode == "dry-run":
+    if worker.mode is Mode.DRY_RUN:
         if once:
             return _exit_status(run_once(worker, config))
         serve(worker, config, None, stop)
@@ -99,7 +100,7 @@ def run(worker: Worker, config: AppConfig, stop: threading.Event, *, once: bool)
     return 0
 
 
-def run_once(worker: Worker, config: AppConfig) -> dict[str, str]:
+def run_once(worker: Worker, config: AppConfig) -> dict[str, ScanOutcome]:
     """Scan every client once; outcome per client.
 
     Several clients read at a time, and one thread decides and records for each client as its reads end: a
@@ -115,8 +116,8 @@ def run_once(worker: Worker, config: AppConfig) -> dict[str, str]:
         return {client.name: finishing[client.name].result() for client in config.clients}
 
 
-def _exit_status(outcomes: dict[str, str]) -> int:
-    return 0 if all(outcome in ("ok", "stopped") for outcome in outcomes.values()) else 1
+def _exit_status(outcomes: dict[str, ScanOutcome]) -> int:
+    return 0 if all(outcome in (ScanOutcome.OK, ScanOutcome.STOPPED) for outcome in outcomes.values()) else 1
 
 
 def serve(worker: Worker, config: AppConfig, lock, stop: threading.Event) -> bool:
@@ -156,23 +157,23 @@ def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool | None 
     hooks_base = hooks_base or public_url(config)
     webhooks = bool(hooks_base) if webhooks is None else webhooks
     poll = poll_interval(config, webhooks=webhooks)
-    if worker.mode != "dry-run":
+    if worker.mode is not Mode.DRY_RUN:
         # Webhook events are queued by the web app (this process's or another's): evaluated within a second or so.
         scheduler.add_job(lambda: process_events(worker), IntervalTrigger(seconds=HOOK_QUEUE_EVERY, timezone=zone),
                           id="webhook-events", name="webhook events", misfire_grace_time=HOOK_QUEUE_EVERY * 5,
                           coalesce=True, max_instances=1)
-    if worker.mode != "dry-run" and hooks_base:
+    if worker.mode is not Mode.DRY_RUN and hooks_base:
         scheduler.add_job(lambda: sync_webhooks(worker, hooks_base), IntervalTrigger(seconds=HOOK_HEALTH_EVERY,
                                                                                      timezone=zone),
                           id="webhook-health", name="webhook health", next_run_time=now, coalesce=True,
                           max_instances=1)
-    if worker.mode != "dry-run" and poll < every:  # a dry run records nothing: every check would look new
+    if worker.mode is not Mode.DRY_RUN and poll < every:  # a dry run records nothing: every check would look new
         # The configuration as the worker has it now: a reloaded one brings its clients to the next check.
         scheduler.add_job(lambda: worker.poll(worker.config.clients, object()),
                           IntervalTrigger(seconds=poll, timezone=zone),
                           id="poll", name="change check", next_run_time=now + timedelta(seconds=poll),
                           misfire_grace_time=poll, coalesce=True, max_instances=1)
-    if worker.mode == "dry-run":
+    if worker.mode is Mode.DRY_RUN:
         log.info("dry run: no weekly report is sent", extra={"event": "reports_off"})
     else:
         _add_weekly_report(scheduler, config, worker.store, zone, worker.notifier)
@@ -256,7 +257,7 @@ class _Failed(NamedTuple):
     emailed: bool = False
 
 
-def report_notices(notifier: Notifier, produced: "list[Produced] | list[_Failed]") -> None:
+def report_notices(notifier: Notifier, produced: list[Produced] | list[_Failed]) -> None:
     """One notice while reports cannot be sent (whichever and however many); one sent resolves it."""
     failed = [p for p in produced if p.error]
     if failed:

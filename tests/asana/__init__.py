@@ -1,0 +1,1 @@
+"""Tests of the Asana adapter against the sandbox served on loopback."""

@@ -1,0 +1,1 @@
+"""Tests of the reports: a four-client practice in four languages (support.py)."""

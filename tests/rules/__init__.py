@@ -1,0 +1,1 @@
+"""Tests of the rules: pure decisions on cards built in a few lines (support.py)."""

@@ -1,0 +1,1 @@
+"""Tests of the Trello adapter against the sandbox behind `responses`."""

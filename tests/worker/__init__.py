@@ -1,0 +1,1 @@
+"""Tests of the worker and its state store: real `scopekeeper run` processes on both sandboxes, SQLite and PostgreSQL."""

@@ -1,0 +1,84 @@
+"""Scans read only what changed: Trello's board activity, Asana's modified tasks, a daily whole read."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+
+from scheduler.store.schema import BoardRow, CardRow
+from tests.worker.support import ASANA_CLIENT, TRELLO_CLIENT
+
+
+def trello_requests(world, since: int) -> list[str]:
+    return [f"{e['method']} {e['path']}" for e in world.trello.log[since:]]
+
+
+def test_an_unchanged_trello_board_costs_one_request_for_all_boards(world, make_worker):
+    worker = make_worker(mode="auto")
+    client = worker.config.client(TRELLO_CLIENT)
+    assert worker.scan(client) == "ok"  # reads the board, posts five comments
+
+    board = world.trello_board
+    mark = len(world.trello.log)
+    assert worker.scan(client) == "ok"  # one small check finds only our own comments: not a change
+    assert trello_requests(world, mark) == ["GET /1/members/me/boards", f"GET /1/boards/{board}/actions"]
+    mark = len(world.trello.log)
+    assert worker.scan(client) == "ok"
+    assert trello_requests(world, mark) == ["GET /1/members/me/boards"]
+
+    world.add_card("Content strategy for the spring", ("consultation",))
+    mark = len(world.trello.log)
+    assert worker.scan(client) == "ok"
+    assert trello_requests(world, mark)[:3] == ["GET /1/members/me/boards", f"GET /1/boards/{board}",
+                                                f"GET /1/boards/{board}/actions"]
+    trello = {ref for ref, (provider, _) in world.expected.items() if provider == "trello"}
+    assert {ref: n for ref, n in world.comment_counts().items() if ref in trello} == dict.fromkeys(trello, 1)
+
+
+def test_asana_scans_read_modified_tasks_and_a_daily_whole_read_notices_deleted_ones(world, make_worker):
+    worker = make_worker(mode="review")
+    client = worker.config.client(ASANA_CLIENT)
+    project, tasks = world.asana_project, list(world.asana.project_tasks[world.asana_project])
+    assert worker.scan(client) == "ok"
+    assert world.asana.requests[("GET", "/projects/{project_gid}/tasks")] == 1
+
+    for due in ("2026-12-01", "2026-12-03"):  # moved twice, one scan after each move
+        world.asana.update_task(tasks[0], due_on=due)
+        assert worker.scan(client) == "ok"
+    assert world.asana.requests[("GET", "/tasks")] == 2
+    [first] = [c for c in worker.store.cards(ASANA_CLIENT) if c.id == tasks[0]]
+    assert [c.new.date().isoformat() for c in first.due_changes] == ["2026-12-03"]  # the first date was planning
+
+    world.asana.project_tasks[project].remove(tasks[1])  # deleted: incremental reads cannot tell
+    assert worker.scan(client) == "ok"
+    assert not _gone(worker.store)
+    with worker.store.session() as session:
+        session.execute(update(BoardRow).values(full_read_at=datetime.now(UTC) - timedelta(days=2)))
+    assert worker.scan(client) == "ok"
+
+    assert world.asana.requests[("GET", "/projects/{project_gid}/tasks")] == 2
+    assert _gone(worker.store) == {tasks[1]}
+    [again] = [c for c in worker.store.cards(ASANA_CLIENT) if c.id == tasks[0]]
+    assert len(again.due_changes) == 1  # a whole read keeps the due-date moves observed before
+
+
+def _gone(store) -> set[str]:
+    with store.session() as session:
+        return {row.card_id for row in session.query(CardRow).where(CardRow.gone_at.is_not(None))}
+
+
+
+def test_scans_of_one_round_share_the_tokens_board_activity_request(world, make_worker):
+    worker = make_worker(mode="review")
+    client = worker.config.client(TRELLO_CLIENT)
+    assert worker.scan(client) == "ok"  # the first scan reads the board: later ones ask what changed
+
+    mark = len(world.trello.log)
+    scan_round = object()
+    worker.observe(client, scan_round)
+    worker.observe(client, scan_round)  # e.g. a second client on the same token, in the same `run --once`
+    assert trello_requests(world, mark).count("GET /1/members/me/boards") == 1
+
+    worker.observe(client, object())    # a later round asks again
+    worker.observe(client)              # and so does a scan on its own
+    assert trello_requests(world, mark).count("GET /1/members/me/boards") == 3

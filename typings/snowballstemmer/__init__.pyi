@@ -1,0 +1,6 @@
+# The part of snowballstemmer that rules/text.py uses (the package ships no type information).
+
+class Stemmer:
+    def stemWord(self, word: str) -> str: ...
+
+def stemmer(lang: str) -> Stemmer: ...
