@@ -149,9 +149,10 @@ def client_report(config: AppConfig, client: Client, source: ReportSource, week:
     cards = source.cards(client.name)
     providers = {card.id: card.provider for card in cards}
     rules = rules_for(client)
-    result = rules.evaluate(cards, as_of)
+    history = source.hours_used(client.name)
+    result = rules.evaluate(cards, as_of, history)
     previous_end = datetime.combine(result.period.start, time(0), tz) - timedelta(microseconds=1)
-    previous = rules.evaluate(cards, previous_end)
+    previous = rules.evaluate(cards, previous_end, history)
     lines = _Lines(client, audience, providers, source.comment_statuses(client.name), tz)
     current, before = lines.of(result), lines.of(previous)
     hours = result.hours

@@ -1,6 +1,7 @@
 """Where reports read cards and comment statuses: the worker's state store, or export files."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Mapping, Protocol, Sequence
 
@@ -29,6 +30,9 @@ class ReportSource(Protocol):
 
     def comment_statuses(self, client_name: str) -> Mapping[str, str]:
         """Outbox status per reference make_reference(provider, card_id, kind, period_key)."""
+
+    def hours_used(self, client_name: str) -> Mapping[str, Decimal]:
+        """In-scope hours used per earlier contract period key, as the worker's ledger recorded them."""
 
 
 class ExportSource:
@@ -67,6 +71,9 @@ class ExportSource:
 
     def comment_statuses(self, client_name: str) -> Mapping[str, str]:
         return {}
+
+    def hours_used(self, client_name: str) -> Mapping[str, Decimal]:
+        return {}  # an export holds every card: the rules find the periods from the cards themselves
 
 
 def _owner(config: AppConfig, provider: str, board_id: str) -> Client | None:

@@ -6,6 +6,7 @@ import logging
 import threading
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Iterator, Sequence
 
 from alembic.util.exc import CommandError
@@ -22,7 +23,7 @@ from scheduler.store import migrate
 from scheduler.records.codec import card_from_json
 from scheduler.store.engine import READ_ONLY_OPTION, StoreError, create, database_url, describe, sqlite_path
 from scheduler.store.locks import AdvisoryLock, FileLock, ThreadLock
-from scheduler.store.schema import CardRow, IntentRow, ReportClaimRow
+from scheduler.store.schema import CardRow, IntentRow, LedgerRow, ReportClaimRow
 from scheduler.store.trouble import storage_error
 
 SCHEDULER_LOCK = "scheduler"  # held by the one active `scopekeeper run`
@@ -87,6 +88,12 @@ class Store:
             rows = session.execute(select(IntentRow.reference, IntentRow.status)
                                    .where(IntentRow.client == client_name))
             return {reference: status for reference, status in rows}
+
+    def hours_used(self, client_name: str) -> dict[str, Decimal]:
+        """The ledger: in-scope hours used per contract period key (a rollover's earlier periods)."""
+        with self.reading() as session:
+            rows = session.execute(select(LedgerRow.period_key, LedgerRow.used).where(LedgerRow.client == client_name))
+            return {key: used for key, used in rows}
 
     def claim_report(self, week_key: str, target: str) -> bool:
         """True exactly once per (ISO week, target), whichever process asks first."""
