@@ -11,13 +11,22 @@ from scheduler.config.models import parse_config
 from test_config import EXAMPLE, edited, problems
 
 
+def _uncommented(text: str) -> str:
+    """The example with its commented retainer terms switched on."""
+    for key in ("rollover =", "rollover_cap_hours", "rollover_expires_after", "grace_hours", "billing_increment"):
+        text = text.replace(f"# {key}", key)
+    return text
+
+
 def test_example_terms_load_and_are_said_in_words(tmp_path: Path) -> None:
-    contract = parse_config(EXAMPLE).clients[1].contract
+    text = _uncommented(EXAMPLE)
+    contract = parse_config(text).clients[1].contract
     assert (contract.rollover, contract.rollover_cap_hours, contract.rollover_expires_after) == ("unused", 8, 2)
     assert (contract.grace_hours, contract.billing_increment_minutes) == (0.5, 15)
-    assert parse_config(EXAMPLE).clients[0].contract.rollover == "none"
+    assert parse_config(text).clients[0].contract.rollover == "none"
+    assert parse_config(EXAMPLE).clients[1].contract.rollover == "none"
     path = tmp_path / "c.toml"
-    path.write_text(EXAMPLE, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     out = CliRunner().invoke(cli, ["config", "check", str(path)]).output
     assert ("Unused hours roll over and stay usable for 2 months (at most 8 h carried into one month); hours past "
             "the plan are billed at 30 EUR/h; the first 0.5 h past the plan each month are not billed; billed time "
