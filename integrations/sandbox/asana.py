@@ -45,6 +45,7 @@ ROUTES = (
     ("POST", "/webhooks", "_post_webhook"),
     ("GET", "/webhooks/{webhook_gid}", "_get_webhook"),
     ("DELETE", "/webhooks/{webhook_gid}", "_delete_webhook"),
+    ("GET", "/time_tracking_entries", "_get_time_entries"),
 )
 _COMPILED = [(m, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", t) + "$"), t, h) for m, t, h in ROUTES]
 
@@ -134,6 +135,7 @@ class AsanaSandbox:
         self.tasks: dict[str, dict] = {}
         self.project_tasks: dict[str, list[str]] = {}
         self.stories: dict[str, list[dict]] = {}
+        self.time_entries: dict[str, dict] = {}
         self._sections: dict[tuple[str, str], dict] = {}
         self.me = self._resource("user", gid="1100000000000001", name="Sandbox VA", email="va@example.com")
         self.users[self.me["gid"]] = self.me
@@ -265,6 +267,29 @@ class AsanaSandbox:
         body = json.dumps({"events": events}).encode()
         self.deliver.post(hook["target"], body, {"Content-Type": "application/json",
                                                  "X-Hook-Signature": asana_signature(hook["secret"], body)})
+
+    def add_time_entry(self, task_gid: str, minutes: int, entered_on: str, *, by: str = "Sandbox VA",
+                       created_at: datetime | None = None) -> dict:
+        """A time tracking entry on a task ("2026-11-30" as entered_on), attributed to the task's project, as
+        Asana stores it; the task's actual_time_minutes grows by it and the task is modified."""
+        with self._lock:
+            task = self.tasks[task_gid]
+            project = task["memberships"][0]["project"]
+            user = next((u for u in self.users.values() if u.get("name") == by), None) or self._user(by)
+            entry = self._resource(
+                "time_tracking_entry", duration_minutes=minutes, entered_on=entered_on,
+                attributable_to=project, created_by=_compact(user), task=_compact(task),
+                created_at=_stamp(created_at or self.clock()), approval_status="DRAFT", billable_status="billable",
+                categories=[])
+            self.time_entries[entry["gid"]] = entry
+            task["actual_time_minutes"] = (task.get("actual_time_minutes") or 0) + minutes
+            task["modified_at"] = entry["created_at"]
+            return entry
+
+    def _user(self, name: str) -> dict:
+        user = self._resource("user", name=name, email=f"{name.split()[0].lower()}@example.com")
+        self.users[user["gid"]] = user
+        return user
 
     def comments(self, task_gid: str) -> list[dict]:
         """The comment stories of a task (system stories left out)."""
@@ -469,6 +494,25 @@ class AsanaSandbox:
         del self.webhooks[webhook_gid]
         return 200, {"data": {}}
 
+    def _get_time_entries(self, query: dict, host: str, **_: Any) -> tuple[int, dict]:
+        """GET /time_tracking_entries filtered by task or attributable_to project, and by entered_on dates."""
+        if not any(query.get(k) for k in ("task", "attributable_to", "portfolio", "user", "workspace")):
+            raise _ApiError(400, "Must specify one of task, attributable_to, portfolio, user or workspace")
+        if query.get("workspace") and not (query.get("entered_on_start_date") or query.get("entered_on_end_date")):
+            raise _ApiError(400, "entered_on_start_date or entered_on_end_date is required with workspace")
+        if query.get("attributable_to"):
+            self._find(self.projects, query["attributable_to"], "project")
+        if query.get("task"):
+            self._find(self.tasks, query["task"], "task")
+        bounds = [_parse_day(query.get(k), k) for k in ("entered_on_start_date", "entered_on_end_date")]
+        entries = [
+            e for e in self.time_entries.values()
+            if query.get("task") in (None, "", e["task"]["gid"])
+            and query.get("attributable_to") in (None, "", e["attributable_to"]["gid"])
+            and (bounds[0] is None or e["entered_on"] >= bounds[0]) and (bounds[1] is None or e["entered_on"] <= bounds[1])
+        ]
+        return 200, self._page("/time_tracking_entries", entries, query, host)
+
     # ---- helpers --------------------------------------------------------------------------------
 
     def _page(self, path: str, items: list[dict], query: dict, host: str) -> dict:
@@ -534,6 +578,16 @@ class AsanaSandbox:
 
 _HELP = ("For more information on API status codes and how to handle them, read the docs on errors: "
          "https://developers.asana.com/docs/errors")
+
+
+def _parse_day(value: str | None, name: str) -> str | None:
+    """A YYYY-MM-DD query date, kept as text (ISO dates compare as text); 400 for anything else."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise _ApiError(400, f"{name}: Not a valid date: {value}") from None
 
 
 def _select(resource: Mapping[str, Any], query: Mapping[str, str]) -> dict:
