@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Callable, Hashable, Iterable, Mapping
 
 import asana
 
 from integrations import _parse as p
-from integrations.asana.mapper import TASK_FIELDS, project_snapshot
+from integrations.asana.mapper import TASK_FIELDS, TIME_ENTRY_FIELDS, project_snapshot, time_entries
 from integrations.asana.transport import AsanaTransport
 from integrations.errors import MalformedItem, NotFound, UnknownOutcome
 from integrations.webhooks import HookState
-from integrations.models import BoardSnapshot, Card, Comment
+from integrations.models import BoardSnapshot, Card, Comment, TimeEntry
 from integrations.reference import references_in
 from integrations.clean import clean_comment, clean_fields
 
@@ -42,6 +42,7 @@ DEFAULT_HOST = "https://app.asana.com/api/1.0"
 # opt_fields must be one comma-separated string: the SDK would send a list as its Python repr.
 TASK_OPT_FIELDS = ",".join(TASK_FIELDS)
 STORY_OPT_FIELDS = "created_at,created_by.name,resource_subtype,text"
+TIME_ENTRY_OPT_FIELDS = ",".join(TIME_ENTRY_FIELDS)
 
 
 class AsanaAdapter:
@@ -69,6 +70,7 @@ class AsanaAdapter:
         self._workspaces = asana.WorkspacesApi(client)
         self._projects = asana.ProjectsApi(client)
         self._webhooks = asana.WebhooksApi(client)
+        self._time = asana.TimeTrackingEntriesApi(client)
 
     def __repr__(self) -> str:
         return f"AsanaAdapter(host={self.host!r}, requests_made={self.requests_made})"
@@ -145,6 +147,22 @@ class AsanaAdapter:
         for warning in snapshot.warnings:
             log.warning("project %s: %s", project_gid, warning)
         return list(snapshot.cards)
+
+    def read_time_entries(self, project_gid: str, since: date | None = None) -> dict[str, tuple[TimeEntry, ...]]:
+        """The project's time tracking entries entered on or after `since` (all without it), by task gid.
+
+        One listing for the whole project (GET /time_tracking_entries?attributable_to=), ceil(n/100) requests
+        for n entries: never a request per task. An entry that cannot be read is skipped with a warning.
+        """
+        params = {"attributable_to": project_gid, "opt_fields": TIME_ENTRY_OPT_FIELDS}
+        if since is not None:
+            params["entered_on_start_date"] = since.isoformat()
+        raw = self._http.list_all(f"GET /time_tracking_entries?attributable_to={project_gid}",
+                                  self._time.get_time_tracking_entries, params=params)
+        entries, warnings = time_entries(raw)
+        for warning in warnings:
+            log.warning("project %s: %s", project_gid, warning)
+        return entries
 
     def post_comment(self, task_gid: str, text: str) -> str:
         """Post a comment story (text already ending with its `ref SK-...`); returns the story gid.

@@ -53,6 +53,7 @@ _COMPILED = [(m, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", t) + "$
 _COMPACT = {
     "task": ("name", "resource_type", "resource_subtype"),
     "story": ("created_at", "created_by", "resource_type", "text", "type", "resource_subtype"),
+    "time_tracking_entry": ("resource_type", "duration_minutes", "entered_on", "attributable_to", "created_by"),
 }
 _COMPACT_DEFAULT = ("name", "resource_type")
 
