@@ -1,4 +1,4 @@
-"""Asana time tracking entries: read per project in pages of 100, by task, with Asana's real JSON shape."""
+"""Asana time tracking entries: read per task with tracked time, in pages of 100, with Asana's real JSON shape."""
 from __future__ import annotations
 
 import math
@@ -25,27 +25,24 @@ def _project(sandbox):
     return project, tasks
 
 
-def test_entries_are_read_for_the_whole_project_in_pages_and_assigned_by_entered_on(adapter, sandbox):
+def test_entries_are_read_for_tasks_with_tracked_time_and_counted_by_entered_on(adapter, sandbox):
     project, tasks = _project(sandbox)
     sandbox.add_time_entry(tasks[0]["gid"], 90, "2026-11-29", by="Ana García")
     sandbox.add_time_entry(tasks[0]["gid"], 45, "2026-12-01", by="Ana García")   # across the month boundary
     sandbox.add_time_entry(tasks[1]["gid"], 120, "2026-11-30")
-    other = sandbox.add_project("Another client")
-    stranger = sandbox.add_task(other, "Not this client's task")
-    sandbox.add_time_entry(stranger["gid"], 600, "2026-11-30")
+    cards = adapter.read_board(project).cards
+    tracked = [c.id for c in cards if c.time_tracked_minutes]
+    assert sorted(tracked) == sorted([tasks[0]["gid"], tasks[1]["gid"]])  # Asana keeps the total on the task
     sandbox.reset_counts()
-    entries = adapter.read_time_entries(project)
-    assert sandbox.total_requests() == 1 and adapter.requests_made == 1
-    assert set(entries) == {tasks[0]["gid"], tasks[1]["gid"]}
+    entries = adapter.read_time_entries(tracked)
+    assert sandbox.total_requests() == 2 and sandbox.requests[("GET", "/tasks/{task_gid}/time_tracking_entries")] == 2
     assert [(e.minutes, e.entered_on, e.author, e.source) for e in entries[tasks[0]["gid"]]] == [
         (90, date(2026, 11, 29), "Ana García", "asana"), (45, date(2026, 12, 1), "Ana García", "asana")]
-    recent = adapter.read_time_entries(project, since=date(2026, 12, 1))
-    assert {g: [e.minutes for e in es] for g, es in recent.items()} == {tasks[0]["gid"]: [45]}
-    query = sandbox.log[-1][2]
-    assert query["attributable_to"] == project and query["entered_on_start_date"] == "2026-12-01"
+    assert sandbox.log[-1][2]["opt_fields"] == "duration_minutes,entered_on,created_by.name"
 
-    # Through the rules: the entries count in the month of their day, not the task's creation month.
-    cards = with_time_entries(adapter.read_board(project).cards, entries)
+    # Through the rules: the entries count in the month of their day, not the task's creation month, and
+    # come before actual_time_minutes.
+    cards = with_time_entries(cards, entries)
     card = next(c for c in cards if c.id == tasks[0]["gid"])
     r = rules("es", tz="Europe/Madrid", hours=2, services=[{"name": "Redes", "keywords": ["instagram"]},
                                                             {"name": "Boletín", "keywords": ["boletín"]}])
@@ -55,15 +52,16 @@ def test_entries_are_read_for_the_whole_project_in_pages_and_assigned_by_entered
     assert "2.25 h from Asana time tracking entries (2)" in finding.evidence
 
 
-@pytest.mark.parametrize("n", [0, 100, 250])
+@pytest.mark.parametrize("n", [0, 100, 450])
 def test_one_request_per_hundred_entries(adapter, sandbox, n):
     project, tasks = _project(sandbox)
     for i in range(n):
         sandbox.add_time_entry(tasks[i % 3]["gid"], 15, f"2026-11-{1 + i % 28:02d}")
     sandbox.reset_counts()
-    entries = adapter.read_time_entries(project)
-    assert sandbox.total_requests() == max(1, math.ceil(n / 100))
-    assert sum(len(e) for e in entries.values()) == n
+    entries = adapter.read_time_entries([t["gid"] for t in tasks])
+    per_task = [math.ceil(n / 3) if i < n % 3 or n % 3 == 0 else n // 3 for i in range(3)]
+    assert sandbox.total_requests() == sum(max(1, math.ceil(k / 100)) for k in per_task)
+    assert sum(len(e) for e in entries.values()) == n == sum(per_task)
 
 
 def test_the_sandbox_answers_like_asana(adapter, sandbox):
@@ -74,20 +72,17 @@ def test_the_sandbox_answers_like_asana(adapter, sandbox):
     assert entry["resource_type"] == "time_tracking_entry" and entry["attributable_to"]["gid"] == project
     assert sandbox.tasks[tasks[2]["gid"]]["actual_time_minutes"] == 30  # Asana keeps the total on the task
     from integrations.errors import IntegrationError
-    with pytest.raises(IntegrationError, match="400|Must specify"):
-        adapter._http.list_all("GET /time_tracking_entries", adapter._time.get_time_tracking_entries,
-                               params={"opt_fields": "duration_minutes"})
+    with pytest.raises(IntegrationError, match="404|task"):
+        adapter.read_time_entries(["999999"])
 
 
 def test_malformed_entries_are_skipped_with_a_warning_naming_them():
     found, warnings = time_entries([
-        {"gid": "1", "duration_minutes": 30, "entered_on": "2026-11-30", "task": {"gid": "t1"},
-         "created_by": {"name": "Ana"}},
-        {"gid": "2", "duration_minutes": "treinta", "entered_on": "2026-11-30", "task": {"gid": "t1"}},
-        {"gid": "3", "duration_minutes": 15, "entered_on": "30/11/2026", "task": {"gid": "t2"}},
-        {"gid": "4", "duration_minutes": 15, "entered_on": "2026-11-30"},
+        {"gid": "1", "duration_minutes": 30, "entered_on": "2026-11-30", "created_by": {"name": "Ana"}},
+        {"gid": "2", "duration_minutes": "treinta", "entered_on": "2026-11-30"},
+        {"gid": "3", "duration_minutes": 15, "entered_on": "30/11/2026"},
         "nonsense",
-    ])
-    assert {task: [e.id for e in es] for task, es in found.items()} == {"t1": ["1"]}
-    assert len(warnings) == 4 and "'duration_minutes'" in warnings[0] and "30/11/2026" in warnings[1]
-    assert "names no task" in warnings[2] and "expected an object" in warnings[3]
+    ], "t1")
+    assert [e.id for e in found] == ["1"] and found[0].author == "Ana"
+    assert len(warnings) == 3 and "'duration_minutes'" in warnings[0] and "30/11/2026" in warnings[1]
+    assert "expected an object" in warnings[2] and all(w.startswith("task t1:") for w in warnings)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Callable, Hashable, Iterable, Mapping
 
 import asana
@@ -148,21 +148,22 @@ class AsanaAdapter:
             log.warning("project %s: %s", project_gid, warning)
         return list(snapshot.cards)
 
-    def read_time_entries(self, project_gid: str, since: date | None = None) -> dict[str, tuple[TimeEntry, ...]]:
-        """The project's time tracking entries entered on or after `since` (all without it), by task gid.
+    def read_time_entries(self, task_gids: Iterable[str]) -> dict[str, tuple[TimeEntry, ...]]:
+        """The time tracking entries of each task, by task gid: one listing per task (ceil(n/100) requests).
 
-        One listing for the whole project (GET /time_tracking_entries?attributable_to=), ceil(n/100) requests
-        for n entries: never a request per task. An entry that cannot be read is skipped with a warning.
+        Asana's project-wide listing (GET /time_tracking_entries) does not name each entry's task, so the
+        entries are read per task; ask only for tasks with tracked time (actual_time_minutes > 0), the only
+        ones that have entries. An entry that cannot be read is skipped with a warning.
         """
-        params = {"attributable_to": project_gid, "opt_fields": TIME_ENTRY_OPT_FIELDS}
-        if since is not None:
-            params["entered_on_start_date"] = since.isoformat()
-        raw = self._http.list_all(f"GET /time_tracking_entries?attributable_to={project_gid}",
-                                  self._time.get_time_tracking_entries, params=params)
-        entries, warnings = time_entries(raw)
-        for warning in warnings:
-            log.warning("project %s: %s", project_gid, warning)
-        return entries
+        found = {}
+        for gid in task_gids:
+            raw = self._http.list_all(f"GET /tasks/{gid}/time_tracking_entries",
+                                      self._time.get_time_tracking_entries_for_task, gid,
+                                      params={"opt_fields": TIME_ENTRY_OPT_FIELDS})
+            found[gid], warnings = time_entries(raw, gid)
+            for warning in warnings:
+                log.warning("%s", warning)
+        return found
 
     def post_comment(self, task_gid: str, text: str) -> str:
         """Post a comment story (text already ending with its `ref SK-...`); returns the story gid.

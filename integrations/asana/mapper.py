@@ -91,23 +91,21 @@ def _custom_fields(fields: Iterable[Any]) -> dict[str, FieldValue]:
     return values
 
 
-# The opt_fields a time tracking entry needs (GET /time_tracking_entries).
-TIME_ENTRY_FIELDS = ("duration_minutes", "entered_on", "task", "created_by.name")
+# The opt_fields a time tracking entry needs (GET /tasks/{task_gid}/time_tracking_entries).
+TIME_ENTRY_FIELDS = ("duration_minutes", "entered_on", "created_by.name")
 
 
-def time_entries(raw_entries: Iterable[Any]) -> tuple[dict[str, tuple[TimeEntry, ...]], tuple[str, ...]]:
-    """Time tracking entries by task gid; an entry that cannot be read is skipped with a warning naming it."""
-    found: dict[str, list[TimeEntry]] = {}
+def time_entries(raw_entries: Iterable[Any], task_gid: str) -> tuple[tuple[TimeEntry, ...], tuple[str, ...]]:
+    """One task's time tracking entries; an entry that cannot be read is skipped with a warning naming it."""
+    found: list[TimeEntry] = []
     warnings = []
     for index, raw in enumerate(raw_entries):
         try:
-            task, entry = _time_entry(raw)
+            found.append(_time_entry(raw))
         except MalformedItem as err:
             gid = raw.get("gid") if isinstance(raw, Mapping) else None
-            warnings.append(f"time tracking entry #{index} (gid {gid!r:.40}) skipped: {err}")
-            continue
-        found.setdefault(task, []).append(entry)
-    return {task: tuple(entries) for task, entries in found.items()}, tuple(warnings)
+            warnings.append(f"task {task_gid}: time tracking entry #{index} (gid {gid!r:.40}) skipped: {err}")
+    return tuple(found), tuple(warnings)
 
 
 def with_time_entries(cards: Iterable[Card], entries: Mapping[str, tuple[TimeEntry, ...]]) -> list[Card]:
@@ -115,12 +113,9 @@ def with_time_entries(cards: Iterable[Card], entries: Mapping[str, tuple[TimeEnt
     return [replace(card, time_entries=entries[card.id]) if card.id in entries else card for card in cards]
 
 
-def _time_entry(raw: Any) -> tuple[str, TimeEntry]:
+def _time_entry(raw: Any) -> TimeEntry:
     if not isinstance(raw, Mapping):
         raise MalformedItem(f"expected an object, got {type(raw).__name__}")
-    task = raw.get("task")
-    if not isinstance(task, Mapping) or not isinstance(task.get("gid"), str):
-        raise MalformedItem("field 'task' names no task")
     minutes = raw.get("duration_minutes")
     if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes < 0:
         raise MalformedItem(f"field 'duration_minutes' should be a number of minutes, got {minutes!r:.40}")
@@ -130,5 +125,5 @@ def _time_entry(raw: Any) -> tuple[str, TimeEntry]:
         raise MalformedItem(f"field 'entered_on' should be a date such as 2026-11-30, got "
                             f"{raw.get('entered_on')!r:.40}") from None
     author = raw.get("created_by") if isinstance(raw.get("created_by"), Mapping) else {}
-    return task["gid"], TimeEntry(id=p.text(raw, "gid"), source="asana", minutes=float(minutes), entered_on=day,
-                                  author=clean_text(str(author.get("name") or "")))
+    return TimeEntry(id=p.text(raw, "gid"), source="asana", minutes=float(minutes), entered_on=day,
+                     author=clean_text(str(author.get("name") or "")))

@@ -45,7 +45,7 @@ ROUTES = (
     ("POST", "/webhooks", "_post_webhook"),
     ("GET", "/webhooks/{webhook_gid}", "_get_webhook"),
     ("DELETE", "/webhooks/{webhook_gid}", "_delete_webhook"),
-    ("GET", "/time_tracking_entries", "_get_time_entries"),
+    ("GET", "/tasks/{task_gid}/time_tracking_entries", "_get_time_entries"),
 )
 _COMPILED = [(m, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", t) + "$"), t, h) for m, t, h in ROUTES]
 
@@ -495,24 +495,11 @@ class AsanaSandbox:
         del self.webhooks[webhook_gid]
         return 200, {"data": {}}
 
-    def _get_time_entries(self, query: dict, host: str, **_: Any) -> tuple[int, dict]:
-        """GET /time_tracking_entries filtered by task or attributable_to project, and by entered_on dates."""
-        if not any(query.get(k) for k in ("task", "attributable_to", "portfolio", "user", "workspace")):
-            raise _ApiError(400, "Must specify one of task, attributable_to, portfolio, user or workspace")
-        if query.get("workspace") and not (query.get("entered_on_start_date") or query.get("entered_on_end_date")):
-            raise _ApiError(400, "entered_on_start_date or entered_on_end_date is required with workspace")
-        if query.get("attributable_to"):
-            self._find(self.projects, query["attributable_to"], "project")
-        if query.get("task"):
-            self._find(self.tasks, query["task"], "task")
-        bounds = [_parse_day(query.get(k), k) for k in ("entered_on_start_date", "entered_on_end_date")]
-        entries = [
-            e for e in self.time_entries.values()
-            if query.get("task") in (None, "", e["task"]["gid"])
-            and query.get("attributable_to") in (None, "", e["attributable_to"]["gid"])
-            and (bounds[0] is None or e["entered_on"] >= bounds[0]) and (bounds[1] is None or e["entered_on"] <= bounds[1])
-        ]
-        return 200, self._page("/time_tracking_entries", entries, query, host)
+    def _get_time_entries(self, task_gid: str, query: dict, host: str, **_: Any) -> tuple[int, dict]:
+        """GET /tasks/{task_gid}/time_tracking_entries: the task's entries, oldest first."""
+        self._find(self.tasks, task_gid, "task")
+        entries = [e for e in self.time_entries.values() if e["task"]["gid"] == task_gid]
+        return 200, self._page(f"/tasks/{task_gid}/time_tracking_entries", entries, query, host)
 
     # ---- helpers --------------------------------------------------------------------------------
 
@@ -579,16 +566,6 @@ class AsanaSandbox:
 
 _HELP = ("For more information on API status codes and how to handle them, read the docs on errors: "
          "https://developers.asana.com/docs/errors")
-
-
-def _parse_day(value: str | None, name: str) -> str | None:
-    """A YYYY-MM-DD query date, kept as text (ISO dates compare as text); 400 for anything else."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise _ApiError(400, f"{name}: Not a valid date: {value}") from None
 
 
 def _select(resource: Mapping[str, Any], query: Mapping[str, str]) -> dict:
