@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
+from typing import Mapping
 
 FieldValue = float | str | None
 
@@ -28,6 +29,23 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True)
+class TimeEntry:
+    """Time logged on a card: an Asana time tracking entry, or a Plus for Trello `plus!` comment.
+
+    An entry that could not be read keeps its text and says why in `problem`; it counts zero hours.
+    """
+
+    id: str
+    source: str                        # "asana" (time tracking entries) | "plus" (Plus for Trello comments)
+    minutes: float
+    entered_on: date | None = None     # Asana: the day the time is logged on
+    at: datetime | None = None         # plus!: the comment's time, moved back by its -Nd
+    author: str = ""
+    text: str = ""
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     """A client request as the rules see it, whatever service it came from."""
 
@@ -43,6 +61,7 @@ class Card:
     due_changes: tuple[DueChange, ...] = ()
     custom_fields: Mapping[str, FieldValue] = field(default_factory=dict)
     time_tracked_minutes: float | None = None
+    time_entries: tuple[TimeEntry, ...] = ()
     comments: tuple[Comment, ...] = ()
     url: str = ""
     completed: bool = False

@@ -11,10 +11,13 @@ from typing import Annotated, Literal
 from babel.numbers import list_currencies
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
+from .retainer import Terms
+
 Language = Literal["en", "fr", "es", "pl"]
 Period = Literal["week", "month"]
 Address = Literal["formal", "informal"]
 Response = Literal["consultation", "referral", "decline"]
+Rollover = Literal["none", "unused", "overrun", "both"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -94,6 +97,7 @@ class Templates(Strict):
     extra_hours: str | None = None
     extra_hours_done: str | None = Field(
         default=None, description="extra hours already tracked (work done); defaults to extra_hours' wording")
+    overrun: str | None = None
     discount: str | None = None
 
     @field_validator("*")
@@ -129,6 +133,15 @@ class Contract(Strict):
     business_hours: BusinessHours = BusinessHours()
     services: list[Service] = Field(min_length=1)
     out_of_scope: list[OutOfScope] = []
+    rollover: Rollover = Field(default="none", description="hours that move to the next period: none | unused | "
+                               "overrun | both")
+    rollover_cap_hours: float | None = Field(default=None, ge=0, allow_inf_nan=False,
+                                             description="most hours carried into one period (unset: no cap)")
+    rollover_expires_after: int = Field(default=1, ge=1, le=120,
+                                        description="periods a carried unused hour stays usable")
+    grace_hours: float = Field(default=0, ge=0, allow_inf_nan=False, description="extra hours per period not billed")
+    billing_increment_minutes: Literal[0, 6, 15, 30] = Field(
+        default=0, description="extra time is rounded up to this per period (0: not rounded)")
 
     @field_validator("currency")
     @classmethod
@@ -154,6 +167,13 @@ class Contract(Strict):
     @property
     def rate_decimal(self) -> Decimal:
         return Decimal(str(self.overage_rate))
+
+    @property
+    def terms(self) -> Terms:
+        """The retainer terms: what rolls over, the grace allowance and the billing increment."""
+        cap = None if self.rollover_cap_hours is None else Decimal(str(self.rollover_cap_hours))
+        return Terms(self.hours_decimal, self.rollover, cap, self.rollover_expires_after,
+                     Decimal(str(self.grace_hours)), self.billing_increment_minutes)
 
 
 @lru_cache(maxsize=1)

@@ -4,10 +4,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
-from typing import Protocol, TypeGuard
+from typing import Any, Iterable, Mapping, NamedTuple, Protocol, Sequence, TypeGuard
 from zoneinfo import ZoneInfo
 
 from . import flags as fl
@@ -15,10 +15,11 @@ from .clauses import FieldText
 from .comments import Message, Placeholders, hours_phrase, money, named_period_words, period_words, template
 from .contract import Contract, Templates
 from .discount import names_price
-from .findings import Finding, Flag, HoursSummary, Response, ScanResult
-from .hours import card_hours, is_tracked, strip_tags
+from .findings import Finding, Flag, HoursSummary, Part, ScanResult
+from .hours import card_hours, is_tracked, logged_evidence, logged_hours, strip_tags
 from .matching import Hit, PhraseMatcher
-from .periods import ContractPeriod, period_of, period_of_day
+from .periods import ContractPeriod, following, period_of, period_of_day, period_of_key
+from .retainer import Balance, Share, overage, settle
 from .scope import Field, Scope, ScopeMatcher
 from .text import readable, words
 
@@ -58,6 +59,9 @@ class CardLike(Protocol):
     def time_tracked_minutes(self) -> float | None: ...
 
     @property
+    def time_entries(self) -> Sequence[Any]: ...
+
+    @property
     def url(self) -> str: ...
 
 
@@ -80,6 +84,17 @@ class _Assessed:
     tracked: bool  # the hours were logged as time spent, not estimated in the title: the work is done
     flags: tuple[Flag, ...]
     evidence: tuple[str, ...]
+    parts: tuple[tuple[ContractPeriod, Decimal], ...]  # hours per period: logged time by its day, else all in `period`
+
+
+class _Billed(NamedTuple):
+    """A card's share of its periods' extra hours."""
+
+    parts: tuple[Part, ...]
+    extra: Decimal
+    owed: Decimal
+    amount: Decimal
+    available: Decimal | None  # hours available in the card's own period, when rollover applies
 
 
 class ClientRules:
@@ -98,6 +113,9 @@ class ClientRules:
         self._clock = fl.BusinessClock(contract.business_hours)
         self._billing = partial(names_price, language=language)
         self._limit, self._rate = contract.hours_decimal, contract.rate_decimal
+        self._terms = contract.terms
+        self._rolls = contract.rollover != "none"
+        self._plain = not self._rolls and not contract.grace_hours and not contract.billing_increment_minutes
         # The parts of every comment that depend on the contract alone.
         self._constants = dict(
             period_words(language, contract.period), client=client, consultation_url=contract.consultation_url or "",
@@ -105,26 +123,69 @@ class ClientRules:
             rate=money(self._rate, contract.currency, language))
         self._templates = {kind: template(kind, language, templates, address) for kind in Templates.model_fields}
 
-    def evaluate(self, cards: Iterable[CardLike], now: datetime) -> ScanResult:
-        """Findings for every card created up to `now`, and the hours of the period containing it."""
+    def evaluate(self, cards: Iterable[CardLike], now: datetime,
+                 history: Mapping[str, Decimal] | None = None) -> ScanResult:
+        """Findings for every card created up to `now`, and the hours of the period containing it.
+
+        `history`: in-scope hours used per earlier contract period key (the store's ledger), for periods
+        no card given here falls in; with rollover, the periods from the earliest one on carry hours.
+        """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
-        assessed = sorted((self._assess(c) for c in cards if c.created_at <= now),
+        today = now.astimezone(self.tz).date()
+        assessed = sorted((self._assess(c, today) for c in cards if c.created_at <= now),
                           key=lambda a: (a.card.created_at, a.card.id))
-        extra = self._ledger(assessed)
         current = period_of(now, self.contract.period, self.tz)
-        findings = tuple([self._finding(a, extra.get(a.card.id, _ZERO), current) for a in assessed])
-        return ScanResult(self.client, current, self._summary(findings, now), findings)
+        billed, balances = self._plain_ledger(assessed) if self._plain else self._ledger(assessed, current, history or {})
+        findings = tuple([self._finding(a, billed.get(a.card.id), current) for a in assessed])
+        return ScanResult(self.client, current, self._summary(findings, current, balances.get(current.key)), findings)
 
-    def _assess(self, card: CardLike) -> _Assessed:
+    def _assess(self, card: CardLike, today: date) -> _Assessed:
         text = self._read(tuple(card.labels), card.title, card.description or "")
-        hours, hours_evidence = card_hours(card.custom_fields, card.time_tracked_minutes, card.title,
-                                           self.contract.hours_field)
         local = card.created_at.astimezone(self.tz)
+        period = period_of_day(local.date(), self.contract.period)
+        if getattr(card, "time_entries", ()):
+            hours, hours_evidence, parts, problems = self._logged(card, period, today)
+        else:  # most cards: actual time, the field or the tag, as card_hours orders them
+            hours, hours_evidence = card_hours(card.custom_fields, card.time_tracked_minutes, card.title,
+                                               self.contract.hours_field)
+            parts, problems = ((period, hours),) if hours else (), ()
         flags, flag_evidence = self._flags(card, local, text.flags)
-        evidence = text.scope.evidence + ((hours_evidence,) if hours_evidence else ()) + flag_evidence
-        return _Assessed(card, period_of_day(local.date(), self.contract.period), text.scope, hours,
-                         is_tracked(hours_evidence), flags, evidence)
+        evidence = text.scope.evidence + ((hours_evidence,) if hours_evidence else ()) + problems + flag_evidence
+        return _Assessed(card, period, text.scope, hours, is_tracked(hours_evidence), flags, evidence, parts)
+
+    def _logged(self, card: CardLike, period: ContractPeriod, today: date) -> tuple[
+            Decimal | None, str | None, tuple[tuple[ContractPeriod, Decimal], ...], tuple[str, ...]]:
+        """Hours of a card with logged time, from the first source it has, in DESIGN order: Asana time
+        tracking entries, Asana actual time, Plus for Trello comments, the hours field, the title tag."""
+        entries = card.time_entries
+        counted, problems = logged_hours(entries, "asana")
+        if counted:
+            return (*self._dated(counted, today, "asana"), problems)
+        if card.time_tracked_minutes:
+            hours, why = card_hours({}, card.time_tracked_minutes, "", self.contract.hours_field)
+            if hours is not None:
+                return hours, why, ((period, hours),), problems
+        counted, bad = logged_hours(entries, "plus")
+        problems += bad
+        if counted:
+            return (*self._dated(counted, today, "plus"), problems)
+        hours, why = card_hours(card.custom_fields, None, card.title, self.contract.hours_field)
+        return hours, why, ((period, hours),) if hours else (), problems
+
+    def _dated(self, counted: Sequence[tuple[Any, Decimal]], today: date, source: str) -> tuple[
+            Decimal, str | None, tuple[tuple[ContractPeriod, Decimal], ...]]:
+        """Logged time counts in the period of the day it was logged on (client timezone), up to today."""
+        by_period: dict[ContractPeriod, Decimal] = defaultdict(Decimal)
+        entries = 0
+        for entry, hours in counted:
+            day = entry.entered_on or entry.at.astimezone(self.tz).date()
+            if day <= today:
+                by_period[period_of_day(day, self.contract.period)] += hours
+                entries += 1
+        parts = tuple((p, h.normalize()) for p, h in sorted(by_period.items()) if h > 0)
+        total = sum((h for _, h in parts), _ZERO).normalize()
+        return total, logged_evidence(total, entries, source), parts
 
     def _read(self, labels: tuple[str, ...], title: str, description: str) -> _Reading:
         """What the card's words say: scope and flag words (memoised: scans revisit the same cards)."""
@@ -186,57 +247,141 @@ class ClientRules:
             evidence.append(f"not a discount request: {found['no_discount']}")  # never a discount reply
         return tuple(ordered), tuple(evidence)
 
-    def _ledger(self, assessed: Sequence[_Assessed]) -> dict[str, Decimal]:
-        """Extra hours per card: in-scope cards consume the period's hours in creation order."""
-        limit = self._limit
-        used: dict[str, Decimal] = defaultdict(Decimal)
-        extra: dict[str, Decimal] = {}
+    def _ledger(self, assessed: Sequence[_Assessed], current: ContractPeriod,
+                history: Mapping[str, Decimal]) -> tuple[dict[str, _Billed], dict[str, Balance]]:
+        """Extra hours per card: in-scope cards consume each period's available hours in creation order."""
+        work: dict[str, list[tuple[_Assessed, Decimal]]] = defaultdict(list)
+        periods = {current.key: current}
         for a in assessed:
-            if a.scope.verdict != "in_scope" or not a.hours:
+            if a.scope.verdict != "in_scope":
                 continue
-            before = used[a.period.key]
-            after = used[a.period.key] = before + a.hours
-            if after > limit:
-                extra[a.card.id] = after - max(before, limit)
-        return extra
+            for period, hours in a.parts:
+                work[period.key].append((a, hours))
+                periods[period.key] = period
+        balances = self._balances(periods, work, history)
+        shares: dict[str, list[Part]] = defaultdict(list)
+        for key, items in work.items():
+            available, before = balances[key].available, _ZERO
+            for a, hours in items:
+                share = overage(self._terms, available, before, hours)
+                before += hours
+                shares[a.card.id].append(self._part(periods[key], hours, share))
+        return {card_id: self._billed(parts, balances) for card_id, parts in shares.items()}, balances
 
-    def _finding(self, a: _Assessed, extra: Decimal, current: ContractPeriod) -> Finding:
-        amount = (extra * self._rate).quantize(_CENT, ROUND_HALF_UP) if extra else _ZERO
-        response, messages = self._messages(a, extra, amount, current)
+    def _plain_ledger(self, assessed: Sequence[_Assessed]) -> tuple[dict[str, _Billed], dict[str, Balance]]:
+        """The ledger without rollover, grace nor rounding (most contracts, kept fast): each period on its own,
+        the card that crosses the limit carries the part over it, later cards all of theirs."""
+        used: dict[str, Decimal] = defaultdict(Decimal)
+        limit, billed = self._limit, {}
+        for a in assessed:
+            if a.scope.verdict != "in_scope" or not a.parts:
+                continue
+            parts = []
+            for period, hours in a.parts:
+                before = used[period.key]
+                after = used[period.key] = before + hours
+                if after > limit:
+                    extra = after - max(before, limit)
+                    parts.append(Part(period, hours, extra, _ZERO, (extra * self._rate).quantize(_CENT, ROUND_HALF_UP)))
+                elif len(a.parts) > 1 or period is not a.period:
+                    parts.append(Part(period, hours, _ZERO, _ZERO, _ZERO))
+            if parts:
+                billed[a.card.id] = self._billed(parts, {})
+        return billed, {}
+
+    def _balances(self, periods: Mapping[str, ContractPeriod], work: Mapping[str, Sequence[tuple[_Assessed, Decimal]]],
+                  history: Mapping[str, Decimal]) -> dict[str, Balance]:
+        """Each period's balance; with rollover, every period from the earliest known one is settled in turn."""
+        def used(key: str) -> Decimal:
+            items = work.get(key)
+            return sum((h for _, h in items), _ZERO) if items else history.get(key, _ZERO)
+
+        if not self._rolls:
+            return {key: settle(self._terms, [used(key)])[0] for key in periods}  # each period on its own
+        known = list(periods.values())
+        for key in history:
+            try:
+                period = period_of_key(key)
+            except ValueError:
+                continue
+            if ("-W" in key) == (self.contract.period == "week"):
+                known.append(period)
+        chain, period, last = [], min(known), max(known)
+        while period <= last:
+            chain.append(period)
+            period = following(period)
+        settled = settle(self._terms, [used(p.key) for p in chain])
+        return {p.key: b for p, b in zip(chain, settled)}
+
+    def _part(self, period: ContractPeriod, hours: Decimal, share: Share) -> Part:
+        amount = (share.billed * self._rate).quantize(_CENT, ROUND_HALF_UP) if share.billed else _ZERO
+        return Part(period, hours, share.extra, share.owed, amount)
+
+    def _billed(self, parts: Sequence[Part], balances: Mapping[str, Balance]) -> _Billed:
+        available = balances[parts[0].period.key].available if self._rolls else None
+        if len(parts) == 1:
+            part = parts[0]
+            return _Billed((part,), part.extra_hours, part.owed, part.extra_amount, available)
+        return _Billed(tuple(parts), sum((p.extra_hours for p in parts), _ZERO), sum((p.owed for p in parts), _ZERO),
+                       sum((p.extra_amount for p in parts), _ZERO), available)
+
+    def _finding(self, a: _Assessed, billed: _Billed | None, current: ContractPeriod) -> Finding:
+        response, messages = self._messages(a, billed, current)
+        if billed is None:
+            return Finding(
+                card_id=a.card.id, title=a.card.title, url=a.card.url, created_at=a.card.created_at,
+                period=a.period, verdict=a.scope.verdict,
+                service=a.scope.service.name if a.scope.service else None,
+                category=a.scope.category.name if a.scope.category else None,
+                response=response, flags=a.flags, hours=a.hours, extra_hours=_ZERO, extra_amount=_ZERO,
+                messages=messages, evidence=a.evidence)
         return Finding(
             card_id=a.card.id, title=a.card.title, url=a.card.url, created_at=a.card.created_at,
             period=a.period, verdict=a.scope.verdict,
             service=a.scope.service.name if a.scope.service else None,
             category=a.scope.category.name if a.scope.category else None,
-            response=response, flags=a.flags, hours=a.hours, extra_hours=extra, extra_amount=amount,
-            messages=messages, evidence=a.evidence,
+            response=response, flags=a.flags, hours=a.hours, extra_hours=billed.extra, extra_amount=billed.amount,
+            messages=messages, evidence=a.evidence, parts=billed.parts, owed=billed.owed,
         )
 
-    def _messages(self, a: _Assessed, extra: Decimal, amount: Decimal,
-                  current: ContractPeriod) -> tuple[Response, tuple[Message, ...]]:
-        response: Response = "none"
-        if a.scope.category is not None:
-            response = a.scope.category.response
-        elif a.scope.verdict == "in_scope" and extra > 0:
+    def _messages(self, a: _Assessed, billed: _Billed | None,
+                  current: ContractPeriod) -> tuple[str, tuple[Message, ...]]:
+        category = a.scope.category
+        if category is not None:
+            response, kinds = category.response, [category.response]
+        elif billed is not None and billed.extra > 0 and a.scope.verdict == "in_scope":
+            # Billed hours get the billing comment; hours an overrun rollover takes from the next period get theirs.
             response = "extra_hours"
-        kinds = ([response] if response != "none" else []) + (["discount"] if "discount_request" in a.flags else [])
-        if not kinds:
+            kinds = ["extra_hours"] if not billed.owed else (
+                (["extra_hours"] if billed.extra > billed.owed else []) + ["overrun"])
+        else:
+            response, kinds = "none", []
+        if "discount_request" in a.flags:
+            kinds.append("discount")
+        elif not kinds:
             return response, ()
-        values = self._placeholders(a, extra, amount, current)
-        return response, tuple(Message(kind, self._templates[self._wording(kind, a)].format_map(values))
-                               for kind in kinds)
+        values = self._placeholders(a, billed, current)
+        messages = []
+        for kind in kinds:
+            if kind == "overrun" and billed is not None:
+                values = Placeholders(values, extra_hours=hours_phrase(billed.owed, self.language))
+            messages.append(Message(kind, self._templates[self._wording(kind, a)].format_map(values)))
+        return response, tuple(messages)
 
     @staticmethod
     def _wording(kind: str, a: _Assessed) -> str:
         # Same message kind (and reference) either way: only the wording says the work is done.
         return "extra_hours_done" if kind == "extra_hours" and a.tracked else kind
 
-    def _placeholders(self, a: _Assessed, extra: Decimal, amount: Decimal, current: ContractPeriod) -> Placeholders:
+    def _placeholders(self, a: _Assessed, billed: _Billed | None, current: ContractPeriod) -> Placeholders:
         lang, category = self.language, a.scope.category
         # A period that has ended is named ("November"): "this month" would now mean another one.
         named = (named_period_words(lang, a.period, self.contract.period, current.start.year)
                  if a.period.key != current.key else {})
-        return Placeholders(
+        extra, amount = _ZERO, _ZERO
+        if billed is not None:
+            extra, amount = billed.extra - billed.owed, billed.amount  # the billed hours; the overrun ones apart
+        values = Placeholders(
             self._constants, **named, title=a.card.title,
             service=a.scope.service.name if a.scope.service else "",
             category=category.name if category else "",
@@ -244,26 +389,33 @@ class ClientRules:
             hours=hours_phrase(a.hours, lang) if a.hours is not None else "",
             extra_hours=hours_phrase(extra, lang), amount=money(amount, self.contract.currency, lang),
         )
+        if billed is not None and billed.available is not None and billed.available != self._limit:
+            # With hours carried in, the plan's hours for the period are the available ones.
+            values["contracted_hours"] = hours_phrase(max(billed.available, _ZERO), lang, genitive=True)
+        return values
 
-    def _summary(self, findings: Sequence[Finding], now: datetime) -> HoursSummary:
-        current = period_of(now, self.contract.period, self.tz).key
-        in_period = [f for f in findings if f.period.key == current and f.verdict == "in_scope"]
+    def _summary(self, findings: Sequence[Finding], current: ContractPeriod, balance: Balance | None) -> HoursSummary:
+        key = current.key
+        parts = [p for f in findings if f.parts or f.period.key == key for p in f.periods if p.period.key == key]
         return HoursSummary(
             contracted=self.contract.hours_decimal,
-            used=sum((f.hours or _ZERO for f in in_period), _ZERO),
-            extra=sum((f.extra_hours for f in in_period), _ZERO),
-            extra_amount=sum((f.extra_amount for f in in_period), _ZERO),
+            used=sum((p.hours for p in parts), _ZERO),
+            extra=sum((p.extra_hours for p in parts), _ZERO),
+            extra_amount=sum((p.extra_amount for p in parts), _ZERO),
             currency=self.contract.currency,
+            carried_in=balance.carried_in if balance else _ZERO,
+            available=balance.available if balance else self._limit,
+            grace=self._terms.grace, owed=sum((p.owed for p in parts), _ZERO),
         )
 
 
 def evaluate(cards: Iterable[CardLike], contract: Contract, *, language: str, timezone: ZoneInfo,
-             now: datetime, templates: Templates | None = None, client: str = "",
-             address: str = "formal") -> ScanResult:
+             now: datetime, templates: Templates | None = None, client: str = "", address: str = "formal",
+             history: Mapping[str, Decimal] | None = None) -> ScanResult:
     """Evaluate cards once; compile a ClientRules yourself to evaluate many batches."""
     rules = ClientRules(contract, language=language, timezone=timezone, templates=templates, client=client,
                         address=address)
-    return rules.evaluate(cards, now)
+    return rules.evaluate(cards, now, history)
 
 
 def _is_scope_hit(hit: Hit[int | str]) -> TypeGuard[Hit[int]]:

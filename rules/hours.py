@@ -5,7 +5,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
 _HOUR_UNITS = r"h|hr|hrs|hour|hours|godz|godz\.|godzin|godziny|godzina|heure|heures|hora|horas"
@@ -87,3 +87,32 @@ _field_hours = lru_cache(maxsize=1024, typed=True)(_read_field)  # typed: True i
 
 def _fmt(value: Decimal) -> str:
     return format(value.normalize(), "f")
+
+
+SOURCE_NAMES = {"asana": "Asana time tracking entries", "plus": "Plus for Trello plus! comments"}
+
+
+def logged_hours(entries: Sequence[Any], source: str) -> tuple[list[tuple[Any, Decimal]], tuple[str, ...]]:
+    """Entries of one source that count, with their hours; and the malformed ones, as evidence lines.
+
+    `entries` are integrations.models.TimeEntry-like (source, minutes, text, problem). An entry that could
+    not be read counts zero and is reported; a source with no readable entry is no source (the next one in
+    order decides), but its malformed entries are still reported.
+    """
+    counted: list[tuple[Any, Decimal]] = []
+    problems = []
+    for entry in entries:
+        if entry.source != source:
+            continue
+        if entry.problem:
+            problems.append(f"{SOURCE_NAMES.get(source, source)}: '{entry.text}' counted 0 h ({entry.problem})")
+            continue
+        minutes = Decimal(str(entry.minutes))
+        if minutes.is_finite():
+            counted.append((entry, minutes / _SIXTY))
+    return counted, tuple(problems)
+
+
+def logged_evidence(hours: Decimal, entries: int, source: str) -> str:
+    """'4.5 h from Asana time tracking entries (3)': the evidence line naming the source."""
+    return f"{_fmt(hours)} h from {SOURCE_NAMES.get(source, source)} ({entries})"

@@ -33,3 +33,24 @@ def period_of_day(day: date, kind: str) -> ContractPeriod:
 def period_of(instant: datetime, kind: str, tz: ZoneInfo) -> ContractPeriod:
     """The period containing an instant, judged by the local date in `tz` (DST-safe)."""
     return period_of_day(instant.astimezone(tz).date(), kind)
+
+
+def following(period: ContractPeriod) -> ContractPeriod:
+    """The contract period right after `period` (a week or a month, as its key says)."""
+    return period_of_day(period.end + timedelta(days=1), kind_of(period))
+
+
+def kind_of(period: ContractPeriod) -> str:
+    return "week" if "-W" in period.key else "month"
+
+
+def period_of_key(key: str) -> ContractPeriod:
+    """'2026-11' or '2026-W47' -> that period; ValueError with an example otherwise."""
+    try:
+        if "-W" in key:
+            year, week = key.split("-W")
+            return period_of_day(date.fromisocalendar(int(year), int(week), 1), "week")
+        year, month = key.split("-")
+        return period_of_day(date(int(year), int(month), 1), "month")
+    except ValueError:
+        raise ValueError(f"{key!r} is not a contract period such as 2026-11 (a month) or 2026-W47 (an ISO week)") from None

@@ -6,6 +6,8 @@ gendered adjectives about either side in French or Spanish, an impersonal formal
 """
 from __future__ import annotations
 
+from .overrun_wording import OVERRUN
+
 FORMAL, INFORMAL = "formal", "informal"
 
 _EN = {
@@ -213,6 +215,8 @@ TEMPLATES: dict[tuple[str, str], dict[str, str]] = {
     ("es", FORMAL): _ES_USTED, ("es", INFORMAL): _ES_TU,
     ("pl", FORMAL): _PL_FORMAL, ("pl", INFORMAL): _PL_TY,
 }
+for _key, _texts in TEMPLATES.items():
+    _texts["overrun"] = OVERRUN[_key]
 
 # The contract period as the sentences above name it, in the grammatical slot each one needs:
 # the current period ("this month"), then a named one (month name, or the week's days).

@@ -57,7 +57,8 @@ def test_board_reproduces_expected_findings(shared_dir: Path, board: dict) -> No
 def test_findings_json_has_the_documented_shape(shared_dir: Path, manifest: dict) -> None:
     found = _scan(shared_dir / "fixtures", manifest["boards"][0])
     assert set(found) == {"client", "period", "hours", "cards"}
-    assert set(found["hours"]) == {"contracted", "used", "extra", "extra_amount", "currency"}
+    assert set(found["hours"]) == {"contracted", "used", "extra", "extra_amount", "currency", "carried_in", "available",
+                                   "grace"}
     assert set(found["cards"][0]) == {"id", "title", "url", "verdict", "service", "category", "response",
                                       "flags", "hours", "extra_hours", "extra_amount", "comment", "evidence"}
 

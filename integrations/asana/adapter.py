@@ -28,11 +28,11 @@ from datetime import UTC, datetime
 import asana
 
 from integrations import _parse as p
-from integrations.asana.mapper import TASK_FIELDS, project_snapshot
+from integrations.asana.mapper import TASK_FIELDS, TIME_ENTRY_FIELDS, project_snapshot, time_entries
 from integrations.asana.transport import AsanaTransport
 from integrations.clean import clean_comment, clean_fields
 from integrations.errors import MalformedItem, NotFound, UnknownOutcome
-from integrations.models import BoardSnapshot, Card, Comment
+from integrations.models import BoardSnapshot, Card, Comment, TimeEntry
 from integrations.reference import references_in
 from integrations.webhooks import HookState
 
@@ -42,6 +42,7 @@ DEFAULT_HOST = "https://app.asana.com/api/1.0"
 # opt_fields must be one comma-separated string: the SDK would send a list as its Python repr.
 TASK_OPT_FIELDS = ",".join(TASK_FIELDS)
 STORY_OPT_FIELDS = "created_at,created_by.name,resource_subtype,text"
+TIME_ENTRY_OPT_FIELDS = ",".join(TIME_ENTRY_FIELDS)
 
 
 class AsanaAdapter:
@@ -69,6 +70,7 @@ class AsanaAdapter:
         self._workspaces = asana.WorkspacesApi(client)
         self._projects = asana.ProjectsApi(client)
         self._webhooks = asana.WebhooksApi(client)
+        self._time = asana.TimeTrackingEntriesApi(client)
 
     def __repr__(self) -> str:
         return f"AsanaAdapter(host={self.host!r}, requests_made={self.requests_made})"
@@ -145,6 +147,23 @@ class AsanaAdapter:
         for warning in snapshot.warnings:
             log.warning("project %s: %s", project_gid, warning)
         return list(snapshot.cards)
+
+    def read_time_entries(self, task_gids: Iterable[str]) -> dict[str, tuple[TimeEntry, ...]]:
+        """The time tracking entries of each task, by task gid: one listing per task (ceil(n/100) requests).
+
+        Asana's project-wide listing (GET /time_tracking_entries) does not name each entry's task, so the
+        entries are read per task; ask only for tasks with tracked time (actual_time_minutes > 0), the only
+        ones that have entries. An entry that cannot be read is skipped with a warning.
+        """
+        found = {}
+        for gid in task_gids:
+            raw = self._http.list_all(f"GET /tasks/{gid}/time_tracking_entries",
+                                      self._time.get_time_tracking_entries_for_task, gid,
+                                      params={"opt_fields": TIME_ENTRY_OPT_FIELDS})
+            found[gid], warnings = time_entries(raw, gid)
+            for warning in warnings:
+                log.warning("%s", warning)
+        return found
 
     def post_comment(self, task_gid: str, text: str) -> str:
         """Post a comment story (text already ending with its `ref SK-...`); returns the story gid.

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from integrations import _parse as p
-from integrations.clean import clean_card
+from integrations.clean import clean_card, clean_text
 from integrations.errors import MalformedItem
-from integrations.models import BoardSnapshot, Card, FieldValue
+from integrations.models import BoardSnapshot, Card, FieldValue, TimeEntry
 
 # The opt_fields the rules need; the live adapter asks for exactly these.
 TASK_FIELDS = (
@@ -87,3 +89,41 @@ def _custom_fields(fields: Iterable[Any]) -> dict[str, FieldValue]:
         else:
             values[field["name"]] = p.number(field.get("display_value"))
     return values
+
+
+# The opt_fields a time tracking entry needs (GET /tasks/{task_gid}/time_tracking_entries).
+TIME_ENTRY_FIELDS = ("duration_minutes", "entered_on", "created_by.name")
+
+
+def time_entries(raw_entries: Iterable[Any], task_gid: str) -> tuple[tuple[TimeEntry, ...], tuple[str, ...]]:
+    """One task's time tracking entries; an entry that cannot be read is skipped with a warning naming it."""
+    found: list[TimeEntry] = []
+    warnings = []
+    for index, raw in enumerate(raw_entries):
+        try:
+            found.append(_time_entry(raw))
+        except MalformedItem as err:
+            gid = raw.get("gid") if isinstance(raw, Mapping) else None
+            warnings.append(f"task {task_gid}: time tracking entry #{index} (gid {gid!r:.40}) skipped: {err}")
+    return tuple(found), tuple(warnings)
+
+
+def with_time_entries(cards: Iterable[Card], entries: Mapping[str, tuple[TimeEntry, ...]]) -> list[Card]:
+    """The cards with their tasks' time tracking entries."""
+    return [replace(card, time_entries=entries[card.id]) if card.id in entries else card for card in cards]
+
+
+def _time_entry(raw: Any) -> TimeEntry:
+    if not isinstance(raw, Mapping):
+        raise MalformedItem(f"expected an object, got {type(raw).__name__}")
+    minutes = raw.get("duration_minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes < 0:
+        raise MalformedItem(f"field 'duration_minutes' should be a number of minutes, got {minutes!r:.40}")
+    try:
+        day = date.fromisoformat(str(raw.get("entered_on")))
+    except ValueError:
+        raise MalformedItem(f"field 'entered_on' should be a date such as 2026-11-30, got "
+                            f"{raw.get('entered_on')!r:.40}") from None
+    author = raw.get("created_by") if isinstance(raw.get("created_by"), Mapping) else {}
+    return TimeEntry(id=p.text(raw, "gid"), source="asana", minutes=float(minutes), entered_on=day,
+                     author=clean_text(str(author.get("name") or "")))

@@ -46,6 +46,7 @@ ROUTES = (
     ("POST", "/webhooks", "_post_webhook"),
     ("GET", "/webhooks/{webhook_gid}", "_get_webhook"),
     ("DELETE", "/webhooks/{webhook_gid}", "_delete_webhook"),
+    ("GET", "/tasks/{task_gid}/time_tracking_entries", "_get_time_entries"),
 )
 _COMPILED = [(m, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", t) + "$"), t, h) for m, t, h in ROUTES]
 
@@ -53,6 +54,7 @@ _COMPILED = [(m, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", t) + "$
 _COMPACT = {
     "task": ("name", "resource_type", "resource_subtype"),
     "story": ("created_at", "created_by", "resource_type", "text", "type", "resource_subtype"),
+    "time_tracking_entry": ("resource_type", "duration_minutes", "entered_on", "attributable_to", "created_by"),
 }
 _COMPACT_DEFAULT = ("name", "resource_type")
 
@@ -135,6 +137,7 @@ class AsanaSandbox:
         self.tasks: dict[str, dict] = {}
         self.project_tasks: dict[str, list[str]] = {}
         self.stories: dict[str, list[dict]] = {}
+        self.time_entries: dict[str, dict] = {}
         self._sections: dict[tuple[str, str], dict] = {}
         self.me = self._resource("user", gid="1100000000000001", name="Sandbox VA", email="va@example.com")
         self.users[self.me["gid"]] = self.me
@@ -266,6 +269,29 @@ class AsanaSandbox:
         body = json.dumps({"events": events}).encode()
         self.deliver.post(hook["target"], body, {"Content-Type": "application/json",
                                                  "X-Hook-Signature": asana_signature(hook["secret"], body)})
+
+    def add_time_entry(self, task_gid: str, minutes: int, entered_on: str, *, by: str = "Sandbox VA",
+                       created_at: datetime | None = None) -> dict:
+        """A time tracking entry on a task ("2026-11-30" as entered_on), attributed to the task's project, as
+        Asana stores it; the task's actual_time_minutes grows by it and the task is modified."""
+        with self._lock:
+            task = self.tasks[task_gid]
+            project = task["memberships"][0]["project"]
+            user = next((u for u in self.users.values() if u.get("name") == by), None) or self._user(by)
+            entry = self._resource(
+                "time_tracking_entry", duration_minutes=minutes, entered_on=entered_on,
+                attributable_to=project, created_by=_compact(user), task=_compact(task),
+                created_at=_stamp(created_at or self.clock()), approval_status="DRAFT", billable_status="billable",
+                categories=[])
+            self.time_entries[entry["gid"]] = entry
+            task["actual_time_minutes"] = (task.get("actual_time_minutes") or 0) + minutes
+            task["modified_at"] = entry["created_at"]
+            return entry
+
+    def _user(self, name: str) -> dict:
+        user = self._resource("user", name=name, email=f"{name.split()[0].lower()}@example.com")
+        self.users[user["gid"]] = user
+        return user
 
     def comments(self, task_gid: str) -> list[dict]:
         """The comment stories of a task (system stories left out)."""
@@ -469,6 +495,12 @@ class AsanaSandbox:
         self._find(self.webhooks, webhook_gid, "webhook")
         del self.webhooks[webhook_gid]
         return 200, {"data": {}}
+
+    def _get_time_entries(self, task_gid: str, query: dict, host: str, **_: Any) -> tuple[int, dict]:
+        """GET /tasks/{task_gid}/time_tracking_entries: the task's entries, oldest first."""
+        self._find(self.tasks, task_gid, "task")
+        entries = [e for e in self.time_entries.values() if e["task"]["gid"] == task_gid]
+        return 200, self._page(f"/tasks/{task_gid}/time_tracking_entries", entries, query, host)
 
     # ---- helpers --------------------------------------------------------------------------------
 

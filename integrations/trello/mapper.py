@@ -8,6 +8,7 @@ from typing import Any
 from integrations import _parse as p
 from integrations.clean import clean_card, clean_comment, clean_text
 from integrations.errors import MalformedItem
+from integrations.plus import plus_entries
 from integrations.models import BoardSnapshot, Card, Comment, DueChange, FieldValue
 
 
@@ -46,6 +47,7 @@ def _card(raw, lists, labels, fields, actions) -> Card:
     created = p.objectid_time(card_id) or _created_from_actions(actions)
     if created is None:
         raise MalformedItem("no creation time: the id is not a Trello object id and there is no createCard action")
+    said = comments(actions)
     return Card(
         id=card_id,
         title=title,
@@ -58,7 +60,8 @@ def _card(raw, lists, labels, fields, actions) -> Card:
         due=p.timestamp(raw.get("due"), "due"),
         due_changes=_due_changes(actions),
         custom_fields=_custom_fields(raw.get("customFieldItems") or [], fields),
-        comments=comments(actions),
+        comments=said,
+        time_entries=plus_entries(said),
         url=str(raw.get("url") or raw.get("shortUrl") or ""),
         completed=bool(raw.get("dueComplete")),
         modified_at=quiet_timestamp(raw.get("dateLastActivity")),

@@ -9,10 +9,14 @@ from zoneinfo import ZoneInfo
 import click
 
 from integrations.errors import ExportError
+from rules.comments import money
+from rules.periods import period_of_key
 from scheduler.cli import common
 from scheduler.config.models import AppConfig, Client
 from scheduler.config.secrets import MissingSecret
 from scheduler.reports.documents import Documents, client_documents, digest_documents, file_stems, practice_documents
+from scheduler.reports.invoices import period_invoice
+from scheduler.reports.invoicing import billable_csv
 from scheduler.reports.mail import MailError, message, send, sender
 from scheduler.reports.model import CLIENT, VA, ClientReport, client_report, practice_report
 from scheduler.reports.source import ExportSource, ReportSource
@@ -27,6 +31,9 @@ _FORMATS = {"html": "html", "md": "markdown", "markdown": "markdown", "csv": "cs
 @click.option("--all", "all_clients", is_flag=True, help="Every client, and the practice summary.")
 @click.option("--week", "week_text", metavar="YYYY-Www",
               help="ISO week, e.g. 2026-W47 (default: the last week that has ended, in your timezone).")
+@click.option("--period", "period_text", metavar="YYYY-MM|YYYY-Www",
+              help="Invoice CSV of one contract period instead: a month (2026-11) for monthly clients, an ISO week "
+                   "(2026-W47) for weekly ones.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(sorted(_FORMATS)),
               help="Repeatable (default: scopekeeper.report.formats).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DIR,
@@ -41,9 +48,9 @@ _FORMATS = {"html": "html", "md": "markdown", "markdown": "markdown", "csv": "cs
 @click.option("--from-export", "exports", multiple=True, type=click.Path(dir_okay=False),
               help="Read cards from a Trello or Asana export instead of the state store (repeatable).")
 @click.option("--now", "now_text", metavar="ISO8601", help="Fix the clock (default: the current time).")
-def report(client_name: str | None, all_clients: bool, week_text: str | None, formats: tuple[str, ...], out_dir: Path,
-           send_mail: bool, for_client: bool, config_path: str | None, exports: tuple[str, ...],
-           now_text: str | None) -> None:
+def report(client_name: str | None, all_clients: bool, week_text: str | None, period_text: str | None,
+           formats: tuple[str, ...], out_dir: Path, send_mail: bool, for_client: bool, config_path: str | None,
+           exports: tuple[str, ...], now_text: str | None) -> None:
     """Write scope reports (hours, burn-up chart, extra hours to bill, out-of-scope requests, red flags).
 
     \b
@@ -51,6 +58,7 @@ def report(client_name: str | None, all_clients: bool, week_text: str | None, fo
       scopekeeper report --all --week 2026-W47 --send
       scopekeeper report --client "Estudio Sol" --for-client --format html
       scopekeeper report --client "Estudio Sol" --from-export board.json --format md --format csv
+      scopekeeper report --all --period 2026-11
     """
     if bool(client_name) == all_clients:
         raise common.fail("give --client NAME for one client, or --all")
@@ -60,6 +68,14 @@ def report(client_name: str | None, all_clients: bool, week_text: str | None, fo
     except KeyError as err:
         raise common.fail(str(err.args[0])) from None
     now = common.parse_now(now_text, config.scopekeeper.timezone)
+    if period_text:
+        if week_text or for_client or send_mail or formats:
+            raise common.fail("--period writes the invoice CSV of one contract period; it does not combine with "
+                              "--week, --for-client, --send or --format")
+        with ExitStack() as stack:
+            _invoices(config, clients, _source(config, exports, None if all_clients else clients[0], stack),
+                      period_text, now, out_dir)
+        return
     try:
         week = parse_week(week_text) if week_text else last_complete_week(now, ZoneInfo(config.scopekeeper.timezone))
     except ValueError as err:
@@ -84,6 +100,39 @@ def report(client_name: str | None, all_clients: bool, week_text: str | None, fo
         _send(config, [(digest, config.scopekeeper.report.email_to, None)])
     else:
         _send(config, [(d, config.scopekeeper.report.email_to, None) for d in documents])
+
+
+def _invoices(config: AppConfig, clients: list[Client], source: ReportSource, period_text: str, now: datetime,
+              out_dir: Path) -> None:
+    """Each client's invoice CSV for the period, and with several clients one CSV of them all."""
+    try:
+        period = period_of_key(period_text.strip())
+    except ValueError as err:
+        raise common.fail(f"--period {err}") from None
+    kind = "week" if "-W" in period.key else "month"
+    chosen = [c for c in clients if c.contract.period == kind]
+    for client in clients:
+        if client.contract.period != kind:
+            message = (f"{client.name} is billed by {client.contract.period}; give --period as "
+                       + ("2026-W47 (an ISO week)" if kind == "month" else "2026-11 (a month)"))
+            if len(clients) == 1:
+                raise common.fail(message)
+            common.say("skipped:", "yellow", message)
+    invoices = [period_invoice(c, source, period, now) for c in chosen]
+    stems = file_stems(c.name for c in config.clients)
+    folder = out_dir / period.key
+    folder.mkdir(parents=True, exist_ok=True)
+    for invoice in invoices:
+        if not invoice.complete:
+            common.say("warning:", "yellow", f"{period.key} has not ended yet for {invoice.client}: this invoice "
+                       "holds the extra hours so far")
+        path = folder / f"{stems[invoice.client]}-invoice.csv"
+        path.write_bytes(billable_csv([invoice], invoice.language))
+        click.echo(f"{path}  ({len(invoice.billable)} card(s), {money(invoice.total, invoice.currency, 'en')})")
+    if len(invoices) > 1:
+        path = folder / "invoices.csv"
+        path.write_bytes(billable_csv(invoices, config.scopekeeper.language))
+        click.echo(str(path))
 
 
 def _check_recipients(config: AppConfig, clients: list[Client], for_client: bool) -> None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from integrations.models import Card, DueChange
+from integrations.models import Card, DueChange, TimeEntry
 
 
 def card_to_json(card: Card) -> dict[str, Any]:
@@ -18,6 +18,7 @@ def card_to_json(card: Card) -> dict[str, Any]:
         "due_changes": [[_iso(c.at), _iso(c.old), _iso(c.new)] for c in card.due_changes],
         "custom_fields": dict(card.custom_fields), "time_tracked_minutes": card.time_tracked_minutes,
         "url": card.url, "completed": card.completed, "modified_at": _iso(card.modified_at),
+        **({"time_entries": [_entry_json(e) for e in card.time_entries]} if card.time_entries else {}),
     }
 
 
@@ -30,7 +31,21 @@ def card_from_json(data: dict[str, Any]) -> Card:
         due_changes=tuple(DueChange(datetime.fromisoformat(at), _time(old), _time(new)) for at, old, new in data["due_changes"]),
         custom_fields=data["custom_fields"], time_tracked_minutes=data["time_tracked_minutes"], url=data["url"],
         completed=data["completed"], modified_at=_time(data["modified_at"]),
+        time_entries=tuple(_entry(e) for e in data.get("time_entries", ())),
     )
+
+
+def _entry_json(entry: TimeEntry) -> dict[str, Any]:
+    # Cards without entries keep their stored JSON (and digest) as before.
+    return {"id": entry.id, "source": entry.source, "minutes": entry.minutes,
+            "entered_on": entry.entered_on.isoformat() if entry.entered_on else None, "at": _iso(entry.at),
+            "author": entry.author, "text": entry.text, "problem": entry.problem}
+
+
+def _entry(data: dict[str, Any]) -> TimeEntry:
+    return TimeEntry(id=data["id"], source=data["source"], minutes=data["minutes"],
+                     entered_on=date.fromisoformat(data["entered_on"]) if data["entered_on"] else None,
+                     at=_time(data["at"]), author=data["author"], text=data["text"], problem=data["problem"])
 
 
 def digest(data: Any) -> str:

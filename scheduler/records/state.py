@@ -49,6 +49,7 @@ class ClientState:
     cards: dict[CardKey, KnownCard]
     boards: dict[tuple[str, str], BoardMemory]
     intents: dict[IntentKey, OutboxEntry]
+    hours_used: dict[str, Decimal] = field(default_factory=dict)  # the ledger: used hours per period key
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable
 from decimal import Decimal
 
+from scheduler.reports.invoices import Invoice
 from scheduler.reports.model import ClientReport
 
 COLUMNS = ("client", "period", "card", "url", "hours", "extra_hours", "rate", "amount", "currency")
@@ -18,7 +19,7 @@ COLUMNS = ("client", "period", "card", "url", "hours", "extra_hours", "rate", "a
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def billable_csv(reports: Iterable[ClientReport], language: str = "en") -> bytes:
+def billable_csv(reports: Iterable[ClientReport | Invoice], language: str = "en") -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read accents and currency signs right."""
     comma = language in DECIMAL_COMMA
     out = io.StringIO()

@@ -96,9 +96,14 @@ class ClientReport:
     va_name: str | None = None
     va_contact: str | None = None
 
+    rollover: str = "none"      # the contract's rollover: carried and available hours are shown when it is not "none"
+    carried_in: Decimal = _ZERO  # signed: unused hours carried in, minus an overrun carried in
+    available: Decimal | None = None  # contracted + carried_in (None: contracted)
+    owed: Decimal = _ZERO       # extra hours an overrun rollover takes from the next period instead of billing
+
     @property
     def remaining(self) -> Decimal:
-        return max(self.contracted - self.used, _ZERO)
+        return max((self.contracted if self.available is None else self.available) - self.used, _ZERO)
 
     @property
     def flag_count(self) -> int:
@@ -148,9 +153,10 @@ def client_report(config: AppConfig, client: Client, source: ReportSource, week:
     cards = source.cards(client.name)
     providers = {card.id: card.provider for card in cards}
     rules = rules_for(client)
-    result = rules.evaluate(cards, as_of)
+    history = source.hours_used(client.name)
+    result = rules.evaluate(cards, as_of, history)
     previous_end = datetime.combine(result.period.start, time(0), tz) - timedelta(microseconds=1)
-    previous = rules.evaluate(cards, previous_end)
+    previous = rules.evaluate(cards, previous_end, history)
     lines = _Lines(client, audience, providers, source.comment_statuses(client.name), tz)
     current, before = lines.of(result), lines.of(previous)
     hours = result.hours
@@ -160,6 +166,7 @@ def client_report(config: AppConfig, client: Client, source: ReportSource, week:
         period=result.period, previous_period=previous.period, currency=hours.currency,
         rate=client.contract.rate_decimal, consultation_url=client.contract.consultation_url,
         contracted=hours.contracted, used=hours.used, extra=hours.extra, extra_amount=hours.extra_amount,
+        rollover=client.contract.rollover, carried_in=hours.carried_in, available=hours.available, owed=hours.owed,
         changes=_changes(audience, result, current, previous, before),
         burnup=_burnup(result, as_of, tz),
         requests=current.requests, billable=current.billable, needs_review=current.needs_review,
@@ -255,7 +262,7 @@ def _flag_total(lines: Iterable[CardLine]) -> int:
 
 def _burnup(result: ScanResult, as_of: datetime, tz: ZoneInfo) -> BurnUp:
     """In-scope hours by creation time; a linear projection at the pace so far says when the plan runs out."""
-    period, contracted = result.period, result.hours.contracted
+    period, contracted = result.period, result.hours.hours_available  # carried hours count in the plan
     used, points, ran_out_on = _ZERO, [], None
     for f in result.findings:  # the rules return them in creation order
         if f.period.key != period.key or f.verdict != "in_scope" or not f.hours:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
@@ -32,6 +33,9 @@ class ReportSource(Protocol):
     def comment_statuses(self, client_name: str) -> Mapping[str, str]:
         """Outbox status per reference make_reference(provider, card_id, kind, period_key)."""
         ...
+
+    def hours_used(self, client_name: str) -> Mapping[str, Decimal]:
+        """In-scope hours used per earlier contract period key, as the worker's ledger recorded them."""
 
 
 class ExportSource:
@@ -70,6 +74,9 @@ class ExportSource:
 
     def comment_statuses(self, client_name: str) -> Mapping[str, str]:
         return {}
+
+    def hours_used(self, client_name: str) -> Mapping[str, Decimal]:
+        return {}  # an export holds every card: the rules find the periods from the cards themselves
 
 
 def _owner(config: AppConfig, provider: str, board_id: str) -> Client | None:

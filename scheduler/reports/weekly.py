@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -12,11 +12,14 @@ from zoneinfo import ZoneInfo
 from scheduler.config.models import AppConfig
 from scheduler.config.secrets import MissingSecret
 from scheduler.reports.documents import Documents, client_documents, digest_documents, file_stems, practice_documents
+from scheduler.reports.invoices import due_invoices
+from scheduler.reports.invoicing import billable_csv
 from scheduler.reports.mail import MailError, message, send, sender
 from scheduler.reports.model import CLIENT, client_report, practice_report
 from scheduler.reports.source import ReportSource
 from scheduler.reports.weeks import last_complete_week
 
+INVOICES_DIR = "invoices"
 DEFAULT_DIR = Path("reports")  # in the working directory
 PRACTICE = "practice"
 log = logging.getLogger("scopekeeper.reports")
@@ -42,7 +45,9 @@ class Produced:
 
 def send_weekly_reports(config: AppConfig, store: ReportStore, now: datetime, *,
                         out_dir: Path = DEFAULT_DIR) -> list[Produced]:
-    """Reports for the last ISO week that ended before `now` (VA's calendar), into out_dir/<week>/.
+    """Reports for the last ISO week that ended before `now` (VA's calendar), into out_dir/<week>/, and the
+    invoice CSV of every client's contract period that has ended since (out_dir/<week>/invoices/, attached to
+    the VA's digest).
 
     Each report ("client:<name>", "practice", and "for-client:<name>" for clients with send_report) is
     claimed in the store before it is written, so it is produced exactly once per week however often this
@@ -55,6 +60,7 @@ def send_weekly_reports(config: AppConfig, store: ReportStore, now: datetime, *,
     practice = practice_report(config, week, [client_report(config, c, store, week, now) for c in config.clients])
     stems = file_stems(c.name for c in config.clients)
     written: list[tuple[str, tuple[Path, ...]]] = []
+    invoices = _invoices(config, store, now, out_dir / week.key / INVOICES_DIR, stems)
     for report in practice.clients:
         target = f"client:{report.client}"
         if store.claim_report(week.key, target):
@@ -66,6 +72,7 @@ def send_weekly_reports(config: AppConfig, store: ReportStore, now: datetime, *,
         written.append((PRACTICE, _write(documents, out_dir, week.key)))
         if emailing:
             digest = digest_documents(practice, documents)
+            digest = replace(digest, attachments={**digest.attachments, **invoices})
             digest_error = _email(config, digest, config.scopekeeper.report.email_to)
     else:
         emailing = False  # the digest went out with the practice report, when that was produced
@@ -78,6 +85,22 @@ def send_weekly_reports(config: AppConfig, store: ReportStore, now: datetime, *,
             error = _email(config, documents, client.email, sender_name=config.signature(client))
             produced.append(_logged(week.key, f"for-client:{client.name}", files, True, error))
     return produced
+
+
+def _invoices(config: AppConfig, store: ReportStore, now: datetime, folder: Path,
+              stems: Mapping[str, str]) -> dict[str, bytes]:
+    """The invoice CSV of each contract period that ended (a monthly client's month, a weekly client's week),
+    claimed once per period; periods without billed hours are claimed but get no file."""
+    files = {}
+    for invoice in due_invoices(config, store, store.claim_report, now):
+        if not invoice.billable:
+            continue
+        name = f"invoice-{stems[invoice.client]}-{invoice.period.key}.csv"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(files.setdefault(name, billable_csv([invoice], config.scopekeeper.language)))
+        log.info("invoice %s %s: %d card(s), %s %s", invoice.period.key, invoice.client, len(invoice.billable),
+                 invoice.total, invoice.currency, extra={"event": "invoice_produced"})
+    return files
 
 
 def _write(documents: Documents, out_dir: Path, week_key: str) -> tuple[Path, ...]:

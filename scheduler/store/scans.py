@@ -50,7 +50,9 @@ def load_client(store: Store, client: str) -> ClientState:
                                                      IntentRow.kind, IntentRow.period_key, IntentRow.status,
                                                      IntentRow.edited, IntentRow.text)
                                               .where(IntentRow.client == client))}
-    return ClientState(cards, boards, intents)
+        hours_used = {row.period_key: row.used for row in session.execute(
+            select(LedgerRow.period_key, LedgerRow.used).where(LedgerRow.client == client))}
+    return ClientState(cards, boards, intents, hours_used)
 
 
 def load_boards(store: Store, client: str) -> dict[tuple[str, str], BoardMemory]:

@@ -7,6 +7,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Iterator, Sequence
 
 from alembic.util.exc import CommandError
 from sqlalchemy import URL, Engine, Table, select
@@ -21,7 +23,7 @@ from scheduler.records.codec import card_from_json
 from scheduler.store import migrate
 from scheduler.store.engine import READ_ONLY_OPTION, StoreError, create, database_url, describe, sqlite_path
 from scheduler.store.locks import AdvisoryLock, FileLock, ThreadLock
-from scheduler.store.schema import CardRow, IntentRow, ReportClaimRow, table_of
+from scheduler.store.schema import CardRow, IntentRow, LedgerRow, ReportClaimRow, table_of
 from scheduler.store.trouble import storage_error
 
 SCHEDULER_LOCK = "scheduler"  # held by the one active `scopekeeper run`
@@ -86,6 +88,12 @@ class Store:
             rows = session.execute(select(IntentRow.reference, IntentRow.status)
                                    .where(IntentRow.client == client_name))
             return dict(rows.all())
+
+    def hours_used(self, client_name: str) -> dict[str, Decimal]:
+        """The ledger: in-scope hours used per contract period key (a rollover's earlier periods)."""
+        with self.reading() as session:
+            rows = session.execute(select(LedgerRow.period_key, LedgerRow.used).where(LedgerRow.client == client_name))
+            return {key: used for key, used in rows}
 
     def claim_report(self, week_key: str, target: str) -> bool:
         """True exactly once per (ISO week, target), whichever process asks first."""

@@ -212,7 +212,8 @@ class Worker:
         checked = True
         if first or changes.any:
             # Every known card is evaluated, gone ones too: their hours stay in the ledger.
-            result = self._rules_of(client).evaluate(changes.cards.values(), now)
+            # The ledger's earlier periods tell a rollover where the contract's periods start.
+            result = self._rules_of(client).evaluate(changes.cards.values(), now, state.hours_used)
             by_id = {card.id: card for card in changes.cards.values()}
             live = {card.id: card for key, card in changes.cards.items() if key not in changes.gone}
             write.findings = finding_updates(result, by_id, {k[1]: v.finding_digest for k, v in state.cards.items()})

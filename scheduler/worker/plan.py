@@ -147,11 +147,12 @@ def ledger(result: ScanResult) -> list[LedgerEntry]:
     periods = {result.period.key: result.period}
     for f in result.findings:
         periods[f.period.key] = f.period
-        if f.verdict == "in_scope":
-            row = totals[f.period.key]
-            row[0] += f.hours or 0
-            row[1] += f.extra_hours
-            row[2] += f.extra_amount
+        for part in f.periods:  # in-scope hours, by the period they were worked in
+            periods[part.period.key] = part.period
+            row = totals[part.period.key]
+            row[0] += part.hours
+            row[1] += part.extra_hours
+            row[2] += part.extra_amount
     hours = result.hours
     entries = []
     for key, period in sorted(periods.items()):

@@ -65,6 +65,8 @@ def _exercise(sandbox, adapter) -> None:
     task = sandbox.project_tasks[project][0]
     adapter.read_board(project)
     adapter.read_modified(project, datetime(2026, 1, 1, tzinfo=UTC))
+    sandbox.add_time_entry(task, 45, "2026-11-30")
+    adapter.read_time_entries([task])
     adapter.post_comment(task, "hello\n\nref SK-123abc")
     adapter.find_comment(task, "SK-123abc")
     adapter.me()

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 from email import policy
 from email.message import EmailMessage
 from html.parser import HTMLParser
@@ -150,6 +151,9 @@ class StatusSource:
 
     def comment_statuses(self, client_name: str) -> Mapping[str, str]:
         return self.statuses.get(client_name, {})
+
+    def hours_used(self, client_name: str) -> Mapping[str, Decimal]:
+        return {}
 
 
 def sections(markdown: str) -> dict[str, str]:
