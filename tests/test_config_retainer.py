@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from scheduler.cli.main import cli
 from scheduler.config.models import parse_config
-from test_config import EXAMPLE, edited, problems
+from tests.test_config import EXAMPLE, edited, problems
 
 
 def _uncommented(text: str) -> str:
