@@ -140,7 +140,7 @@ def test_month_end_card_is_in_the_monthly_invoice_not_lost_between_weeks(tmp_pat
 
 
 def test_report_period_writes_the_calendar_months_invoice(tmp_path: Path) -> None:
-    from test_config import EXAMPLE
+    from tests.test_config import EXAMPLE
     path = tmp_path / "c.toml"
     path.write_text(EXAMPLE, encoding="utf-8")
     export = Path(__file__).resolve().parents[2] / "examples" / "estudio_sol_asana.json"
