@@ -192,40 +192,26 @@ def _posted(result: Posting) -> None:
         raise click.exceptions.Exit(1)
 
 
-@review.command()
-@_config_option
-@_client_option
-@click.argument("ids", nargs=-1, type=int, required=True)
-@click.pass_context
-def reject(ctx: click.Context, config_path: str | None, client_name: str | None, ids: tuple[int, ...]) -> None:
-    """Reject comments by ID: they are not posted (undo with `scopekeeper review undo ID`).
+def _decision(name: str, summary: str, example: str, change: str, done: str) -> click.Command:
+    """A `review` subcommand that applies one outbox decision to comments by ID (of --client only)."""
 
-    \b
-    Example:
-      scopekeeper review reject 14
-    """
-    config, client = _scope(ctx, config_path, client_name)
-    outbox = Outbox(_open(config))
-    if _each(outbox, ids, outbox.reject, "rejected (undo: scopekeeper review undo ID)", client):
-        raise click.exceptions.Exit(1)
+    @click.pass_context
+    def command(ctx: click.Context, config_path: str | None, client_name: str | None, ids: tuple[int, ...]) -> None:
+        config, client = _scope(ctx, config_path, client_name)
+        outbox = Outbox(_open(config))
+        if _each(outbox, ids, getattr(outbox, change), done, client):
+            raise click.exceptions.Exit(1)
+
+    command.__doc__ = f"{summary}\n\n    \b\n    Example:\n      {example}\n    "
+    for option in (click.argument("ids", nargs=-1, type=int, required=True), _client_option, _config_option):
+        command = option(command)
+    return review.command(name)(command)
 
 
-@review.command()
-@_config_option
-@_client_option
-@click.argument("ids", nargs=-1, type=int, required=True)
-@click.pass_context
-def undo(ctx: click.Context, config_path: str | None, client_name: str | None, ids: tuple[int, ...]) -> None:
-    """Undo a rejection: the comment waits for your review again.
-
-    \b
-    Example:
-      scopekeeper review undo 14
-    """
-    config, client = _scope(ctx, config_path, client_name)
-    outbox = Outbox(_open(config))
-    if _each(outbox, ids, outbox.restore, "waits for your review again", client):
-        raise click.exceptions.Exit(1)
+reject = _decision("reject", "Reject comments by ID: they are not posted (undo with `scopekeeper review undo ID`).",
+                   "scopekeeper review reject 14", "reject", "rejected (undo: scopekeeper review undo ID)")
+undo = _decision("undo", "Undo a rejection: the comment waits for your review again.", "scopekeeper review undo 14",
+                 "restore", "waits for your review again")
 
 
 @review.command()
