@@ -43,3 +43,16 @@ def manifest(shared_dir: Path) -> dict:
 def clock() -> FakeClock:
     """Time that moves only when the code under test sleeps (adapters' waits cost no real time)."""
     return FakeClock()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium shared by a module's browser tests (reports and the web app, at phone and desktop widths)."""
+    from tests.reports.support import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
