@@ -188,10 +188,11 @@ def _moment(match: re.Match[str], t: Texts) -> str:
 
 _SHAPES: list[tuple[re.Pattern[str], Callable[[re.Match[str], Texts], str]]] = [
     (re.compile(r"label '(?P<label>.+)'"), lambda m, t: _p(t, "label", label=m["label"])),
-    (re.compile(rf"keyword '(?P<keyword>.+?)' in {_FIELD}"),
-     lambda m, t: _p(t, "keyword", keyword=m["keyword"], field=_field(m, t))),
+    # the longer shape first: the plain one's lazy keyword would swallow "x' matched 'y"
     (re.compile(rf"keyword '(?P<keyword>.+?)' matched '(?P<text>.+?)' in {_FIELD}"),
      lambda m, t: _p(t, "keyword_as", keyword=m["keyword"], text=m["text"], field=_field(m, t))),
+    (re.compile(rf"keyword '(?P<keyword>.+?)' in {_FIELD}"),
+     lambda m, t: _p(t, "keyword", keyword=m["keyword"], field=_field(m, t))),
     (re.compile(r"also matched service '(?P<service>.+?)' by (?P<why>.+); out of scope takes precedence"),
      lambda m, t: _p(t, "also", service=m["service"], why=_line(m["why"], t))),
     (re.compile(r"no service, category or label matched"), lambda m, t: _p(t, "nothing")),

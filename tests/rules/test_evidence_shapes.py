@@ -34,3 +34,9 @@ def test_english_reports_word_them_for_the_va() -> None:
                      created=WEEKDAY_NOON)).evidence
     shown = [translate(e, Texts("en")) for e in lines]
     assert "not a discount request: “discount” in the description: the client's own offer (“black friday”)" in shown
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "pl"])
+def test_an_inflected_keyword_match_is_translated_whole(language: str) -> None:
+    shown = translate("keyword 'factura' matched 'facturas' in title", Texts(language))
+    assert "matched" not in shown and "factura" in shown and "facturas" in shown, shown
