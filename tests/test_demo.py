@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,14 +29,12 @@ def _processes_mentioning(text: str) -> list[int]:
 def test_demo_posts_each_comment_once_writes_reports_and_leaves_nothing_running(tmp_path: Path) -> None:
     out, summary_file = tmp_path / "demo", tmp_path / "summary.json"
     script = Path(sys.executable).with_name("scopekeeper")
-    began = time.monotonic()
     run = subprocess.run([str(script), "demo", "--out", str(out), "--summary-json", str(summary_file)],
                          capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False)
-    elapsed = time.monotonic() - began
     assert run.returncode == 0, run.stdout + run.stderr
     summary = json.loads(summary_file.read_text(encoding="utf-8"))
 
-    assert elapsed < 30, f"the demo took {elapsed:.1f} s"
+    # How long it takes is a benchmark's figure (`farm-bench -- scopekeeper demo`), not a timed test.
     assert set(summary["outcomes"].values()) == {"ok"} and len(summary["outcomes"]) == 4
     # Each sample client has out-of-scope requests; every queued comment is on its card exactly once.
     assert summary["queued"] >= 12 and summary["posted"] == summary["queued"]
