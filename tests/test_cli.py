@@ -83,6 +83,23 @@ def test_unreadable_export_is_a_usage_error_naming_the_file(tmp_path: Path) -> N
     assert "Traceback" not in result.output
 
 
+def test_a_page_long_title_is_cut_in_the_table_and_kept_whole_in_json(tmp_path: Path) -> None:
+    board = json.loads((REPO / "examples" / "bright_path_trello.json").read_text(encoding="utf-8"))
+    title = "Cn you pls redo our **whole** website 🙏 " + "and the shop and the blog " * 4000
+    board["cards"][0]["name"] = title
+    export = tmp_path / "board.json"
+    export.write_text(json.dumps(board), encoding="utf-8")
+    args = ["scan", "--config", str(REPO / "config.example.toml"), "--client", "Bright Path Coaching",
+            "--from-export", str(export), *NOW]
+    table = CliRunner().invoke(cli, [*args, "--format", "table"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert table.exit_code == 0, table.output
+    words = {w for line in table.output.splitlines() for cell in line.split("│") for w in cell.split()}
+    assert {"Cn", "pls", "**whole**", "website", "🙏"} <= words and "…" in table.output
+    assert table.output.count("the shop") < 20 and len(table.output) < 20_000
+    cards = json.loads(run(*args, "--format", "json").stdout)["cards"]
+    assert any(card["title"] == title.strip() or card["title"] == title for card in cards)
+
+
 def test_skipped_cards_are_warned_about_and_the_rest_still_scanned(tmp_path: Path) -> None:
     board = json.loads((REPO / "examples" / "bright_path_trello.json").read_text(encoding="utf-8"))
     board["cards"][0]["name"] = None
