@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from babel.dates import format_date, format_time, get_day_names
 
 from rules.comments import LOCALES
+from rules.hours import SOURCE_NAMES
 from scheduler.reports.i18n import Texts
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -40,6 +41,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "not_counted": "{keyword} not counted: {reason}",
         "own_offer": "the client's own offer (“{x}”)", "not_asked": "not asked of you", "negated": "negated (“{x}”)",
         "no_lower_price": "no lower price named", "your_bill": "your own bill, in a discount request",
+        "logged": "{hours} h from {source} ({count})",
+        "uncounted": "{source}: “{text}” counted 0 h ({why})",
+        "plus_syntax": "expected spent/estimate such as 1.5/2 after “{kw}”, found {x}",
+        "asana": "Asana time tracking entries", "plus": "Plus for Trello plus! comments",
     },
     "fr": {
         "title": "titre", "description": "description",
@@ -63,6 +68,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "own_offer": "une offre du client pour sa propre clientèle (« {x} »)", "not_asked": "rien ne vous est demandé",
         "negated": "tournure négative (« {x} »)", "no_lower_price": "aucun prix plus bas n'est demandé",
         "your_bill": "votre propre facture, dans une demande de réduction",
+        "logged": "{hours} h d'après {source} ({count})",
+        "uncounted": "{source} : « {text} » compté 0 h ({why})",
+        "plus_syntax": "après « {kw} », il faut temps passé/estimation, par exemple 1.5/2 ; trouvé {x}",
+        "asana": "les saisies de temps Asana", "plus": "les commentaires plus! de Plus for Trello",
     },
     "es": {
         "title": "título", "description": "descripción",
@@ -86,6 +95,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "own_offer": "una oferta del propio cliente para su clientela («{x}»)", "not_asked": "no se te pide nada",
         "negated": "en negativo («{x}»)", "no_lower_price": "no se pide un precio más bajo",
         "your_bill": "tu propia factura, en una petición de descuento",
+        "logged": "{hours} h según {source} ({count})",
+        "uncounted": "{source}: «{text}» contado como 0 h ({why})",
+        "plus_syntax": "tras «{kw}» se espera tiempo dedicado/estimado, por ejemplo 1.5/2; se encontró {x}",
+        "asana": "los registros de tiempo de Asana", "plus": "los comentarios plus! de Plus for Trello",
     },
     "pl": {
         "title": "tytuł", "description": "opis",
@@ -109,6 +122,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "own_offer": "własna oferta klienta dla jego klientów („{x}”)", "not_asked": "nikt nie prosi o to Ciebie",
         "negated": "zaprzeczenie („{x}”)", "no_lower_price": "nie ma mowy o niższej cenie",
         "your_bill": "Twoja własna faktura, w prośbie o zniżkę",
+        "logged": "{hours} godz. – {source} ({count})",
+        "uncounted": "{source}: „{text}” – policzono 0 godz. ({why})",
+        "plus_syntax": "po „{kw}” powinno być przepracowane/szacowane, np. 1.5/2; jest {x}",
+        "asana": "wpisy czasu w Asanie", "plus": "komentarze plus! z Plus for Trello",
     },
 }
 
@@ -124,6 +141,13 @@ def translate(evidence: str, t: Texts) -> str:
 _FLAGS = ("discount_request", "urgent_deadline", "after_hours", "vague_request", "rescheduled")
 
 
+def known(evidence: str) -> bool:
+    """Whether a report can put this evidence line in words of its own language (a shape listed here)."""
+    flag, _, why = evidence.partition(": ")
+    text = why if why and flag in _FLAGS else evidence
+    return any(pattern.fullmatch(text) for pattern, _ in _SHAPES)
+
+
 def _line(text: str, t: Texts) -> str:
     for pattern, render in _SHAPES:
         match = pattern.fullmatch(text)
@@ -133,7 +157,8 @@ def _line(text: str, t: Texts) -> str:
 
 
 def _p(t: Texts, key: str, **values: object) -> str:
-    return t.typeset(PHRASES[t.language][key].format(**values))
+    # Typeset the wording only: a client's own words ("plus!", "Q&A?") are quoted as they wrote them.
+    return t.typeset(PHRASES[t.language][key]).format(**values)
 
 
 def _field(match: re.Match[str], t: Texts) -> str:
@@ -167,6 +192,7 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"negated \('(?P<x>.+)'\)"), "negated"),
     (re.compile(r"no lower price named"), "no_lower_price"),
     (re.compile(r"your bill, in a discount request"), "your_bill"),
+    (re.compile(r"expected spent/estimate such as 1\.5/2 after 'plus!', found (?P<x>.+)"), "plus_syntax"),
 ]
 
 
@@ -174,8 +200,16 @@ def _reason(text: str, t: Texts) -> str:
     for pattern, key in _REASONS:
         match = pattern.fullmatch(text)
         if match:
-            return PHRASES[t.language][key].format(x=match.groupdict().get("x", ""))
+            return t.typeset(PHRASES[t.language][key]).format(x=match.groupdict().get("x", ""), kw="plus!")
     return text
+
+
+_SOURCES = "|".join(re.escape(name) for name in SOURCE_NAMES.values())
+
+
+def _source(match: re.Match[str], t: Texts) -> str:
+    key = next(key for key, name in SOURCE_NAMES.items() if name == match["source"])
+    return PHRASES[t.language][key]
 
 
 def _moment(match: re.Match[str], t: Texts) -> str:
@@ -217,4 +251,8 @@ _SHAPES: list[tuple[re.Pattern[str], Callable[[re.Match[str], Texts], str]]] = [
                      end=m["end"])),
     (re.compile(r"no description and a (?P<n>\d+)-word title"), lambda m, t: _p(t, "vague", n=m["n"])),
     (re.compile(r"due date changed (?P<n>\d+) times"), lambda m, t: _p(t, "moved", n=m["n"])),
+    (re.compile(rf"(?P<n>[\d.]+) h from (?P<source>{_SOURCES}) \((?P<count>\d+)\)"),
+     lambda m, t: _p(t, "logged", hours=_number(m["n"], t), source=_source(m, t), count=m["count"])),
+    (re.compile(rf"(?P<source>{_SOURCES}): '(?P<text>.*)' counted 0 h \((?P<why>.+)\)", re.DOTALL),
+     lambda m, t: _p(t, "uncounted", source=_source(m, t), text=m["text"], why=_reason(m["why"], t))),
 ]
