@@ -68,10 +68,8 @@ def trello_events(body: bytes, board_id: str | None = None, own_member: str | No
     action = payload.get("action") if isinstance(payload, dict) else None
     if not isinstance(action, dict) or not isinstance(action.get("id"), str):
         return []
-    data = action.get("data") if isinstance(action.get("data"), dict) else {}
-    board = (data.get("board") or {}).get("id") if isinstance(data.get("board"), dict) else None
-    model = payload.get("model") if isinstance(payload.get("model"), dict) else {}
-    board = board or model.get("id") or board_id
+    data = _object(action.get("data"))
+    board = _object(data.get("board")).get("id") or _object(payload.get("model")).get("id") or board_id
     if not isinstance(board, str):
         return []
     comment = action.get("type") == "commentCard"
@@ -90,16 +88,20 @@ def asana_events(body: bytes, project_gid: str, own_user: str | None = None) -> 
     for event in payload["events"]:
         if not isinstance(event, dict):
             continue
-        resource = event.get("resource") if isinstance(event.get("resource"), dict) else {}
-        user = (event.get("user") or {}).get("gid") if isinstance(event.get("user"), dict) else None
+        resource = _object(event.get("resource"))
+        user = _object(event.get("user")).get("gid")
         own = (resource.get("resource_type") == "story" and own_user is not None and user == own_user
                and event.get("action") == "added")
         identity = json.dumps([resource.get("gid"), event.get("action"), event.get("created_at"), user,
-                               (event.get("change") or {}).get("field") if isinstance(event.get("change"), dict)
-                               else None], sort_keys=True)
+                               _object(event.get("change")).get("field")], sort_keys=True)
         digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
         found.append(Event(project_gid, f"asana:{digest}", own))
     return found
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object, or an empty one for anything else (a delivery's optional parts may be missing or odd)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _json(body: bytes) -> Any:

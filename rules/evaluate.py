@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
-from typing import Any, Iterable, Mapping, NamedTuple, Protocol, Sequence, TypeGuard
+from typing import Any, NamedTuple, Protocol, TypeGuard
 from zoneinfo import ZoneInfo
 
 from . import flags as fl
@@ -15,7 +15,7 @@ from .clauses import FieldText
 from .comments import Message, Placeholders, hours_phrase, money, named_period_words, period_words, template
 from .contract import Contract, Templates
 from .discount import names_price
-from .findings import Finding, Flag, HoursSummary, Part, ScanResult
+from .findings import Finding, Flag, HoursSummary, Part, Response, ScanResult
 from .hours import card_hours, is_tracked, logged_evidence, logged_hours, strip_tags
 from .matching import Hit, PhraseMatcher
 from .periods import ContractPeriod, following, period_of, period_of_day, period_of_key
@@ -272,11 +272,12 @@ class ClientRules:
         """The ledger without rollover, grace nor rounding (most contracts, kept fast): each period on its own,
         the card that crosses the limit carries the part over it, later cards all of theirs."""
         used: dict[str, Decimal] = defaultdict(Decimal)
-        limit, billed = self._limit, {}
+        limit = self._limit
+        billed: dict[str, _Billed] = {}
         for a in assessed:
             if a.scope.verdict != "in_scope" or not a.parts:
                 continue
-            parts = []
+            parts: list[Part] = []
             for period, hours in a.parts:
                 before = used[period.key]
                 after = used[period.key] = before + hours
@@ -306,12 +307,13 @@ class ClientRules:
                 continue
             if ("-W" in key) == (self.contract.period == "week"):
                 known.append(period)
-        chain, period, last = [], min(known), max(known)
+        chain: list[ContractPeriod] = []
+        period, last = min(known), max(known)
         while period <= last:
             chain.append(period)
             period = following(period)
         settled = settle(self._terms, [used(p.key) for p in chain])
-        return {p.key: b for p, b in zip(chain, settled)}
+        return {p.key: b for p, b in zip(chain, settled, strict=True)}
 
     def _part(self, period: ContractPeriod, hours: Decimal, share: Share) -> Part:
         amount = (share.billed * self._rate).quantize(_CENT, ROUND_HALF_UP) if share.billed else _ZERO
@@ -345,8 +347,10 @@ class ClientRules:
         )
 
     def _messages(self, a: _Assessed, billed: _Billed | None,
-                  current: ContractPeriod) -> tuple[str, tuple[Message, ...]]:
+                  current: ContractPeriod) -> tuple[Response, tuple[Message, ...]]:
         category = a.scope.category
+        response: Response
+        kinds: list[str]
         if category is not None:
             response, kinds = category.response, [category.response]
         elif billed is not None and billed.extra > 0 and a.scope.verdict == "in_scope":
@@ -361,7 +365,7 @@ class ClientRules:
         elif not kinds:
             return response, ()
         values = self._placeholders(a, billed, current)
-        messages = []
+        messages: list[Message] = []
         for kind in kinds:
             if kind == "overrun" and billed is not None:
                 values = Placeholders(values, extra_hours=hours_phrase(billed.owed, self.language))

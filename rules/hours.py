@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
 _HOUR_UNITS = r"h|hr|hrs|hour|hours|godz|godz\.|godzin|godziny|godzina|heure|heures|hora|horas"
@@ -100,7 +100,7 @@ def logged_hours(entries: Sequence[Any], source: str) -> tuple[list[tuple[Any, D
     order decides), but its malformed entries are still reported.
     """
     counted: list[tuple[Any, Decimal]] = []
-    problems = []
+    problems: list[str] = []
     for entry in entries:
         if entry.source != source:
             continue

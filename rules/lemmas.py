@@ -5,19 +5,30 @@ import marshal
 import os
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy
-from simplemma.strategies.dictionaries import frontcode
 from simplemma.strategies.dictionaries.dictionary_factory import (
     DATA_FOLDER,
     CachingDictionaryFactory,
     DecodedStrMapping,
-    _read_decompressed,
+)
+
+# simplemma has no public reader for its front-coded records: these three private helpers read its own
+# bytes, so the lemmas stay exactly simplemma's. The version is pinned below 2.1 in pyproject.toml and is
+# part of the cache file's name; tests/test_lemmas.py checks our lemmas against simplemma.lemmatize.
+from simplemma.strategies.dictionaries.dictionary_factory import (
+    _read_decompressed as read_decompressed,  # pyright: ignore[reportPrivateUsage]
+)
+from simplemma.strategies.dictionaries.frontcode import (
+    _iter_records as iter_records,  # pyright: ignore[reportPrivateUsage]
+)
+from simplemma.strategies.dictionaries.frontcode import (
+    _read_header as read_header,  # pyright: ignore[reportPrivateUsage]
 )
 
 CACHE_ENV = "SCOPEKEEPER_CACHE_DIR"
@@ -36,20 +47,20 @@ class LemmaTable(DecodedStrMapping):
     __slots__ = ("_count", "_data", "_keys", "_next", "_reverse", "_values")
 
     def __init__(self, data: bytes, reverse: bool, count: int, keys: list[bytes], values: list[bytes],
-                 following: array) -> None:
+                 following: array[int]) -> None:
         self._data, self._reverse, self._count = data, reverse, count
         self._keys, self._values, self._next = keys, values, following
 
     @classmethod
     def build(cls, language: str) -> LemmaTable:
         """One pass over the records, keeping every block's first record and the offset of the one after it."""
-        data = _read_decompressed(language)
-        reverse, count, position = frontcode._read_header(data)
+        data = read_decompressed(language)
+        reverse, count, position = read_header(data)
         keys: list[bytes] = []
         values: list[bytes] = []
         following = array("q")
         index = -1
-        for index, (start, key, value) in enumerate(frontcode._iter_records(data, position)):
+        for index, (start, key, value) in enumerate(iter_records(data, position)):
             if index % _BLOCK == 0:
                 keys.append(key)
                 values.append(value)
@@ -82,7 +93,7 @@ class LemmaTable(DecodedStrMapping):
         first = self._keys[block]
         if first == target:
             return self._decoded(self._values[block])
-        records = frontcode._iter_records(self._data, self._next[block], first, self._values[block])
+        records = iter_records(self._data, self._next[block], first, self._values[block])
         for n, (_, stored_key, stored_value) in enumerate(records, 2):
             if stored_key == target:
                 return self._decoded(stored_value)
@@ -94,8 +105,8 @@ class LemmaTable(DecodedStrMapping):
         return (value[::-1] if self._reverse else value).decode()
 
     def __iter__(self) -> Iterator[str]:
-        _, _, position = frontcode._read_header(self._data)
-        for _, stored_key, _ in frontcode._iter_records(self._data, position):
+        _, _, position = read_header(self._data)
+        for _, stored_key, _ in iter_records(self._data, position):
             yield (stored_key[::-1] if self._reverse else stored_key).decode()
 
     def __len__(self) -> int:
@@ -148,7 +159,7 @@ def _lemmatizer() -> Lemmatizer:
     return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=_FACTORY))
 
 
-def dictionary(language: str) -> LemmaTable:
+def dictionary(language: str) -> Mapping[str, str]:
     """The language's form -> lemma table, the one lemmatize reads."""
     return _FACTORY.get_dictionary(language)
 

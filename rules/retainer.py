@@ -1,9 +1,10 @@
 """Retainer arithmetic: hours carried between contract periods, grace and billing increments (pure)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 _ZERO = Decimal(0)
 _SIXTY = Decimal(60)
@@ -113,7 +114,7 @@ def _carried(terms: Terms, lots: list[tuple[int, Decimal]], index: int) -> tuple
 
 def _consume(lots: list[tuple[int, Decimal]], hours: Decimal) -> list[tuple[int, Decimal]]:
     """The lots left after taking `hours`, oldest first."""
-    left = []
+    left: list[tuple[int, Decimal]] = []
     for origin, lot in lots:
         taken = min(lot, max(hours, _ZERO))
         hours -= taken

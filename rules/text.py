@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from itertools import combinations, product
 from typing import NamedTuple, TypeGuard
@@ -109,14 +110,14 @@ def _accented_lemmas(word: str, language: str) -> list[str]:
                     variant[i] = ch
                 lemma = dictionary.get("".join(variant))
                 if lemma is not None:
-                    found.add((lemma.decode() if isinstance(lemma, bytes) else lemma).casefold())
+                    found.add(lemma.casefold())
         if found:
             return sorted(found)
     return []
 
 
 @cache
-def _dictionary(language: str):
+def _dictionary(language: str) -> Mapping[str, str]:
     """simplemma's form -> lemma table of a language (already loaded by lemmatize)."""
     return dictionary(language)
 

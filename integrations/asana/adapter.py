@@ -187,7 +187,7 @@ class AsanaAdapter:
         return [clean_comment(Comment(
             id=str(story.get("gid") or ""),
             text=str(story.get("text") or ""),
-            created_at=p.timestamp(story.get("created_at"), "created_at"),
+            created_at=p.instant(story.get("created_at"), "created_at"),
             author=str((story.get("created_by") or {}).get("name") or ""),
         )) for story in stories if story.get("resource_subtype") == "comment_added"]
 

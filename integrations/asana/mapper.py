@@ -124,6 +124,7 @@ def _time_entry(raw: Any) -> TimeEntry:
     except ValueError:
         raise MalformedItem(f"field 'entered_on' should be a date such as 2026-11-30, got "
                             f"{raw.get('entered_on')!r:.40}") from None
-    author = raw.get("created_by") if isinstance(raw.get("created_by"), Mapping) else {}
+    author = raw.get("created_by")
+    name = author.get("name") if isinstance(author, Mapping) else None
     return TimeEntry(id=p.text(raw, "gid"), source="asana", minutes=float(minutes), entered_on=day,
-                     author=clean_text(str(author.get("name") or "")))
+                     author=clean_text(str(name or "")))

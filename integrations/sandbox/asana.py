@@ -473,7 +473,7 @@ class AsanaSandbox:
             raise _ApiError(400, "Could not parse request data, invalid JSON") from None
         target, resource = fields.get("target"), fields.get("resource")
         project = self._find(self.projects, str(resource), "project")
-        secret = "%064x" % random.getrandbits(256)
+        secret = f"{random.getrandbits(256):064x}"
         try:  # the handshake, while this request waits, as Asana does it
             answer = requests.post(str(target), data=b"", headers={"X-Hook-Secret": secret}, timeout=30)
             echoed = answer.status_code in (200, 204) and answer.headers.get("X-Hook-Secret") == secret

@@ -8,8 +8,8 @@ from typing import Any
 from integrations import _parse as p
 from integrations.clean import clean_card, clean_comment, clean_text
 from integrations.errors import MalformedItem
-from integrations.plus import plus_entries
 from integrations.models import BoardSnapshot, Card, Comment, DueChange, FieldValue
+from integrations.plus import plus_entries
 
 
 def board_snapshot(board: Mapping[str, Any], actions: Sequence[Mapping[str, Any]] | None = None) -> BoardSnapshot:
