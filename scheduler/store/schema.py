@@ -238,3 +238,12 @@ class WebhookEventRow(Base):
     board_id: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ClientPageRow(Base):
+    """A client's read-only page /c/<token>: only the token's SHA-256 is kept; deleting the row revokes it."""
+
+    __tablename__ = "client_pages"
+    client: Mapped[str] = mapped_column(String(200), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

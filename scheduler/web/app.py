@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from scheduler.web.context import WebContext
+from scheduler.web.contract_form import LANGUAGES
 from scheduler.web.inbox import FLAG_WORDS, VERDICT_WORDS
 from scheduler.web.security import Guard, check_password, session_cookie
 
@@ -26,6 +27,7 @@ def templates() -> Environment:
                               autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     environment.filters["q"] = lambda text: quote(str(text), safe="")
     environment.filters["hours"] = _hours
+    environment.filters["language_name"] = lambda code: LANGUAGES.get(code, code)
     environment.globals.update(flag_words=FLAG_WORDS, verdict_words=VERDICT_WORDS)
     return environment
 

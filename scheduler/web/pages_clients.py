@@ -3,6 +3,7 @@ contract editor (and "add a client") saving to the configuration file."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -10,6 +11,7 @@ from starlette.routing import Route
 
 from rules.findings import Finding, ScanResult
 from scheduler.config.models import Client
+from scheduler.store.client_pages import ClientPages
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import STATUSES
 from scheduler.web.app import render, with_form
@@ -28,6 +30,7 @@ class ClientSummary:
     result: ScanResult | None
     out_of_scope: list[tuple[Finding, str]]
     recent: list[Finding]
+    page_since: datetime | None = None   # when the client's current page link was made (None: no page)
 
     @property
     def share(self) -> float:
@@ -44,6 +47,7 @@ def summaries(context: WebContext) -> list[ClientSummary]:
         statuses.setdefault(intent.client, {})[intent.card_id] = intent.status
     found = []
     fingerprints = card_fingerprints(context.store)
+    pages = ClientPages(context.store).issued()
     for client in config.clients:
         _, result = context.evaluation(client, fingerprints)
         status = statuses.get(client.name, {})
@@ -52,14 +56,45 @@ def summaries(context: WebContext) -> list[ClientSummary]:
         out = [(f, OUTCOME_WORDS.get(status.get(f.card_id, ""), "no comment yet"))
                for f in current if f.verdict == "out_of_scope"]
         recent = sorted(findings, key=lambda f: f.created_at, reverse=True)[:RECENT]
-        found.append(ClientSummary(client, result, out, recent))
+        found.append(ClientSummary(client, result, out, recent, pages.get(client.name)))
     return found
 
 
 def clients_page(request: Request) -> Response:
     context: WebContext = request.app.state.context
     return render(request, "clients.html", summaries=summaries(context), saved=request.query_params.get("saved"),
-                  problem=context.problem)
+                  page_off=request.query_params.get("page_off"), problem=context.problem)
+
+
+@with_form
+def issue_page(request: Request, posted) -> Response:
+    """A new link to the client's own page (any earlier link stops working); shown once, only its hash is kept."""
+    context: WebContext = request.app.state.context
+    client = _client(context, request.path_params["client"])
+    if client is None:
+        return render(request, "not_found.html", 404, what=f"There is no client named “{request.path_params['client']}”.")
+    token = ClientPages(context.store).issue(client.name)
+    public = context.config.scopekeeper.web.public_url
+    base = (public or str(request.base_url)).rstrip("/")
+    return render(request, "client_link.html", client=client, link=f"{base}/c/{token}", public=bool(public))
+
+
+@with_form
+def revoke_page(request: Request, posted) -> Response:
+    """Turn the client's page off: its link then shows "not found", like any unknown link."""
+    context: WebContext = request.app.state.context
+    client = _client(context, request.path_params["client"])
+    if client is None:
+        return render(request, "not_found.html", 404, what=f"There is no client named “{request.path_params['client']}”.")
+    ClientPages(context.store).revoke(client.name)
+    return RedirectResponse(f"/clients?page_off={client.name}", status_code=303)
+
+
+def _client(context: WebContext, name: str) -> Client | None:
+    try:
+        return context.current().client(name)
+    except KeyError:
+        return None
 
 
 def edit_page(request: Request) -> Response:
@@ -97,4 +132,6 @@ routes = [
     Route("/clients/new", save_contract, methods=["POST"]),
     Route("/clients/{client:path}/contract", edit_page, methods=["GET"]),
     Route("/clients/{client:path}/contract", save_contract, methods=["POST"]),
+    Route("/clients/{client:path}/page", issue_page, methods=["POST"]),
+    Route("/clients/{client:path}/page/off", revoke_page, methods=["POST"]),
 ]
