@@ -66,35 +66,36 @@ def clients_page(request: Request) -> Response:
                   page_off=request.query_params.get("page_off"), problem=context.problem)
 
 
-@with_form
-def issue_page(request: Request, posted) -> Response:
+def for_client(action):
+    """A POST about one configured client, by the name in its path (404 for a name the configuration lacks)."""
+    @with_form
+    def endpoint(request: Request, posted) -> Response:
+        context: WebContext = request.app.state.context
+        name = request.path_params["client"]
+        try:
+            client = context.current().client(name)
+        except KeyError:
+            return render(request, "not_found.html", 404, what=f"There is no client named “{name}”.")
+        return action(request, context, client)
+
+    endpoint.__name__ = action.__name__
+    return endpoint
+
+
+@for_client
+def issue_page(request: Request, context: WebContext, client: Client) -> Response:
     """A new link to the client's own page (any earlier link stops working); shown once, only its hash is kept."""
-    context: WebContext = request.app.state.context
-    client = _client(context, request.path_params["client"])
-    if client is None:
-        return render(request, "not_found.html", 404, what=f"There is no client named “{request.path_params['client']}”.")
     token = ClientPages(context.store).issue(client.name)
     public = context.config.scopekeeper.web.public_url
     base = (public or str(request.base_url)).rstrip("/")
     return render(request, "client_link.html", client=client, link=f"{base}/c/{token}", public=bool(public))
 
 
-@with_form
-def revoke_page(request: Request, posted) -> Response:
+@for_client
+def revoke_page(request: Request, context: WebContext, client: Client) -> Response:
     """Turn the client's page off: its link then shows "not found", like any unknown link."""
-    context: WebContext = request.app.state.context
-    client = _client(context, request.path_params["client"])
-    if client is None:
-        return render(request, "not_found.html", 404, what=f"There is no client named “{request.path_params['client']}”.")
     ClientPages(context.store).revoke(client.name)
     return RedirectResponse(f"/clients?page_off={client.name}", status_code=303)
-
-
-def _client(context: WebContext, name: str) -> Client | None:
-    try:
-        return context.current().client(name)
-    except KeyError:
-        return None
 
 
 def edit_page(request: Request) -> Response:
