@@ -115,9 +115,9 @@ def main() -> None:
     print("(check: the token's one change check; read: the board; scan: both; competent: py-trello's get_board +")
     print(" all_cards + fetch_actions('commentCard', action_limit=1000) paged with before; naive: get_board +")
     print(" all_cards + get_comments per card; fewer: competent / read; wait: time Trello's token budget holds it)\n")
-    widths = [max(len(str(v)) for v in column) for column in zip(header, *rows)]
+    widths = [max(len(str(v)) for v in column) for column in zip(header, *rows, strict=True)]
     for row in (header, *rows):
-        print("  ".join(str(v).rjust(w) for v, w in zip(row, widths)))
+        print("  ".join(str(v).rjust(w) for v, w in zip(row, widths, strict=True)))
     print(f"\nNothing changed on {UNCHANGED_BOARDS} boards: {unchanged} request for the scan (one per token).")
 
     by_size = {row[0]: row for row in rows}

@@ -65,5 +65,5 @@ def test_a_lazy_command_runs_and_a_wrong_name_is_a_usage_error() -> None:
 
 def test_a_lazy_entry_that_is_no_command_is_refused() -> None:
     group = LazyGroup(lazy_subcommands={"odd": ("scheduler.cli.main:COMMANDS", "Not a command.")})
-    with pytest.raises(TypeError, match="scheduler.cli.main:COMMANDS is not a click command"):
+    with pytest.raises(TypeError, match=r"scheduler\.cli\.main:COMMANDS is not a click command"):
         group.get_command(click.Context(group), "odd")

@@ -38,7 +38,7 @@ def test_every_lemma_is_simplemmas(language: str) -> None:
     words = sample + [w.upper() for w in sample[:50]] + CARD_WORDS[language] + ["xqzv", "2026", "a"]
     ours = [lemmatize(w, language) for w in words]
     assert ours == [simplemma.lemmatize(w, lang=language, low_memory=True) for w in words]
-    assert sum(o != w for o, w in zip(ours, words)) > len(sample) / 3  # the lookups do find lemmas
+    assert sum(o != w for o, w in zip(ours, words, strict=True)) > len(sample) / 3  # the lookups do find lemmas
 
 
 def test_inflected_card_words_still_meet_their_keyword() -> None:

@@ -7,7 +7,6 @@ import click
 from rich.console import Console
 
 from rules.contract import Contract
-
 from scheduler.cli.common import DEFAULT_CONFIG, EXIT_FAILED, load, stdout
 from scheduler.config.models import AppConfig, capacity
 

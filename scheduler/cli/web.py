@@ -4,12 +4,13 @@ from __future__ import annotations
 import logging
 import threading
 import webbrowser
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import click
 import tomlkit
+from tomlkit.exceptions import ParseError
 
 from scheduler import logs
 from scheduler.cli.common import DEFAULT_CONFIG, fail, load
@@ -135,7 +136,7 @@ def _set_password(path: Path) -> None:
         raise fail("use at least 10 characters")
     try:
         document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    except (OSError, tomlkit.exceptions.ParseError) as err:
+    except (OSError, ParseError) as err:
         raise fail(f"{path}: cannot read: {err}") from None
     settings = document.setdefault("scopekeeper", tomlkit.table())
     web_table = settings.setdefault("web", tomlkit.table())

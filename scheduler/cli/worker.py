@@ -15,6 +15,7 @@ from rich.console import Console
 from scheduler import logs
 from scheduler.cli.common import DEFAULT_CONFIG, fail, load, say
 from scheduler.cli.review import review_listing, status_table
+from scheduler.cli.web import serving_app as serving
 from scheduler.config.models import AppConfig
 from scheduler.config.secrets import get_secret
 from scheduler.notify.channels import register_url_secrets
@@ -27,8 +28,6 @@ from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.store.store import SCHEDULER_LOCK
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor, Posting
-from scheduler.cli.review import review_listing, status_table
-from scheduler.cli.web import serving_app as serving
 from scheduler.worker.job import Worker
 from scheduler.worker.review import editable_text, edited_text
 from scheduler.worker.schedule import AlreadyRunning

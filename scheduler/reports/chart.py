@@ -32,7 +32,7 @@ class _Series:
         return bool(self.at_end) and self.length - self.now > _HOUR  # a period that is over projects nothing
 
     def used_at(self, day: float) -> float:
-        return max((y for x, y in zip(self.xs, self.ys) if x <= day), default=0.0)
+        return max((y for x, y in zip(self.xs, self.ys, strict=True) if x <= day), default=0.0)
 
     def ticks(self) -> list[int]:
         return list(range(0, self.length, 1 if self.length <= 7 else 7))
@@ -70,12 +70,12 @@ def burnup_svg(burnup: BurnUp, t: Texts, title: str) -> str:
     ticks = s.ticks()
     # The month once, then day numbers: 'Nov 16, 17, 18...' stays legible in every language.
     labels = [t.short_day(burnup.start)] + [str((burnup.start + timedelta(days=d)).day) for d in ticks[1:]]
-    for i, (day, label) in enumerate(zip(ticks, labels)):
+    for i, (day, label) in enumerate(zip(ticks, labels, strict=True)):
         parts.append(f'<text x="{x(day)}" y="{HEIGHT - 8}" text-anchor="{"start" if i == 0 else "middle"}">'
                      f'{escape(label)}</text>')
     parts.append(f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{y(s.contracted)}" y2="{y(s.contracted)}" '
                  f'stroke="{_LIMIT}" stroke-width="1.5"/>')
-    path = f"M{x(s.xs[0])} {y(s.ys[0])}" + "".join(f"H{x(px)}V{y(py)}" for px, py in zip(s.xs[1:], s.ys[1:]))
+    path = f"M{x(s.xs[0])} {y(s.ys[0])}" + "".join(f"H{x(px)}V{y(py)}" for px, py in zip(s.xs[1:], s.ys[1:], strict=True))
     parts.append(f'<path d="{path}" fill="none" stroke="{_USED}" stroke-width="2.5"/>')
     if s.projected:
         parts.append(f'<line x1="{x(s.now)}" y1="{y(s.ys[-1])}" x2="{x(s.length)}" y2="{y(s.at_end)}" '
@@ -124,7 +124,7 @@ def _nice_step(top: float) -> float:
 
 def _crossing(s: _Series) -> float | None:
     """Where the hours reached the contract (a step), or will at this pace (the dashed line), if they do."""
-    for px, py in zip(s.xs, s.ys):
+    for px, py in zip(s.xs, s.ys, strict=True):
         if py >= s.contracted:
             return px
     return s.contracted / s.ys[-1] * s.now if s.at_end >= s.contracted else None

@@ -5,14 +5,13 @@ invoice per period, produced once the period has ended and claimed once in the s
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from rules.periods import ContractPeriod, following, period_of
-
 from scheduler.config.models import AppConfig, Client, rules_for
 from scheduler.reports.source import ReportSource
 

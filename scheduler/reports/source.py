@@ -36,6 +36,7 @@ class ReportSource(Protocol):
 
     def hours_used(self, client_name: str) -> Mapping[str, Decimal]:
         """In-scope hours used per earlier contract period key, as the worker's ledger recorded them."""
+        ...
 
 
 class ExportSource:

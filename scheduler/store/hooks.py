@@ -4,11 +4,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from scheduler.logs import register_secret
-from scheduler.store.schema import WebhookEventRow, WebhookRow
+from scheduler.store.schema import WebhookEventRow, WebhookRow, table_of
 from scheduler.store.store import Store, insert_new
 
 
@@ -71,8 +72,10 @@ class Hooks:
     def handshake(self, nonce: str, secret: str) -> bool:
         """Keep Asana's secret for a webhook being registered; False when none waits for it (a stranger)."""
         with self.store.session() as session:
-            done = session.execute(update(WebhookRow).where(WebhookRow.nonce == nonce, WebhookRow.secret.is_(None))
-                                   .values(secret=secret)).rowcount
+            # An UPDATE without RETURNING gives a CursorResult; Session.execute is typed for any statement.
+            done = cast(CursorResult[Any], session.execute(
+                update(WebhookRow).where(WebhookRow.nonce == nonce, WebhookRow.secret.is_(None))
+                .values(secret=secret))).rowcount
         if done:
             register_secret(secret)
         return bool(done)
@@ -83,7 +86,7 @@ class Hooks:
         rows = [{"key": key, "provider": provider, "board_id": board, "received_at": now, "processed_at": None}
                 for key, board in dict(events).items()]
         with self.store.session() as session:
-            new = insert_new(session, WebhookEventRow.__table__, rows)
+            new = insert_new(session, table_of(WebhookEventRow), rows)
             if rows:
                 session.execute(update(WebhookRow).where(WebhookRow.provider == provider,
                                                          WebhookRow.board_id.in_({r["board_id"] for r in rows}))

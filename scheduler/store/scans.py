@@ -94,7 +94,7 @@ def save_scan(store: Store, write: ScanWrite) -> int:
         created = insert_new(session, table_of(IntentRow), [
             {**_fields(i), "client": client, "status": write.intent_status, "edited": False, "attempts": 0,
              "created_at": now, "updated_at": now} for i in write.intents])
-        insert_new(session, IntentRow.__table__, [
+        insert_new(session, table_of(IntentRow), [
             {**_fields(i), "client": client, "status": RECONCILED, "edited": False, "attempts": 0, "remote_id": remote,
              "created_at": now, "updated_at": now, "sent_at": now} for i, remote in write.found])
         for intent_id, text in write.rewordings:

@@ -8,7 +8,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Iterator, Sequence
 
 from alembic.util.exc import CommandError
 from sqlalchemy import URL, Engine, Table, select
@@ -93,7 +92,7 @@ class Store:
         """The ledger: in-scope hours used per contract period key (a rollover's earlier periods)."""
         with self.reading() as session:
             rows = session.execute(select(LedgerRow.period_key, LedgerRow.used).where(LedgerRow.client == client_name))
-            return {key: used for key, used in rows}
+            return dict(rows.tuples().all())
 
     def claim_report(self, week_key: str, target: str) -> bool:
         """True exactly once per (ISO week, target), whichever process asks first."""

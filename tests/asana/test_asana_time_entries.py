@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,11 +15,11 @@ def _project(sandbox):
     project = sandbox.add_project("Estudio Sol – redes")
     tasks = [
         sandbox.add_task(project, "Publicaciones de Instagram de diciembre 🎄",
-                         created_at=datetime(2026, 11, 26, 10, tzinfo=timezone.utc)),
+                         created_at=datetime(2026, 11, 26, 10, tzinfo=UTC)),
         sandbox.add_task(project, "Boletín navideño: borrador + envío",
-                         created_at=datetime(2026, 11, 27, 10, tzinfo=timezone.utc)),
+                         created_at=datetime(2026, 11, 27, 10, tzinfo=UTC)),
         sandbox.add_task(project, "Ogłoszenie o wyprzedaży – poprawki",
-                         created_at=datetime(2026, 11, 28, 10, tzinfo=timezone.utc)),
+                         created_at=datetime(2026, 11, 28, 10, tzinfo=UTC)),
     ]
     return project, tasks
 
@@ -53,7 +53,7 @@ def test_entries_are_read_for_tasks_with_tracked_time_and_counted_by_entered_on(
 
 @pytest.mark.parametrize("n", [0, 100, 450])
 def test_one_request_per_hundred_entries(adapter, sandbox, n):
-    project, tasks = _project(sandbox)
+    _, tasks = _project(sandbox)
     for i in range(n):
         sandbox.add_time_entry(tasks[i % 3]["gid"], 15, f"2026-11-{1 + i % 28:02d}")
     sandbox.reset_counts()
@@ -71,7 +71,7 @@ def test_the_sandbox_answers_like_asana(adapter, sandbox):
     assert entry["resource_type"] == "time_tracking_entry" and entry["attributable_to"]["gid"] == project
     assert sandbox.tasks[tasks[2]["gid"]]["actual_time_minutes"] == 30  # Asana keeps the total on the task
     from integrations.errors import IntegrationError
-    with pytest.raises(IntegrationError, match="404|task"):
+    with pytest.raises(IntegrationError, match=r"404|task"):
         adapter.read_time_entries(["999999"])
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
@@ -16,15 +16,14 @@ from hypothesis import strategies as st
 
 from integrations.models import Card
 from scheduler.cli.main import cli
-from scheduler.config.models import parse_config
-from scheduler.config.models import rules_for
+from scheduler.config.models import parse_config, rules_for
 from scheduler.reports.invoices import due_invoices, period_end
 from tests.rules.support import card
 
 ZONES = ["Europe/Warsaw", "America/New_York", "America/Los_Angeles", "Australia/Sydney", "Pacific/Auckland",
          "Asia/Kolkata", "UTC"]
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-START = datetime(2026, 9, 20, tzinfo=timezone.utc)
+START = datetime(2026, 9, 20, tzinfo=UTC)
 
 
 def _config(va_zone: str, client_zone: str, period: str, day: str = "monday", at: str = "08:00", name: str = "Sol"):

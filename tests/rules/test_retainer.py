@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -75,7 +76,7 @@ def test_hours_are_conserved_across_periods(terms, used):
     accounted = (sum(b.used for b in balances) + sum(b.forfeited for b in balances) + balances[-1].unused
                  - sum(b.share.graced + b.share.billed_exact for b in balances) - balances[-1].share.owed)
     assert supplied == accounted
-    for before, after in zip(balances, balances[1:]):
+    for before, after in pairwise(balances):
         # What one period owes is what the next one starts short of.
         assert after.available == after.contracted + after.carried_in
         assert after.carried_in == (before.unused - after.forfeited if terms.carries_unused else 0) - before.share.owed

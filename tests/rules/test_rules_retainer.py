@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 from integrations.models import Card, Comment, TimeEntry
 from integrations.plus import plus_entries
 from rules.evaluate import ClientRules
-from tests.rules.support import at, card, contract, rules
+from tests.rules.support import at, card, rules
 
 D = Decimal
 
@@ -116,7 +115,7 @@ def test_overrun_comment_in_every_language(language, expected):
 @given(st.lists(st.tuples(st.integers(0, 120), st.sampled_from([0, 0.5, 1, 2.25, 4, 7.5]),
                           st.booleans()), min_size=1, max_size=25))
 def test_rollover_none_gives_todays_results(specs):
-    start = datetime(2026, 9, 1, 12, tzinfo=timezone.utc)
+    start = datetime(2026, 9, 1, 12, tzinfo=UTC)
     cards = [card("Newsletter" if in_scope else "Strategy deck", created=(start + timedelta(days=day)).isoformat(),
                   hours=hours, card_id=f"k{i:03d}") for i, (day, hours, in_scope) in enumerate(specs)]
     now = at("2027-01-15T12:00:00Z")

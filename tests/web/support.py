@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,8 +20,8 @@ from scheduler.demo.data import sample_boards, weeks_to_last_week
 from scheduler.store import open_store
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import PENDING_REVIEW
-from scheduler.web.server import WebServer, web_context
 from scheduler.testing_hooks import ASANA_URL_ENV, TRELLO_URL_ENV
+from scheduler.web.server import WebServer, web_context
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.job import Worker
 
@@ -107,7 +107,7 @@ def web_world(tmp_path_factory) -> WebWorld:
     config_path.write_text(tomlkit.dumps(document), encoding="utf-8")
     config = load_config(config_path)
     trello, asana = TrelloSandbox(), AsanaSandbox()
-    for board in sample_boards(weeks_to_last_week(datetime.now(timezone.utc), ZoneInfo(config.scopekeeper.timezone))):
+    for board in sample_boards(weeks_to_last_week(datetime.now(UTC), ZoneInfo(config.scopekeeper.timezone))):
         (trello if "cards" in board else asana).load_export(board)
     cards = {**_add_new_cards(trello, config), "later": _add_new_task(asana, config)}
     with trello.serve() as trello_server, asana.serve() as asana_server, pytest.MonkeyPatch.context() as patch:
@@ -129,4 +129,4 @@ def web_world(tmp_path_factory) -> WebWorld:
 
 
 def later(minutes: float) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(minutes=minutes)
+    return datetime.now(UTC) + timedelta(minutes=minutes)

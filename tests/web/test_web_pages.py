@@ -3,19 +3,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import tomlkit
-from tests.web.support import DEMO_CONFIG
 
 from scheduler.config.models import load_config
 from scheduler.reports.weeks import last_complete_week
 from scheduler.store import open_store
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.job import Worker
+from tests.web.support import DEMO_CONFIG
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,7 @@ def test_reports_open_in_the_browser_and_download(web_world) -> None:
     assert page.status_code == 200
     for name in ("Bright Path Coaching", "Atelier Lumière", "Estudio Sol", "Studio Jogi Lotos"):
         assert name in page.text
-    week = last_complete_week(datetime.now(timezone.utc), ZoneInfo("Europe/Warsaw")).key
+    week = last_complete_week(datetime.now(UTC), ZoneInfo("Europe/Warsaw")).key
     report = session.get(f"{web_world.url}/reports/{week}/open", params={"client": "Bright Path Coaching"}, timeout=60)
     assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
     assert "Bright Path Coaching" in report.text and "<script" not in report.text
@@ -45,7 +45,7 @@ def test_reports_open_in_the_browser_and_download(web_world) -> None:
 
 def test_sending_without_smtp_says_what_is_missing(web_world) -> None:
     session = web_world.session()
-    week = last_complete_week(datetime.now(timezone.utc), ZoneInfo("Europe/Warsaw")).key
+    week = last_complete_week(datetime.now(UTC), ZoneInfo("Europe/Warsaw")).key
     answer = session.post(f"{web_world.url}/reports/{week}/send", data={"client": "Estudio Sol", "for": "client"},
                           timeout=30)
     assert answer.status_code == 200 and "Not sent: Sending needs the [smtp] settings" in answer.text

@@ -84,7 +84,7 @@ def test_trello_three_deliveries_make_one_evaluation_and_our_own_comment_trigger
     before = len(world.trello.log)
     assert process_events(worker) == {TRELLO_CLIENT: "ok"}           # one evaluation
     assert hooks.pending() == []
-    posted = [c for c in world.trello.comments_on(card["id"])]
+    posted = list(world.trello.comments_on(card["id"]))
     assert len(posted) == 1 and "ref SK-" in posted[0]["data"]["text"]
     assert world.trello.deliver.wait_idle()                           # our comment was delivered too...
     assert hooks.pending() == []                                      # ...and ignored

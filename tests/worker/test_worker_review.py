@@ -46,7 +46,7 @@ def invoke(world, *args: str, **env: str):
 
 
 def test_the_list_shows_every_queued_comment_with_its_card_link_and_text(world, queued):
-    config, store, outbox = queued
+    config, _, outbox = queued
     listing = invoke(world, "review", "--config", str(config))
 
     assert listing.exit_code == 0
@@ -61,7 +61,7 @@ def test_the_list_shows_every_queued_comment_with_its_card_link_and_text(world, 
 
 
 def test_approve_reject_and_edit_then_post_at_the_next_scan_or_at_once(world, queued, tmp_path):
-    config, store, outbox = queued
+    config, _, outbox = queued
     first, second, third, fourth = (i.id for i in outbox.listed(("pending_review",))[:4])
     script = tmp_path / "editor.py"
     script.write_text(EDITOR, encoding="utf-8")
@@ -98,7 +98,7 @@ def test_approve_reject_and_edit_then_post_at_the_next_scan_or_at_once(world, qu
 
 
 def test_unknown_ids_and_unchanged_edits_are_reported(world, queued):
-    config, store, outbox = queued
+    config, _, outbox = queued
     missing = invoke(world, "review", "approve", "999", "--config", str(config))
     assert missing.exit_code == 1 and "#999 does not exist" in missing.output
     intent = outbox.listed(("pending_review",))[0]
