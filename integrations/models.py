@@ -79,6 +79,17 @@ class BoardSnapshot:
     last_activity: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class BoardChanges:
+    """What an incremental read found: cards modified or added, cards that left, where the next read starts."""
+
+    cards: tuple[Card, ...]
+    removed: tuple[str, ...] = ()
+    cursor: datetime | None = None          # None: the next read starts where this one started
+    last_activity: datetime | None = None   # the board's activity marker now (None: unchanged)
+    warnings: tuple[str, ...] = ()
+
+
 def merge_incremental(previous: BoardSnapshot, modified: list[Card], observed_at: datetime) -> BoardSnapshot:
     """The previous snapshot with the modified tasks replaced (or added) and their due-date moves recorded.
 

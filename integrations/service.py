@@ -1,11 +1,11 @@
 """The one interface every board service implements: what the worker may ask of Trello or Asana alike."""
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from integrations.models import BoardSnapshot, Card, Comment
+from integrations.models import BoardChanges, BoardSnapshot, Card, Comment
 from integrations.webhooks import HookState
 
 
@@ -33,8 +33,9 @@ class BoardService(Protocol):
         tell cheaply answers all of them)."""
         ...
 
-    def read_modified(self, board_id: str, since: datetime, /) -> list[Card] | None:
-        """The cards modified since `since`, or None when the service has no incremental read."""
+    def read_changes(self, board_id: str, previous: Sequence[Card], since: datetime, /) -> BoardChanges | None:
+        """What changed on the board since `since`, with `previous` its live cards as last read (Trello applies
+        its actions to them; Asana sends the modified tasks whole); None: read the board whole instead."""
         ...
 
     def post_comment(self, card_id: str, text: str, /) -> str:

@@ -2,7 +2,7 @@
 
 Request costs (one request = one page of at most 100 items, nothing per task):
 - read_board: ceil(n/100) for a project of n tasks, one for an empty one (GET /projects/{gid}/tasks).
-- read_modified: max(1, ceil(k/100)) for k tasks modified since the last scan (GET /tasks?project=
+- read_changes (read_modified): max(1, ceil(k/100)) for k tasks modified since the last scan (GET /tasks?project=
   &modified_since=): the pages of modified tasks, and for an unchanged project the one listing request
   that says so. The issue's budget ceil(k/100) + 1 counts that always-made listing as the "+1"; as the
   listing's first page already carries up to 100 modified tasks, k >= 1 costs one request less.
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 import asana
@@ -32,7 +32,7 @@ from integrations.asana.mapper import TASK_FIELDS, TIME_ENTRY_FIELDS, project_sn
 from integrations.asana.transport import AsanaTransport
 from integrations.clean import clean_comment, clean_fields
 from integrations.errors import MalformedItem, NotFound, UnknownOutcome
-from integrations.models import BoardSnapshot, Card, Comment, TimeEntry
+from integrations.models import BoardChanges, BoardSnapshot, Card, Comment, TimeEntry
 from integrations.reference import references_in
 from integrations.webhooks import HookState
 
@@ -133,6 +133,10 @@ class AsanaAdapter:
                        scan_round: Hashable | None = None) -> list[str]:
         """Every project: Asana's change check is the incremental read itself (read_modified)."""
         return list(board_ids)
+
+    def read_changes(self, project_gid: str, previous: Sequence[Card], since: datetime) -> BoardChanges:
+        """The tasks modified since `since`, whole (read_modified); `previous` is not needed."""
+        return BoardChanges(tuple(self.read_modified(project_gid, since)))
 
     def read_modified(self, project_gid: str, since: datetime) -> list[Card]:
         """Tasks of the project modified since `since`: the start of the previous read, a few minutes

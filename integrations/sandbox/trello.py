@@ -165,6 +165,75 @@ class TrelloSandbox:
                 del self.actions[action_id]
             self._record(card, "deleteCard", {"card": {"id": card_id, "idShort": card.get("idShort")}}, CLIENT)
 
+    def update_card(self, card_id: str, *, member: Mapping[str, str] = CLIENT, **fields: Any) -> list[dict]:
+        """Someone edits the card in Trello's app: one updateCard action per field changed (name, desc, due,
+        dueComplete, closed, idList), each with data.old as Trello sends it and, for a move, listBefore/listAfter."""
+        with self._lock:
+            card = self._card(card_id)
+            board = self._board(card["idBoard"])
+            lists = {lst["id"]: {"id": lst["id"], "name": lst.get("name")} for lst in board.get("lists", [])}
+            recorded = []
+            for name, value in fields.items():
+                if name == "due" and isinstance(value, datetime):
+                    value = _stamp(value)
+                old, card[name] = card.get(name), value
+                data: dict[str, Any] = {"old": {name: old}, "card": {name: value}}
+                if name == "idList":
+                    data |= {"listBefore": lists.get(old, {}), "listAfter": lists.get(value, {})}
+                recorded.append(self._record(card, "updateCard", data, member))
+            return recorded
+
+    def label_card(self, card_id: str, label: str, *, add: bool = True, member: Mapping[str, str] = CLIENT) -> dict:
+        """Someone puts the board's label named `label` on the card, or takes it off (add=False)."""
+        with self._lock:
+            card = self._card(card_id)
+            found = next(lab for lab in self._board(card["idBoard"]).get("labels", []) if lab.get("name") == label)
+            card["idLabels"] = [i for i in card.get("idLabels", []) if i != found["id"]] + ([found["id"]] if add else [])
+            card["labels"] = [lab for lab in card.get("labels", []) if lab.get("id") != found["id"]] + (
+                [dict(found)] if add else [])
+            kind = "addLabelToCard" if add else "removeLabelFromCard"
+            return self._record(card, kind, {"label": {k: found.get(k) for k in ("id", "name", "color")}}, member)
+
+    def edit_comment(self, action_id: str, text: str) -> dict:
+        """The comment's author edits it: its text changes in place, and an updateComment action says so."""
+        with self._lock:
+            said = self._find(self.actions, action_id)
+            old, said["data"]["text"] = said["data"]["text"], text
+            card = self._card(_card_of(said) or "")
+            member = said.get("memberCreator") or CLIENT
+            return self._record(card, "updateComment", {"action": {"id": action_id, "text": text},
+                                                        "old": {"text": old}}, member)
+
+    def delete_comment(self, action_id: str) -> dict:
+        """The comment's author deletes it: its action is gone, a deleteComment action names it."""
+        with self._lock:
+            said = self.actions.pop(self._find(self.actions, action_id)["id"])
+            card = self._card(_card_of(said) or "")
+            card.setdefault("badges", {})["comments"] = max(card.get("badges", {}).get("comments", 1) - 1, 0)
+            return self._record(card, "deleteComment", {"action": {"id": action_id}},
+                                said.get("memberCreator") or CLIENT)
+
+    def move_card_to_board(self, card_id: str, board_id: str, *, member: Mapping[str, str] = CLIENT) -> None:
+        """Someone moves the card to another board's first list: moveCardFromBoard on the old board,
+        moveCardToBoard on the new one; the card keeps its actions."""
+        with self._lock:
+            card, target = self._card(card_id), self._board(board_id)
+            source = self._board(card["idBoard"])
+            self._record(card, "moveCardFromBoard", {"boardTarget": {"id": board_id}}, member)
+            card["idBoard"], card["idList"] = board_id, target["lists"][0]["id"]
+            card["idLabels"], card["labels"], card["customFieldItems"] = [], [], []
+            self._record(card, "moveCardToBoard", {"boardSource": {"id": source["id"]}}, member)
+
+    def update_list(self, board_id: str, list_index: int, *, member: Mapping[str, str] = CLIENT, **fields: Any) -> dict:
+        """Someone renames or archives one of the board's lists (an updateList action)."""
+        with self._lock:
+            board = self._board(board_id)
+            lst = board["lists"][list_index]
+            old = {name: lst.get(name) for name in fields}
+            lst.update(fields)
+            return self._record_on_board(board, "updateList", {"list": {"id": lst["id"], "name": lst["name"], **fields},
+                                                               "old": old}, member)
+
     def comments_on(self, card_id: str) -> list[dict]:
         """The card's comment actions, oldest first."""
         with self._lock:
@@ -364,6 +433,19 @@ class TrelloSandbox:
         self._board(id)
         return self._actions_json((a for a in self.actions.values() if _board_of(a) == id), query, "all")
 
+    def _get_card(self, query, body, id):
+        """A card, with its custom field items and (nested) actions when asked, as GET /1/cards/{id} has them."""
+        card = self._card(id)
+        [shaped] = self._cards_json(self._board(card["idBoard"]), "all", query.get("fields", "all"),
+                                    query.get("customFieldItems") == "true", only=id)
+        if query.get("actions", "none") != "none":
+            nested = {"filter": query["actions"], "limit": query.get("actions_limit", "50"),
+                      "fields": query.get("action_fields", "all"),
+                      "memberCreator_fields": query.get("action_memberCreator_fields", "all")}
+            shaped["actions"] = self._actions_json((a for a in self.actions.values() if _card_of(a) == id), nested,
+                                                   "all")
+        return shaped
+
     def _get_card_actions(self, query, body, id):
         self._card(id)
         return self._actions_json((a for a in self.actions.values() if _card_of(a) == id), query,
@@ -429,7 +511,7 @@ class TrelloSandbox:
             raise _Reply(404, NOT_FOUND)
         return table[object_id]
 
-    def _cards_json(self, board: dict, wanted: str, fields: str, with_items: bool) -> list[dict]:
+    def _cards_json(self, board: dict, wanted: str, fields: str, with_items: bool, only: str | None = None) -> list[dict]:
         closed_lists = {lst["id"] for lst in board.get("lists", []) if lst.get("closed")}
         keep = {
             "all": lambda c: True, "open": lambda c: not c.get("closed"), "closed": lambda c: bool(c.get("closed")),
@@ -439,7 +521,7 @@ class TrelloSandbox:
             raise _Reply(400, "invalid value for filter")
         answer = []
         for card in self.cards.values():
-            if card.get("idBoard") != board["id"] or not keep(card):
+            if card.get("idBoard") != board["id"] or not keep(card) or only not in (None, card["id"]):
                 continue
             shaped = {**CARD_DEFAULTS, **copy.deepcopy(card)}
             shaped["badges"] = {**BADGE_DEFAULTS, **card.get("badges", {})}
@@ -499,6 +581,18 @@ class TrelloSandbox:
         self._announce(board, action)
         return copy.deepcopy(action)
 
+    def _record_on_board(self, board: dict, kind: str, data: dict, member: Mapping[str, str]) -> dict:
+        """A new action on the board itself (a list, a label), moving the board's dateLastActivity."""
+        now = self._now()
+        action = {"id": self._new_id(), "idMemberCreator": member["id"], "type": kind, "date": _stamp(now),
+                  "data": {"board": {"id": board["id"], "name": board.get("name"),
+                                     "shortLink": board.get("shortLink")}, **data},
+                  "appCreator": None, "memberCreator": dict(member)}
+        self.actions[action["id"]] = action
+        board["dateLastActivity"] = action["date"]
+        self._announce(board, action)
+        return copy.deepcopy(action)
+
     def _announce(self, board: dict, action: dict) -> None:
         """Each active webhook of the board gets the action, signed as Trello signs it."""
         for hook in self.webhooks.values():
@@ -522,6 +616,7 @@ ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
     ("GET", r"/1/boards/(?P<id>[^/]+)/cards(?:/(?P<filter>[^/]*))?", "_get_board_cards"),
     ("GET", r"/1/boards/(?P<id>[^/]+)/actions/?", "_get_board_actions"),
     ("GET", r"/1/boards/(?P<id>[^/]+)/customFields/?", "_get_board_custom_fields"),
+    ("GET", r"/1/cards/(?P<id>[^/]+)/?", "_get_card"),
     ("GET", r"/1/cards/(?P<id>[^/]+)/actions/?", "_get_card_actions"),
     ("GET", r"/1/tokens/(?P<token>[^/]+)/?", "_get_token"),
     ("GET", r"/1/tokens/(?P<token>[^/]+)/webhooks/?", "_get_token_webhooks"),

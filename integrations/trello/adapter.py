@@ -1,10 +1,18 @@
-"""Live Trello through py-trello: a whole board in two requests, change detection, comments posted exactly once."""
+"""Live Trello through py-trello: whole boards, incremental reads, change detection, comments posted exactly once.
+
+Request costs:
+- read_board: 1 + ceil(a/1000) for a board whose cards carry a comments and due-date moves in all.
+- read_changes: 2 + ceil(k/1000) for k actions since the previous read that the rules read (comments,
+  renames, moves, archiving, descriptions, due dates, labels, custom fields...), plus one per card that
+  arrived (created, moved in, unarchived) and was not read before; none of it grows with the board's age.
+"""
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,8 +20,9 @@ from trello import TrelloClient
 
 from integrations.clean import clean_fields
 from integrations.errors import Fatal, NotFound, Retriable, UnknownOutcome
-from integrations.models import BoardSnapshot, Comment
+from integrations.models import BoardChanges, BoardSnapshot, Card, Comment
 from integrations.reference import references_in
+from integrations.trello.changes import ACTION_FILTER, apply_actions
 from integrations.trello.http import API, TrelloHttp
 from integrations.trello.limits import TrelloLimits
 from integrations.trello.mapper import board_snapshot, quiet_timestamp
@@ -21,7 +30,10 @@ from integrations.trello.mapper import comments as comments_of
 from integrations.trello.retry import retrying
 from integrations.webhooks import HookState
 
+log = logging.getLogger("integrations.trello.adapter")
+
 PAGE = 1000  # the most actions Trello returns at once
+ARRIVALS_READ = 10  # more cards new to the board than this since the previous read: read the board whole
 # Everything the mapper reads, in one request. All lists, not only open ones: cards stay open when their list is
 # archived, and the mapper drops them by their list's `closed`, exactly as it does for an export.
 BOARD_QUERY = {
@@ -33,9 +45,18 @@ BOARD_QUERY = {
     "customFields": "true",
     "labels": "all", "label_fields": "name,color",
 }
+# The board without its cards: what turns changes into cards (list names, custom fields) and its activity marker.
+STRUCTURE_QUERY = {key: value for key, value in BOARD_QUERY.items() if not key.startswith("card")} | {"cards": "none"}
 ACTION_SHAPE = {"fields": "type,date,data,idMemberCreator", "memberCreator_fields": "fullName", "limit": str(PAGE)}
-BOARD_ACTIONS = {"filter": "commentCard,updateCard", **ACTION_SHAPE}
+# The mapper reads comments and due-date moves: a card's other updates (positions, covers...) are not asked for.
+HISTORY = "commentCard,updateCard:due"
+BOARD_ACTIONS = {"filter": HISTORY, **ACTION_SHAPE}
+CHANGE_ACTIONS = {"filter": ACTION_FILTER, **ACTION_SHAPE}
 CARD_COMMENTS = {"filter": "commentCard", **ACTION_SHAPE}
+# One card with its whole history, as read_board would have it (nested actions: at most 1000).
+CARD_QUERY = {"fields": BOARD_QUERY["card_fields"], "customFieldItems": "true", "actions": HISTORY,
+              "actions_limit": str(PAGE), "action_fields": ACTION_SHAPE["fields"],
+              "action_memberCreator_fields": "fullName"}
 
 
 class TrelloAdapter:
@@ -107,9 +128,36 @@ class TrelloAdapter:
         activity = self.board_activity(scan_round)
         return [b for b in board_ids if self._changed(b, activity.get(b), last_seen.get(b))]
 
-    def read_modified(self, board_id: str, since: datetime) -> None:
-        """Trello has no incremental card read: a changed board is read whole."""
-        return None
+    def read_changes(self, board_id: str, previous: Sequence[Card], since: datetime) -> BoardChanges | None:
+        """What changed on the board since `since`, applied to `previous` (its live cards as last read, with the
+        comments and due-date moves read since, if any). None when the board should be read whole: its lists,
+        labels or custom fields changed, or more than ARRIVALS_READ cards arrived.
+
+        The board without cards, then the actions since `since` that the rules read (newest first, paged back
+        by 1000), then each card that arrived: see the module's costs. A card's comments here are only those of
+        the actions read, never its whole history.
+        """
+        board = self._fetch("GET", f"/boards/{board_id}", STRUCTURE_QUERY)
+        if not isinstance(board, dict):
+            raise Fatal(f"Trello GET /boards/{board_id}: expected an object", provider="trello")
+        actions = self._pages(f"/boards/{board_id}/actions", {**CHANGE_ACTIONS, "since": _iso(since)})
+        delta = apply_actions(previous, actions, board)
+        if delta.rebuild or len(delta.arrivals) > ARRIVALS_READ:
+            log.info("board %s is read whole: %s", board_id,
+                     delta.rebuild or f"{len(delta.arrivals)} cards arrived since the previous read")
+            return None
+        arrived, gone = [], set(delta.removed)
+        for card_id in delta.arrivals:
+            card = self._arrived(board_id, board, card_id, delta.warnings)
+            if card is None:
+                gone.add(card_id)
+            else:
+                arrived.append(card)
+        last_activity = quiet_timestamp(board.get("dateLastActivity"))
+        cursor = max((m for m in (delta.newest, last_activity) if m is not None), default=since)
+        return BoardChanges(cards=tuple(delta.cards[i] for i in sorted(delta.touched)) + tuple(arrived),
+                            removed=tuple(sorted(gone)), cursor=cursor, last_activity=last_activity,
+                            warnings=tuple(delta.warnings))
 
     def own_actor(self) -> str:
         return str(self.me().get("id") or "")
@@ -175,6 +223,20 @@ class TrelloAdapter:
         boards = self._fetch("GET", "/members/me/boards", {"filter": "open", "fields": "name,url,dateLastActivity"})
         return [clean_fields(board) for board in _objects(boards, "/members/me/boards")]
 
+    def _arrived(self, board_id: str, board: dict, card_id: str, warnings: list[str]) -> Card | None:
+        """A card new to the board's live cards, read with its history; None when it left again (deleted,
+        archived, moved on) or cannot be read."""
+        try:
+            raw = self._fetch("GET", f"/cards/{card_id}", CARD_QUERY)
+        except NotFound:
+            return None
+        if not isinstance(raw, dict) or raw.get("idBoard") != board_id:
+            return None
+        history = raw.pop("actions", None) or []
+        snapshot = board_snapshot({**board, "cards": [raw]}, history if isinstance(history, list) else [])
+        warnings.extend(snapshot.warnings)
+        return snapshot.cards[0] if snapshot.cards else None
+
     def _changed(self, board_id: str, activity: datetime | None, seen: datetime | None) -> bool:
         if activity is None or seen is None:
             return True
@@ -186,9 +248,8 @@ class TrelloAdapter:
             return False
         if not own or activity > max(own.values()):
             return True
-        since = settled.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         recent = self._fetch("GET", f"/boards/{board_id}/actions",
-                             {"since": since, "limit": str(len(own) + 1), "fields": "id", "memberCreator": "false"})
+                             {"since": _iso(settled), "limit": str(len(own) + 1), "fields": "id", "memberCreator": "false"})
         if any(a.get("id") not in own for a in _objects(recent, f"/boards/{board_id}/actions")):
             return True
         with self._lock:
@@ -223,6 +284,11 @@ class TrelloAdapter:
                 raise UnknownOutcome(f"Trello {method} {path}: the answer was not JSON; it may have been carried "
                                      "out: check before sending again", provider="trello") from None
         return retrying(call, sleep=self._sleep, rng=self._rng)
+
+
+def _iso(moment: datetime) -> str:
+    """Trello's date form for `since` and `before`, in UTC to the millisecond."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _objects(payload: Any, path: str) -> Iterable[dict]:

@@ -59,7 +59,7 @@ def _card(raw, lists, labels, fields, actions) -> Card:
         list=str(lists.get(raw.get("idList"), {}).get("name") or ""),
         due=p.timestamp(raw.get("due"), "due"),
         due_changes=_due_changes(actions),
-        custom_fields=_custom_fields(raw.get("customFieldItems") or [], fields),
+        custom_fields=custom_fields(raw.get("customFieldItems") or [], fields),
         comments=said,
         time_entries=plus_entries(said),
         url=str(raw.get("url") or raw.get("shortUrl") or ""),
@@ -75,7 +75,8 @@ def _label_names(raw, board_labels) -> tuple[str, ...]:
     return tuple(n for n in names if isinstance(n, str) and n)
 
 
-def _custom_fields(items: Iterable[Any], fields: Mapping[str, Mapping[str, Any]]) -> dict[str, FieldValue]:
+def custom_fields(items: Iterable[Any], fields: Mapping[str, Mapping[str, Any]]) -> dict[str, FieldValue]:
+    """Custom field items by their field's name: numbers (and text, kept for the rules), list options as text."""
     values: dict[str, FieldValue] = {}
     for item in items:
         if not isinstance(item, Mapping):

@@ -112,6 +112,9 @@ class Settings(Strict):
     poll_every: Duration = Field(default=timedelta(seconds=30),
                                  description="how often the cheap 'did anything change?' check runs between scans")
     max_comments_per_run: int = Field(default=30, ge=1, le=10_000)
+    full_read_every: Duration = Field(default=timedelta(hours=24),
+                                      description="how often each board is read whole; between, scans read only "
+                                                  "what changed")
     weekly_capacity_hours: float | None = Field(default=None, gt=0, le=168, allow_inf_nan=False)
     signature: Signature | None = Field(default=None, description="the VA's name, ending every comment")
     contact: str | None = Field(default=None, min_length=1, max_length=300,
@@ -126,6 +129,9 @@ class Settings(Strict):
         if not timedelta(seconds=10) <= self.poll_every <= self.scan_every:
             raise ValueError("poll_every must be between 10s and scan_every (e.g. \"30s\"): it is how soon a new "
                              "card is noticed, and each check is one request per Trello token")
+        if self.full_read_every < timedelta(hours=1):
+            raise ValueError("full_read_every must be at least 1h (e.g. \"24h\"): between whole reads, scans read "
+                             "only what changed, which costs far less")
         return self
 
 

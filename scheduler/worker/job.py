@@ -170,7 +170,8 @@ class Worker:
             if self.mode is not Mode.DRY_RUN:
                 observed.problems += self.executor.reconcile(client.name)
             observed.state = load_client(self.store, client.name)
-            observed.reads = read_boards(self._adapters, client, observed.state, self.stop, scan_round)
+            observed.reads = read_boards(self._adapters, client, observed.state, self.stop, scan_round,
+                                         self.config.scopekeeper.full_read_every)
             observed.problems += [read.error for read in observed.reads if read.error]
             observed.changes = apply_reads(observed.state, observed.reads)
         except Exception as err:  # one client's trouble must never stop the others or later scans
@@ -269,7 +270,8 @@ class Worker:
         post them again) and those whose cards could not be checked; False if there were such cards."""
         if not write.intents:
             return True
-        read = {(card.provider, card.id): card for r in observed.reads if r.cards for card in r.cards}
+        read = {(card.provider, card.id): card for r in observed.reads if r.cards and not r.incremental
+                for card in r.cards}
         comments, unchecked, problems = card_comments(self._adapters, observed.client, write.intents, read)
         observed.problems += problems
         waiting = [i for i in write.intents if (i.provider, i.card_id) not in unchecked]

@@ -5,7 +5,7 @@ import logging
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from integrations.errors import AuthError, IntegrationError, NotFound
@@ -16,9 +16,7 @@ from scheduler.records.state import BoardMemory, BoardUpdate, CardKey, ClientSta
 from scheduler.records.status import ScanOutcome
 from scheduler.worker.adapters import Adapters
 
-# Asana lists no deleted tasks in its incremental reads: a whole read this often notices them.
-FULL_READ_EVERY = timedelta(hours=24)
-# modified_since starts this long before the previous read began, against clock skew between us and Asana.
+# An incremental read starts this long before the previous one's cursor, against clock skew (replays are harmless).
 MODIFIED_OVERLAP = timedelta(minutes=5)
 BOARD_READS = 4  # boards of one client read at once
 
@@ -36,6 +34,7 @@ class BoardRead:
     update: BoardUpdate
     error: str | None = None   # why the board could not be read, for the scan's outcome
     refused: bool = False      # the service refused the token: every board of that token fails alike
+    incremental: bool = False  # built from what changed: the cards carry only the comments this read saw
 
     @staticmethod
     def failed(provider: str, board_id: str, error: str, *, gone: bool = False, refused: bool = False) -> BoardRead:
@@ -55,8 +54,12 @@ class BoardRead:
 
 
 def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: threading.Event,
-                scan_round: Hashable | None = None) -> list[BoardRead]:
+                scan_round: Hashable | None = None, full_read_every: timedelta = timedelta(hours=24)) -> list[BoardRead]:
     """Every board of the client that changed since the previous scan, each failure kept to its board.
+
+    A board read whole less than `full_read_every` ago is read incrementally where the service can (only what
+    changed); else whole: Asana lists no deleted tasks in its incremental reads, and a Trello action missed or
+    not applied would otherwise stay wrong.
 
     Up to BOARD_READS boards are read at once: the services' budgets, not the answers' latency, should
     bound a scan. A stop request leaves the boards not started yet unread.
@@ -67,7 +70,7 @@ def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: th
         boards = [b.id for b in client.boards if b.provider == provider]
         changed, unchanged = _changes(adapters, client, state, provider, boards, scan_round)
         reads += unchanged
-        pending += [(provider, b, lambda p=provider, b=b: _read(adapters, state, p, b)) for b in boards if b in changed]
+        pending += [(provider, b, lambda p=provider, b=b: _read(adapters, state, p, b, full_read_every)) for b in boards if b in changed]
     if not pending:
         return reads
 
@@ -110,8 +113,9 @@ def _changes(adapters: Adapters, client: Client, state: ClientState, provider: s
                      for b in boards if b not in changed]
 
 
-def _read(adapters: Adapters, state: ClientState, provider: str, board_id: str) -> tuple[BoardSnapshot, BoardRead]:
-    """A changed board: what was modified since the previous read where the service can tell, else all of it."""
+def _read(adapters: Adapters, state: ClientState, provider: str, board_id: str,
+          full_read_every: timedelta) -> tuple[BoardSnapshot, BoardRead]:
+    """A changed board: what changed since the previous read where the service can tell, else all of it."""
     service = adapters.for_provider(provider)
     memory = state.boards.get((provider, board_id))
     started = datetime.now(UTC)
@@ -119,10 +123,10 @@ def _read(adapters: Adapters, state: ClientState, provider: str, board_id: str) 
         known.card for known in state.cards.values()
         if known.card.provider == provider and known.card.board_id == board_id and not known.gone))
     since = None  # where an incremental read starts; None: the board is read whole
-    if memory and memory.read_started and memory.full_read_at and started - memory.full_read_at < FULL_READ_EVERY:
+    if memory and memory.read_started and memory.full_read_at and started - memory.full_read_at < full_read_every:
         since = memory.read_started - MODIFIED_OVERLAP
-    modified = service.read_modified(board_id, since) if since else None
-    if modified is None:
+    changes = service.read_changes(board_id, previous.cards, since) if since else None
+    if changes is None:
         snapshot = service.read_board(board_id)
         cards = snapshot.cards
         if service.observes_due_changes:
@@ -133,16 +137,30 @@ def _read(adapters: Adapters, state: ClientState, provider: str, board_id: str) 
         markers = BoardMemory(last_activity=snapshot.last_activity, read_started=started, full_read_at=started)
         return snapshot, BoardRead(provider, board_id, cards, True,
                                    BoardUpdate(provider, board_id, ScanOutcome.OK, markers=markers))
-    merged = merge_incremental(previous, modified, started)
-    update = BoardUpdate(provider, board_id, ScanOutcome.OK, markers=BoardMemory(read_started=started))
-    snapshot = BoardSnapshot(provider, board_id, "", tuple(modified))
-    return snapshot, BoardRead(provider, board_id, merged.cards, False, update)
+    if service.observes_due_changes:
+        merged = merge_incremental(previous, list(changes.cards), started)
+    else:  # the service's own history told the due-date moves: the cards come merged
+        merged = replace(previous, cards=tuple(_replaced(previous.cards, changes.cards)))
+    removed = set(changes.removed)
+    # Every live card of the board, so those removed are gone; comments are only those this read saw.
+    cards = tuple(card for card in merged.cards if card.id not in removed)
+    markers = BoardMemory(last_activity=changes.last_activity, read_started=changes.cursor or started)
+    update = BoardUpdate(provider, board_id, ScanOutcome.OK, markers=markers)
+    snapshot = BoardSnapshot(provider, board_id, "", changes.cards, changes.warnings)
+    return snapshot, BoardRead(provider, board_id, cards, True, update, incremental=True)
+
+
+def _replaced(cards: Iterable[Card], changed: Iterable[Card]) -> list[Card]:
+    """`cards` with those of `changed` in place of theirs, and the new ones of `changed` after them."""
+    by_id = {card.id: card for card in changed}
+    return [by_id.pop(card.id, card) for card in cards] + list(by_id.values())
 
 
 def card_comments(adapters: Adapters, client: Client, intents: Iterable[NewIntent],
                   read: Mapping[CardKey, Card]) -> tuple[dict[CardKey, tuple[Comment, ...]], set[CardKey], list[str]]:
-    """The comments on the cards `intents` are for: from this scan's reads where the service sends them with
-    the cards (Trello), else asked, one request per card (Asana, or a card not read this scan).
+    """The comments on the cards `intents` are for: from this scan's whole reads where the service sends them with
+    the cards (Trello; `read` holds only those), else asked, one request per card (Asana, or a card not read
+    whole this scan).
 
     Also the cards that could not be asked (their comments must wait: they might be there already), and why.
     """

@@ -82,3 +82,33 @@ def test_scans_of_one_round_share_the_tokens_board_activity_request(world, make_
     worker.observe(client, object())    # a later round asks again
     worker.observe(client)              # and so does a scan on its own
     assert trello_requests(world, mark).count("GET /1/members/me/boards") == 3
+
+
+def test_a_changed_trello_board_is_read_from_its_actions_and_whole_once_a_day(world, make_worker):
+    worker = make_worker(mode="review")
+    client = worker.config.client(TRELLO_CLIENT)
+    assert worker.scan(client) == "ok"  # the first scan reads the board whole
+    board, sandbox = world.trello_board, world.trello
+    cards = sorted(c["id"] for c in sandbox.cards.values() if c["idBoard"] == board)
+    sandbox.update_card(cards[0], name="Stratégie de contenu 2027 (urgent!!)")
+    sandbox.update_card(cards[1], closed=True)
+    sandbox.add_comment(cards[2], "plus! 1.5/2 newsletter, pierwsza wersja")
+
+    mark = len(sandbox.log)
+    assert worker.scan(client) == "ok"
+    assert trello_requests(world, mark) == ["GET /1/members/me/boards", f"GET /1/boards/{board}",
+                                            f"GET /1/boards/{board}/actions"]
+    assert sandbox.log[-1]["query"]["filter"].startswith("createCard,")
+    stored = {c.id: c for c in worker.store.cards(TRELLO_CLIENT)}
+    assert stored[cards[0]].title == "Stratégie de contenu 2027 (urgent!!)"
+    assert [e.minutes for e in stored[cards[2]].time_entries] == [90.0]
+    assert _gone(worker.store) == {cards[1]}
+
+    sandbox.update_card(cards[3], desc="Also the Facebook version, pls 🙏")
+    with worker.store.session() as session:  # the configured full_read_every (24h) has passed
+        session.execute(update(BoardRow).values(full_read_at=datetime.now(UTC) - timedelta(hours=25)))
+    mark = len(sandbox.log)
+    assert worker.scan(client) == "ok"
+    assert f"GET /1/boards/{board}/actions" in trello_requests(world, mark)
+    assert sandbox.log[mark + 1]["query"].get("cards") == "open"  # whole: the board with its cards
+    assert {c.id: c for c in worker.store.cards(TRELLO_CLIENT)}[cards[3]].description.startswith("Also the Facebook")
