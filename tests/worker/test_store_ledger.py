@@ -23,11 +23,6 @@ def card_id(world, title_start: str) -> str:
     return next(i for i, c in world.trello.cards.items() if str(c["name"]).startswith(title_start))
 
 
-def touch(world, card: str) -> None:
-    """A client's comment: moves the board's activity, as any change in Trello does."""
-    world.trello.add_comment(card, "Any news on this?")
-
-
 def test_the_ledger_keeps_hours_of_cards_archived_deleted_or_edited(world, make_worker):
     worker = make_worker(mode="review")
     client = worker.config.client(TRELLO_CLIENT)
@@ -37,8 +32,7 @@ def test_the_ledger_keeps_hours_of_cards_archived_deleted_or_edited(world, make_
     intents_before = len(store.comment_statuses(TRELLO_CLIENT))
 
     archived = card_id(world, "Instagram posts")
-    world.trello.cards[archived]["closed"] = True
-    touch(world, archived)
+    world.trello.update_card(archived, closed=True)  # an updateCard action, as Trello records it
     assert worker.scan(client) == "ok"
     deleted = card_id(world, "Newsletter: could you")
     world.trello.delete_card(deleted)
@@ -53,8 +47,7 @@ def test_the_ledger_keeps_hours_of_cards_archived_deleted_or_edited(world, make_
     assert len(store.comment_statuses(TRELLO_CLIENT)) == intents_before  # nothing planned for gone cards
 
     edited = card_id(world, "Newsletter for December")
-    world.trello.cards[edited]["name"] = "Newsletter for December [3h]"
-    touch(world, edited)
+    world.trello.update_card(edited, name="Newsletter for December [3h]")
     assert worker.scan(client) == "ok"
 
     assert ledger_of(store, TRELLO_CLIENT) == (6, 3, 135)
