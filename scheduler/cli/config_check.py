@@ -6,9 +6,9 @@ import json
 import click
 from rich.console import Console
 
-from rules.contract import Contract
 from scheduler.cli.common import DEFAULT_CONFIG, EXIT_FAILED, load, stdout
 from scheduler.config.models import AppConfig, capacity
+from scheduler.config.retainer_words import retainer_words
 
 
 @click.group()
@@ -76,30 +76,6 @@ def print_config_summary(config: AppConfig, console: Console, path: str) -> bool
     console.print(f"[green]Capacity:[/] {booked:.1f} of {available:g} h/week contracted; "
                   f"{available - booked:.1f} h/week free for a new client.", highlight=False)
     return True
-
-
-def retainer_words(c: Contract) -> str:
-    """The contract's rollover, grace and billing increment in one plain sentence."""
-    period = c.period
-    unit = "month" if period == "month" else "week"
-    parts = []
-    if c.rollover in ("unused", "both"):
-        lasting = "the next " + unit if c.rollover_expires_after == 1 else f"{c.rollover_expires_after} {unit}s"
-        cap = f" (at most {c.rollover_cap_hours:g} h carried into one {unit})" if c.rollover_cap_hours is not None else ""
-        parts.append(f"unused hours roll over and stay usable for {lasting}{cap}")
-    else:
-        parts.append(f"unused hours expire at the end of each {unit}")
-    if c.rollover in ("overrun", "both"):
-        parts.append(f"hours past the plan come out of the next {unit}'s hours instead of being billed "
-                     f"(up to {c.hours:g} h; beyond that they are billed)")
-    else:
-        parts.append(f"hours past the plan are billed at {c.overage_rate:g} {c.currency}/h")
-    if c.grace_hours:
-        parts.append(f"the first {c.grace_hours:g} h past the plan each {unit} are not billed")
-    if c.billing_increment_minutes:
-        parts.append(f"billed time is rounded up to {c.billing_increment_minutes} minutes each {unit}")
-    sentence = "; ".join(parts)
-    return sentence[0].upper() + sentence[1:] + "."
 
 
 def _duration(seconds: float) -> str:

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from scheduler.config.retainer_words import retainer_words
 from scheduler.web.context import WebContext
 from scheduler.web.contract_form import LANGUAGES
 from scheduler.web.inbox import FLAG_WORDS, VERDICT_WORDS
@@ -28,6 +29,7 @@ def templates() -> Environment:
     environment.filters["q"] = lambda text: quote(str(text), safe="")
     environment.filters["hours"] = _hours
     environment.filters["language_name"] = lambda code: LANGUAGES.get(code, code)
+    environment.filters["retainer_words"] = retainer_words
     environment.globals.update(flag_words=FLAG_WORDS, verdict_words=VERDICT_WORDS)
     return environment
 

@@ -17,8 +17,26 @@ from scheduler.config.models import AppConfig, Client, ConfigError, parse_config
 LANGUAGES = {"en": "English", "fr": "French", "es": "Spanish", "pl": "Polish"}
 RESPONSES = {"consultation": "offer a consultation (booking link)", "referral": "refer to a colleague",
              "decline": "decline politely"}
-CONTRACT_NUMBERS = ("hours", "overage_rate", "min_notice_hours")
-CONTRACT_TEXTS = ("period", "currency", "consultation_url", "hours_field")
+ROLLOVERS = {"none": "Nothing carries over: each period starts afresh",
+             "unused": "Unused hours carry over to the next periods",
+             "overrun": "Hours over the plan come out of the next period's hours (not billed)",
+             "both": "Both: unused hours carry over, and hours over the plan come out of the next period"}
+INCREMENTS = {"0": "no rounding", "6": "6 minutes", "15": "15 minutes", "30": "30 minutes"}
+RETAINER_NUMBERS = ("rollover_cap_hours", "rollover_expires_after", "grace_hours", "billing_increment_minutes")
+CONTRACT_NUMBERS = ("hours", "overage_rate", "min_notice_hours", *RETAINER_NUMBERS)
+CONTRACT_TEXTS = ("period", "currency", "consultation_url", "hours_field", "rollover")
+# Written into the file only when they differ from these (or are there already): a plain contract stays plain.
+RETAINER_DEFAULTS: dict[str, Any] = {"rollover": "none", "rollover_expires_after": 1, "grace_hours": 0,
+                                     "billing_increment_minutes": 0}
+# How the form names each field, so that the list of mistakes says which field holds the wrong value.
+LABELS = {"name": "Client name", "timezone": "Client's time zone", "hours": "Hours in the plan",
+          "overage_rate": "Price of an extra hour", "currency": "Currency",
+          "consultation_url": "Booking link for consultations", "hours_field": "Card field holding the hours",
+          "min_notice_hours": "Notice needed (hours)", "rollover": "What carries over at the end of each period",
+          "rollover_cap_hours": "Most hours carried into one period",
+          "rollover_expires_after": "Carried hours stay usable for (periods)",
+          "grace_hours": "Extra hours not billed, per period", "billing_increment_minutes": "Round extra time up to",
+          "start": "From", "end": "Until"}
 EMPTY_ROWS = 1  # blank service and category rows offered at the end of the form
 _PROBLEM = re.compile(r"^clients\[(\d+)\]\.?(?P<path>[^ :]*)(?: \(client [^)]*\))?: (?P<message>.*)$")
 
@@ -35,6 +53,11 @@ class ContractForm:
     def problem(self, name: str) -> list[str]:
         return self.problems.get(name, [])
 
+    def listed(self) -> list[str]:
+        """Each field's mistakes with the field's name, for the list at the top of the form."""
+        return [f"{LABELS.get(name, name.replace('-', ' '))}: {message}"
+                for name, messages in self.problems.items() if name for message in messages]
+
 
 def form_of(client: Client | None) -> ContractForm:
     """The form filled from a client's configuration (a new client's defaults when None)."""
@@ -42,7 +65,8 @@ def form_of(client: Client | None) -> ContractForm:
         values = {"name": "", "language": "en", "timezone": "UTC", "hours": "", "period": "month",
                   "overage_rate": "", "currency": "USD", "consultation_url": "", "hours_field": "Hours",
                   "min_notice_hours": "48", "days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00",
-                  "end": "17:00"}
+                  "end": "17:00", "rollover": "none", "rollover_cap_hours": "", "rollover_expires_after": "1",
+                  "grace_hours": "0", "billing_increment_minutes": "0"}
         return _with_blank_rows(ContractForm(values, [], []))
     contract = client.contract
     values = {"name": client.name, "language": client.language, "timezone": client.timezone,
@@ -51,7 +75,11 @@ def form_of(client: Client | None) -> ContractForm:
               "consultation_url": contract.consultation_url or "", "hours_field": contract.hours_field,
               "min_notice_hours": _number(contract.min_notice_hours), "days": list(contract.business_hours.days),
               "start": contract.business_hours.start.strftime("%H:%M"),
-              "end": contract.business_hours.end.strftime("%H:%M")}
+              "end": contract.business_hours.end.strftime("%H:%M"), "rollover": contract.rollover,
+              "rollover_cap_hours": "" if contract.rollover_cap_hours is None else _number(contract.rollover_cap_hours),
+              "rollover_expires_after": str(contract.rollover_expires_after),
+              "grace_hours": _number(contract.grace_hours),
+              "billing_increment_minutes": str(contract.billing_increment_minutes)}
     services = [{"name": s.name, "keywords": ", ".join(s.keywords), "labels": ", ".join(s.labels)}
                 for s in contract.services]
     categories = [{"name": c.name, "keywords": ", ".join(c.keywords), "labels": ", ".join(c.labels),
@@ -107,9 +135,9 @@ def _apply(table: Table, form: ContractForm) -> None:
         table["contract"] = tomlkit.table()
     contract = table["contract"]
     for key in CONTRACT_NUMBERS:
-        _set(contract, key, _typed_number(v[key]))
+        _set_term(contract, key, _typed_number(v[key]))
     for key in CONTRACT_TEXTS:
-        _set(contract, key, v[key] or None)
+        _set_term(contract, key, v[key] or None)
     if "business_hours" not in contract:
         contract["business_hours"] = tomlkit.inline_table()
     hours = contract["business_hours"]
@@ -141,6 +169,13 @@ def _set_rows(contract: Table, key: str, rows: list[dict[str, str]], fields: tup
             _set(entry, name, value if value != "" else None)
     if not rows and key in contract:
         del contract[key]
+
+
+def _set_term(contract: Table, key: str, value: Any) -> None:
+    """Like _set, but a retainer term left at its default is not added to a contract that never had it."""
+    if key not in contract and key in RETAINER_DEFAULTS and value == RETAINER_DEFAULTS[key]:
+        return
+    _set(contract, key, value)
 
 
 def _set(table, key: str, value: Any) -> None:

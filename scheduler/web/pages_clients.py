@@ -16,7 +16,7 @@ from scheduler.store.outbox import Outbox
 from scheduler.store.schema import STATUSES
 from scheduler.web.app import render, with_form
 from scheduler.web.context import WebContext, card_fingerprints
-from scheduler.web.contract_form import LANGUAGES, RESPONSES, form_of, read_form, save
+from scheduler.web.contract_form import INCREMENTS, LANGUAGES, RESPONSES, ROLLOVERS, form_of, read_form, save
 
 RECENT = 8
 OUTCOME_WORDS = {"pending_review": "comment waiting for you", "approved": "comment approved, posting soon",
@@ -35,9 +35,9 @@ class ClientSummary:
     @property
     def share(self) -> float:
         """Used hours as a share of the plan, for the bar (capped: the words say how far over)."""
-        if not self.result or not self.result.hours.contracted:
-            return 0.0
-        return min(float(self.result.hours.used / self.result.hours.contracted), 1.0)
+        if not self.result or self.result.hours.hours_available <= 0:
+            return 0.0 if not self.result or not self.result.hours.used else 1.0
+        return min(float(self.result.hours.used / self.result.hours.hours_available), 1.0)
 
 
 def summaries(context: WebContext) -> list[ClientSummary]:
@@ -124,7 +124,8 @@ def save_contract(request: Request, posted) -> Response:
 
 def _editor(request: Request, form, original: str | None, status: int = 200) -> Response:
     return render(request, "contract.html", status, form=form, original=original, languages=LANGUAGES,
-                  responses=RESPONSES, weekdays=("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+                  responses=RESPONSES, rollovers=ROLLOVERS, increments=INCREMENTS,
+                  weekdays=("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 
 
 routes = [
