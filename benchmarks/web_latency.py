@@ -27,8 +27,8 @@ from scheduler.config.models import load_config  # noqa: E402
 from scheduler.store import open_store  # noqa: E402
 from scheduler.store.outbox import Outbox  # noqa: E402
 from scheduler.store.schema import PENDING_REVIEW  # noqa: E402
-from scheduler.web.server import WebServer, web_context  # noqa: E402
 from scheduler.testing_hooks import TRELLO_URL_ENV  # noqa: E402
+from scheduler.web.server import WebServer, web_context  # noqa: E402
 from scheduler.worker.adapters import Adapters  # noqa: E402
 from scheduler.worker.job import Worker  # noqa: E402
 

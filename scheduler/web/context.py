@@ -3,12 +3,12 @@ adapters that post approved comments, sessions and login links."""
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -123,7 +123,7 @@ class WebContext:
             if known and known[0] == client and known[1] == fingerprint and time.monotonic() - known[2] < EVALUATION_SECONDS:
                 return known[3], known[4]
         cards = self.store.cards(client.name)
-        result = self.rules(client).evaluate(cards, datetime.now(timezone.utc)) if cards else None
+        result = self.rules(client).evaluate(cards, datetime.now(UTC)) if cards else None
         with self._lock:
             self._evaluations[client.name] = (client, fingerprint, time.monotonic(), cards, result)
         return cards, result

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import tomlkit
 from tomlkit.items import AoT, Table
@@ -89,9 +90,10 @@ def form_of(client: Client | None) -> ContractForm:
 
 def read_form(form: Mapping[str, Any]) -> ContractForm:
     """The form as posted (multi-valued fields read with getlist)."""
-    values = {key: str(form.get(key) or "").strip() for key in
-              ("name", "language", "timezone", *CONTRACT_NUMBERS, *CONTRACT_TEXTS, "start", "end")}
-    values["days"] = [d for d in form.getlist("days") if d in WEEKDAYS] if hasattr(form, "getlist") else []
+    values: dict[str, Any] = {key: str(form.get(key) or "").strip() for key in
+                              ("name", "language", "timezone", *CONTRACT_NUMBERS, *CONTRACT_TEXTS, "start", "end")}
+    getlist = getattr(form, "getlist", None)  # a posted form (starlette's FormData) has it; a plain mapping not
+    values["days"] = [d for d in getlist("days") if d in WEEKDAYS] if getlist else []
     services = _rows(form, "service", ("name", "keywords", "labels"))
     categories = _rows(form, "category", ("name", "keywords", "labels", "response", "referral"))
     return ContractForm(values, services, categories)

@@ -21,9 +21,9 @@ from integrations.trello.http import KEY_PAGE
 from scheduler.config.edit import ConfigEditError, add_board
 from scheduler.config.secrets import get_secret, save_secret
 from scheduler.logs import redact, register_secret
+from scheduler.testing_hooks import ASANA_URL_ENV, TRELLO_URL_ENV
 from scheduler.web.app import render, with_form
 from scheduler.web.context import WebContext
-from scheduler.testing_hooks import ASANA_URL_ENV, TRELLO_URL_ENV
 
 ASANA_TOKEN_PAGE = "https://app.asana.com/0/my-apps"
 CHECK_TIMEOUT = 15.0
@@ -85,13 +85,15 @@ def _trello(context: WebContext, token: str | None = None) -> TrelloAdapter | No
     return TrelloAdapter(key, token, base_url=trello_api(), timeout=CHECK_TIMEOUT)
 
 
-def _asana(context: WebContext, token: str | None = None) -> AsanaAdapter | None:
-    asana = context.current().connections.asana
-    token = token or get_secret(asana.token_env, required=False)
-    if not token:
-        return None
+def _asana(context: WebContext) -> AsanaAdapter | None:
+    token = get_secret(context.current().connections.asana.token_env, required=False)
+    return _asana_with(context, token) if token else None
+
+
+def _asana_with(context: WebContext, token: str) -> AsanaAdapter:
     register_secret(token)
-    return AsanaAdapter(token, host=asana_api(), token_env=asana.token_env, timeout=CHECK_TIMEOUT, max_attempts=2)
+    return AsanaAdapter(token, host=asana_api(), token_env=context.current().connections.asana.token_env,
+                        timeout=CHECK_TIMEOUT, max_attempts=2)
 
 
 @with_form
@@ -139,7 +141,7 @@ def save_asana_token(request: Request, form) -> Response:
     if not token or any(ch.isspace() for ch in token):
         return _connect_error(request, "Paste your Asana personal access token first.")
     register_secret(token)
-    adapter = _asana(context, token)
+    adapter = _asana_with(context, token)
     try:
         adapter.me()
     except IntegrationError as err:
@@ -159,7 +161,7 @@ def connection_status(request: Request) -> Response:
     if adapter is None:
         return render(request, "connection.html", provider=provider, who=None, error=None, boards=[])
     try:
-        if provider == "trello":
+        if isinstance(adapter, TrelloAdapter):
             member = adapter.me()
             who = member.get("fullName") or member.get("username")
             boards = [(b["id"], b.get("name") or b["id"]) for b in adapter.open_boards()]

@@ -55,9 +55,10 @@ def open_report(request: Request) -> Response:
         documents = _documents(context, config, week, target, audience, {FORMATS[fmt]})
     except (KeyError, ValueError) as err:
         return render(request, "not_found.html", 404, what=str(err.args[0]) if err.args else "No such report.")
-    name, content = next(((n, c) for n, c in documents.files.items() if n.endswith(f".{fmt}")), (None, None))
-    if content is None:
+    found = next(((n, c) for n, c in documents.files.items() if n.endswith(f".{fmt}")), None)
+    if found is None:
         return render(request, "not_found.html", 404, what="This report has no such file.")
+    name, content = found
     headers = {"content-security-policy": REPORT_CSP}
     if request.query_params.get("download") or fmt != "html":
         filename = f"{week.key}-{name.rsplit('/', 1)[-1]}"

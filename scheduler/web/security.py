@@ -12,10 +12,11 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Awaitable, Callable, Iterable
+from typing import Any
 
 SESSION_COOKIE = "sk_session"
 SESSION_HOURS = 12
@@ -27,7 +28,7 @@ PUBLIC_PREFIXES = ("/login", "/static/", "/connect/trello/return", "/hooks/", "/
 # Webhooks come from the services' servers: their signature is their authentication, not an Origin.
 CROSS_SITE_PREFIXES = ("/hooks/",)
 
-Scope = dict
+Scope = MutableMapping[str, Any]  # an ASGI scope, as starlette types it
 ASGIApp = Callable[[Scope, Callable, Callable], Awaitable[None]]
 
 

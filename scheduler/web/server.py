@@ -5,9 +5,9 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import uvicorn
 
@@ -60,7 +60,7 @@ class WebServer:
             return f"{self.url}/login"
         return f"{self.url}/login?token={self.context.logins.new()}"
 
-    def start(self) -> "WebServer":
+    def start(self) -> WebServer:
         # The socket is bound here, not in uvicorn's thread: a port in use is a clear error for the caller,
         # not a traceback from a thread that exits the process.
         family = socket.AF_INET6 if ":" in self._config.host else socket.AF_INET
@@ -93,7 +93,7 @@ class WebServer:
         if self._socket is not None:
             self._socket.close()
 
-    def __enter__(self) -> "WebServer":
+    def __enter__(self) -> WebServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -10,12 +10,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
-from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rules.evaluate import ClientRules
-
 from scheduler.config.models import AppConfig, Client, ConfigError, file_stamp, load_config, rules_for
 from scheduler.logs import redact
 from scheduler.notify.notifier import Notifier
