@@ -110,6 +110,9 @@ class ClientRules:
             [*self._scope.entries, *fl.word_entries(language)], language)
         # Scans come back to the same cards every few minutes: their texts are read once.
         self._readings: dict[tuple[tuple[str, ...], str, str], _Reading] = {}
+        # Most cards raise no word flag and share their Scope with others (ScopeMatcher keeps them): such
+        # cards share one reading too, by the Scope's identity (the reading holds it, so the id stays its own).
+        self._flagless: dict[int, _Reading] = {}
         self._clock = fl.BusinessClock(contract.business_hours)
         self._billing = partial(names_price, language=language)
         self._limit, self._rate = contract.hours_decimal, contract.rate_decimal
@@ -210,9 +213,15 @@ class ClientRules:
                     notes += ignored
             if not fields[1].words and (why := fl.vague(len(words(strip_tags(title))), description)):
                 flags["vague_request"] = why
-            reading = _Reading(self._scope.decide(labels, fields, notes), flags)
+            scope = self._scope.decide(labels, fields, notes)
+            reading = self._flagless.get(id(scope)) if not flags else None
+            if reading is None:
+                reading = _Reading(scope, flags)
+                if not flags:
+                    self._flagless[id(scope)] = reading
             if len(self._readings) >= _READING_MEMO:
                 self._readings.clear()
+                self._flagless.clear()
             self._readings[key] = reading
         return reading
 

@@ -49,6 +49,8 @@ class ScopeMatcher:
         self.entries: list[tuple[int, str]] = [(i, k) for i, target in enumerate(targets) for k in target.keywords]
         self._targets = targets
         self._is_category = [isinstance(target, OutOfScope) for target in targets]
+        # Cards decided by the same target for the same reasons share one (frozen) Scope: a board has few.
+        self._scopes: dict[tuple[int, tuple[str, ...]], Scope] = {}
         self._labels: dict[str, int] = {}
         # Out-of-scope categories come first, so they win a label both name.
         for i, target in enumerate(targets):
@@ -79,7 +81,7 @@ class ScopeMatcher:
                                if fold(name.strip()) in self._labels})
             if labelled:
                 index, label = labelled[0]
-                return self._scope(self._targets[index], (f"label '{label}'",))
+                return self._scope(index, (f"label '{label}'",))
         found: list[tuple[Hit[int], Field]] = [(h, f) for f in fields for h in f.hits]
         if not found:
             return replace(_NOTHING_MATCHED, evidence=_NOTHING_MATCHED.evidence + tuple(notes)) if notes else _NOTHING_MATCHED
@@ -91,18 +93,27 @@ class ScopeMatcher:
             evidence += [f"also matched service '{self._targets[h.target].name}' by {_keyword_evidence(h, f)}; "
                          "out of scope takes precedence"
                          for h, f in found[:3] if not is_category[h.target]]
-        return self._scope(self._targets[hit.target], tuple(evidence + list(notes)))
+        return self._scope(hit.target, tuple(evidence + list(notes)))
 
-    @staticmethod
-    def _scope(target: Target, evidence: tuple[str, ...]) -> Scope:
-        if isinstance(target, OutOfScope):
-            return Scope("out_of_scope", None, target, evidence)
-        return Scope("in_scope", target, None, evidence)
+    def _scope(self, index: int, evidence: tuple[str, ...]) -> Scope:
+        key = (index, evidence)
+        scope = self._scopes.get(key)
+        if scope is None:
+            target = self._targets[index]
+            if isinstance(target, OutOfScope):
+                scope = Scope("out_of_scope", None, target, evidence)
+            else:
+                scope = Scope("in_scope", target, None, evidence)
+            if len(self._scopes) >= _SCOPES_MEMO:
+                self._scopes.clear()
+            self._scopes[key] = scope
+        return scope
 
 
 # A negation reaches a category keyword across this many words at most ("no logo changes", "pas
 # besoin de stratégie"); further away it more likely negates something else.
 _NEGATION_REACH = 3
+_SCOPES_MEMO = 10_000
 _NOTHING_MATCHED = Scope("needs_review", None, None, ("no service, category or label matched",))
 
 

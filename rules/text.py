@@ -172,8 +172,11 @@ _TOKENS_MAX = 200_000
 def _analyse(written_word: str, language: str) -> Token:
     word = core_word(written_word.casefold()) or written_word.casefold()
     folded = fold(word)
-    # Numbers, codes and names with digits: mostly one-offs, not worth word_keys' memo.
-    analysed = Token(word_keys(word, language) if word.isalpha() else frozenset(("=" + folded,)), folded)
+    if not word.isalpha():
+        # Numbers, codes and names with digits: mostly one-offs, cheap to read again and not worth a memo
+        # entry (a card's unique words would otherwise stay in memory, where the garbage collector scans them).
+        return Token(frozenset(("=" + folded,)), folded)
+    analysed = Token(word_keys(word, language), folded)
     cache = _TOKENS[language]
     if len(cache) >= _TOKENS_MAX:
         cache.clear()
