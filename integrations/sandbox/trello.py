@@ -117,17 +117,20 @@ class TrelloSandbox:
         """Someone (the client, by default) creates a card; `fields` sets more of it (desc, labels, idLabels...)."""
         with self._lock:
             board = self._board(board_id)
-            card_id = self._new_id()
-            number = 1 + max((c.get("idShort") or 0 for c in self.cards.values() if c.get("idBoard") == board_id),
-                             default=0)
-            card = {"id": card_id, "name": name, "desc": "", "closed": False, "idBoard": board_id,
-                    "idList": board["lists"][list_index]["id"], "idLabels": [], "labels": [], "idShort": number,
-                    "shortLink": card_id[-8:], "shortUrl": f"https://trello.com/c/{card_id[-8:]}",
-                    "url": f"https://trello.com/c/{card_id[-8:]}/{number}", "pos": 16384 * number,
-                    "customFieldItems": [], **fields}
-            self.cards[card_id] = card
-            self._record(card, "createCard", {}, member)
-            return copy.deepcopy(card)
+            return copy.deepcopy(self._new_card(board, board["lists"][list_index]["id"], name, member, fields))
+
+    def _new_card(self, board: dict, list_id: str, name: str, member: Mapping[str, str], fields: Mapping) -> dict:
+        card_id = self._new_id()
+        number = 1 + max((c.get("idShort") or 0 for c in self.cards.values() if c.get("idBoard") == board["id"]),
+                         default=0)
+        card = {"id": card_id, "name": name, "desc": "", "closed": False, "idBoard": board["id"],
+                "idList": list_id, "idLabels": [], "labels": [], "idShort": number,
+                "shortLink": card_id[-8:], "shortUrl": f"https://trello.com/c/{card_id[-8:]}",
+                "url": f"https://trello.com/c/{card_id[-8:]}/{number}", "pos": 16384 * number,
+                "customFieldItems": [], **fields}
+        self.cards[card_id] = card
+        self._record(card, "createCard", {}, member)
+        return card
 
     def add_comment(self, card_id: str, text: str, *, member: Mapping[str, str] = CLIENT) -> dict:
         """Someone (the client, by default) comments on a card, as they would in Trello's own app."""
@@ -490,6 +493,16 @@ class TrelloSandbox:
             raise _Reply(400, "invalid value for text")
         return self._comment(card, text, self.me)
 
+    def _post_card(self, query, body):
+        """POST /1/cards?idList=&name=&desc=: a card created with the token (its member is the creator)."""
+        list_id = query.get("idList") or _body_field(body, "idList") or ""
+        name = query.get("name") or _body_field(body, "name") or ""
+        board = next((b for b in self.boards.values() if any(x["id"] == list_id for x in b.get("lists", []))), None)
+        if board is None:
+            raise _Reply(400, "invalid value for idList")
+        desc = query.get("desc") or _body_field(body, "desc") or ""
+        return self._new_card(board, list_id, name, self.me, {"desc": desc})
+
     # --- the model -------------------------------------------------------------------------------------------
 
     def _member(self, member_id: str) -> dict:
@@ -624,6 +637,7 @@ ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
     ("GET", r"/1/webhooks/(?P<id>[^/]+)/?", "_get_webhook"),
     ("DELETE", r"/1/webhooks/(?P<id>[^/]+)/?", "_delete_webhook"),
     ("POST", r"/1/cards/(?P<id>[^/]+)/actions/comments/?", "_post_comment"),
+    ("POST", r"/1/cards/?", "_post_card"),
 )]
 
 

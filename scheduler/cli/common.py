@@ -55,3 +55,19 @@ def parse_now(text: str | None, va_timezone: str) -> datetime:
     except ValueError:
         raise fail(f"--now {text!r} is not an ISO 8601 date and time, e.g. 2026-11-20T18:00:00-05:00") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(va_timezone))
+
+
+def webhook_note(config_path: str | os.PathLike) -> str | None:
+    """After `connect`: how the new boards' webhooks get registered, when the configuration has a public_url."""
+    import tomllib
+    from pathlib import Path
+
+    try:
+        document = tomllib.loads(Path(config_path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    web = (document.get("scopekeeper") or {}).get("web") or {}
+    if not web.get("public_url"):
+        return None
+    return ("Changes on these boards will reach ScopeKeeper within seconds: a running `scopekeeper run` registers "
+            "their webhooks as soon as it sees the configuration changed (or when it next starts).")

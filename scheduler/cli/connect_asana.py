@@ -8,6 +8,7 @@ import click
 
 from integrations.asana.adapter import DEFAULT_HOST, AsanaAdapter
 from integrations.errors import IntegrationError
+from scheduler.cli.common import webhook_note
 from scheduler.config.edit import ConfigEditError, add_board
 from scheduler.config.secrets import MissingSecret, get_secret
 from scheduler.testing_hooks import ASANA_URL_ENV, TEST_HOOK
@@ -53,6 +54,8 @@ def command(config_path: Path, client_name: str | None, project_gids: tuple[str,
         state = "added to" if added else "already in"
         click.echo(f"Project {project.get('name', '')!r} ({project['gid']}, workspace {workspace.get('name', '')!r}) "
                    f"{state} client {client_name!r} in {config_path}.")
+    if note := webhook_note(config_path):
+        click.echo(note)
     # The token stays where it is (environment or keyring); the file only names the variable.
     click.echo(f"ScopeKeeper reads the token from {token_env} at every scan. In the shell or service that runs it:\n"
                f"  export {token_env}=<your Asana personal access token>")

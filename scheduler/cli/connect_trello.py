@@ -9,6 +9,7 @@ import click
 from integrations.errors import IntegrationError
 from integrations.trello.adapter import TrelloAdapter
 from integrations.trello.http import API, AUTHORIZE_URL, KEY_PAGE
+from scheduler.cli.common import webhook_note
 from scheduler.config.edit import ConfigEditError, add_board
 from scheduler.config.secrets import KEYRING_SERVICE, get_secret
 from scheduler.testing_hooks import TEST_HOOK, TRELLO_URL_ENV
@@ -56,6 +57,8 @@ def command(config_path: Path, client: str, boards: tuple[str, ...], api_url: st
             raise click.ClickException(str(err)) from None
         state = "added to" if added else "already in"
         click.echo(f"Board {board.get('name', '')!r} ({board['id']}) {state} client {client!r} in {config_path}.")
+    if note := webhook_note(config_path):
+        click.echo(note)
     click.echo("\nScopeKeeper reads the key and token from its environment; in the shell or service that runs it:")
     click.echo(_exports(names))
 

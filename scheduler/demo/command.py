@@ -11,6 +11,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import click
@@ -20,7 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN
 from integrations.sandbox.asana import AsanaSandbox
-from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox
+from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_SECRET, TrelloSandbox
 from integrations.sandbox.trello import SANDBOX_TOKEN as TRELLO_TOKEN
 from scheduler import logs
 from scheduler.cli.review import review_listing
@@ -33,6 +34,7 @@ from scheduler.store.schema import PENDING_REVIEW
 from scheduler.testing_hooks import ASANA_URL_ENV, TEST_HOOK, TRELLO_URL_ENV
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor
+from scheduler.worker.hooks import process_events
 from scheduler.worker.job import Worker
 
 
@@ -83,6 +85,7 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None, with_web: b
         asana_url = stack.enter_context(asana.serve()).host
         stack.enter_context(_environment({
             "TRELLO_API_KEY": SANDBOX_KEY, "TRELLO_TOKEN": TRELLO_TOKEN, "ASANA_TOKEN": ASANA_TOKEN,
+            "TRELLO_API_SECRET": SANDBOX_SECRET,
             TRELLO_URL_ENV: trello_url, ASANA_URL_ENV: asana_url}))
         store = open_store(config.scopekeeper.state_url)
         stack.callback(store.close)
@@ -101,7 +104,8 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None, with_web: b
         queued = outbox.listed((PENDING_REVIEW,))
         if with_web:
             progress.stop()
-            _serve_web(folder / "scopekeeper.toml", config, store, adapters, port, not no_browser, console)
+            _serve_web(folder / "scopekeeper.toml", worker, port, not no_browser, console,
+                       try_it=_try_it(trello, trello_url))
             return
         if not quiet:
             progress.stop()
@@ -146,30 +150,48 @@ def demo(out_dir: str | None, quiet: bool, summary_json: str | None, with_web: b
         raise click.exceptions.Exit(1)
 
 
-def _serve_web(config_path: Path, config: AppConfig, store, adapters: Adapters, port: int | None, browser: bool,
-               console: Console) -> None:
-    """The web app on the demo's data, until Ctrl-C (the sandboxes stay up meanwhile)."""
+def _serve_web(config_path: Path, worker: Worker, port: int | None, browser: bool, console: Console, *,
+               try_it: str) -> None:
+    """The web app on the demo's data, until Ctrl-C (the sandboxes stay up meanwhile).
+
+    The sandboxes' webhooks call the web app's own loopback address, and the events they deliver are evaluated
+    every second: a card added to a sample board gets its comment in the inbox within seconds, as with
+    public_url on a real installation.
+    """
     import webbrowser
 
     from scheduler.web.server import WebError, serving
 
     try:
-        with serving(config_path, config, store, port=port, adapters=adapters) as server:
+        with serving(config_path, worker.config, worker.store, port=port, adapters=worker.adapters) as server:
+            server.context.hooks_url = server.url
+            server.context.follow_boards()
             url = server.login_url()
             console.print(f"ScopeKeeper's web app: {server.url}/  Sign in with this one-time link: {url}",
                           soft_wrap=True)
             console.print("The sample comments wait in its inbox. Press Ctrl-C to stop the demo.")
+            console.print("Try it live: add a card to a sample Trello board (as a client would) and its comment "
+                          "appears in the inbox within seconds:", soft_wrap=True)
+            console.print(f"  {try_it}", soft_wrap=True, markup=False)
             if browser:
                 webbrowser.open(url)
             stop = threading.Event()
             try:
                 while not stop.wait(1):
-                    pass
+                    process_events(worker)
             except KeyboardInterrupt:
                 console.print("Demo stopped.")
     except WebError as err:
         console.print(f"[red]error:[/] {err}")
         raise click.exceptions.Exit(1) from None
+
+
+def _try_it(trello: TrelloSandbox, api_url: str) -> str:
+    """A command that creates a card on the first sample Trello board, through the sandbox's API."""
+    board = next(iter(trello.boards.values()))
+    query = urlencode({"key": SANDBOX_KEY, "token": TRELLO_TOKEN, "idList": board["lists"][0]["id"],
+                       "name": "Could you also set up an online course for our spring launch? 🙏"})
+    return f'curl -X POST "{api_url}/cards?{query}"'
 
 
 def _texts(trello: TrelloSandbox, asana: AsanaSandbox, provider: str, card_id: str) -> list[str]:

@@ -22,6 +22,7 @@ from scheduler.store.schema import CardRow
 from scheduler.web.security import LoginTokens, Sessions, allowed_hosts, is_loopback
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor
+from scheduler.worker.hooks import public_url, sync_webhooks
 
 log = logging.getLogger("scopekeeper.web")
 EVALUATION_SECONDS = 60.0
@@ -50,6 +51,7 @@ class WebContext:
     sessions: Sessions = field(default_factory=Sessions)
     extra_hosts: tuple[str, ...] = ()
     port: int | None = None            # the port actually listened on (the configured one unless told otherwise)
+    hooks_url: str | None = None       # where webhooks call when it is not public_url (the demo's loopback address)
     _stamp: tuple[float, int] | None = None
     _rules: dict[str, tuple[Client, ClientRules]] = field(default_factory=dict)
     _evaluations: dict[str, tuple] = field(default_factory=dict)
@@ -130,6 +132,16 @@ class WebContext:
 
     def executor(self) -> Executor:
         return Executor(self.store, self.adapters, threading.Event())
+
+    def hooks_base(self) -> str | None:
+        """Where the services deliver webhooks to this app: public_url, or the demo's own loopback address."""
+        return self.hooks_url or public_url(self.current())
+
+    def follow_boards(self) -> dict[str, int]:
+        """Right after boards were connected or disconnected: register or remove their webhooks (when there is
+        an address the services can call)."""
+        base = self.hooks_base()
+        return sync_webhooks(self, base, health=False) if base else {}
 
     def secrets_changed(self) -> None:
         """A token was saved: the next post builds its service with it."""

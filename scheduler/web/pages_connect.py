@@ -193,6 +193,7 @@ def add_boards(request: Request, form) -> Response:
     except ConfigEditError as err:
         return _connect_error(request, str(err))
     context.current()
+    context.follow_boards()  # with a public address, the new boards' changes arrive by webhook from now on
     return RedirectResponse(f"/connect?added={added}", status_code=303)
 
 

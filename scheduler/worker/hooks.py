@@ -7,7 +7,7 @@ import secrets
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from integrations.errors import IntegrationError
+from integrations.errors import IntegrationError, NotFound
 from scheduler.config.models import AppConfig
 from scheduler.logs import redact
 from scheduler.notify.problems import Problem
@@ -24,47 +24,82 @@ def callback_url(base: str, provider: str, nonce: str) -> str:
     return f"{root}/hooks/trello" if provider == "trello" else f"{root}/hooks/asana/{nonce}"
 
 
-def sync_webhooks(worker, base: str) -> dict[str, int]:
-    """Make the registered webhooks match the connected boards, and check the health of those that exist.
+WEBHOOKS_LOCK = "webhooks"  # one registration at a time per store: the web app, the worker and its health job
+LOCK_WAIT = 30.0
 
-    Missing (or deleted by the service) ones are created, those of boards no longer connected removed; a
-    failing one is told to the VA once (Asana deletes one that fails for a day). Never raises.
+
+def public_url(config: AppConfig) -> str | None:
+    """The web app's public address, where the services can deliver webhooks (None: poll instead)."""
+    url = config.scopekeeper.web.public_url
+    return str(url).rstrip("/") if url else None
+
+
+def sync_webhooks(worker, base: str, *, health: bool = True) -> dict[str, int]:
+    """Make the registered webhooks match the connected boards: a board connected gets one, a board
+    disconnected loses its own. Never raises.
+
+    `worker` is anything with `config`, `store`, `adapters` (and optionally `notifier`): the worker, or the
+    web app's context right after the VA connected a board. With `health` (the periodic safety net) each
+    webhook is also asked of its service: one it deleted is created again, a failing one is told to the VA
+    once (Asana deletes one that fails for a day). Without it only the differences cost requests.
     """
+    counts = {"created": 0, "removed": 0, "failing": 0}
+    lock = worker.store.lock(WEBHOOKS_LOCK)
+    if not lock.acquire(LOCK_WAIT):
+        log.warning("webhooks not checked: another ScopeKeeper process has been registering them for %.0f s",
+                    LOCK_WAIT, extra={"event": "webhook_failed"})
+        return counts
+    try:
+        _sync(worker, base, health, counts)
+    finally:
+        lock.release()
+    return counts
+
+
+def _sync(worker, base: str, health: bool, counts: dict[str, int]) -> None:
     config: AppConfig = worker.config
+    notifier = getattr(worker, "notifier", None)
     hooks = Hooks(worker.store)
     wanted = {(b.provider, b.id): c.name for c in config.clients for b in c.boards}
     known = {(h.provider, h.board_id): h for h in hooks.all()}
-    counts = {"created": 0, "removed": 0, "failing": 0}
     for key in sorted(set(known) - set(wanted)):
         if _remove(worker, hooks, known[key]):
             counts["removed"] += 1
     for (provider, board_id), client in sorted(wanted.items()):
         hook = known.get((provider, board_id))
+        in_place = (hook is not None and hook.remote_id is not None
+                    and hook.callback_url == callback_url(base, provider, hook.nonce))
+        if in_place and not health:
+            continue
         try:
             service = worker.adapters.for_provider(provider)
-            state = service.webhook_state(hook.remote_id) if hook and hook.remote_id else None
-            expected = callback_url(base, provider, hook.nonce) if hook else None
-            if state is None or hook is None or hook.callback_url != expected:
-                if hook and hook.remote_id and state is not None:
-                    service.delete_webhook(hook.remote_id)  # the public address changed
+            state = service.webhook_state(hook.remote_id) if hook and hook.remote_id and in_place else None
+            if hook is None or state is None:
+                if hook and hook.remote_id and not in_place:
+                    _forget_remote(service, hook)  # the public address changed
                 _register(worker, hooks, provider, board_id, base)
                 counts["created"] += 1
-                continue
-            if not state.active or state.failing_since:
+            elif not state.active or state.failing_since:
                 counts["failing"] += 1
                 _unhealthy(worker, hook, client, state)
-            elif worker.notifier is not None:
-                worker.notifier.resolved([f"webhook:{provider}:{board_id}"])
+            elif notifier is not None:
+                notifier.resolved([f"webhook:{provider}:{board_id}"])
         except IntegrationError as err:
             log.warning("webhook of %s board %s: %s", provider, board_id, redact(str(err)),
                         extra={"client": client, "board": f"{provider}:{board_id}", "event": "webhook_failed"})
-    return counts
 
 
 def remove_webhooks(worker) -> int:
     """Remove every registered webhook (no public address any more)."""
     hooks = Hooks(worker.store)
     return sum(_remove(worker, hooks, hook) for hook in hooks.all())
+
+
+def _forget_remote(service, hook: Hook) -> None:
+    try:
+        service.delete_webhook(hook.remote_id)
+    except NotFound:
+        pass  # already gone
 
 
 def _register(worker, hooks: Hooks, provider: str, board_id: str, base: str) -> None:
@@ -106,8 +141,9 @@ def _unhealthy(worker, hook: Hook, client: str, state) -> None:
     Hooks(worker.store).failing(hook.provider, hook.board_id, detail)
     log.warning("webhook of %s board %s is unhealthy: %s", hook.provider, hook.board_id, detail,
                 extra={"client": client, "board": f"{hook.provider}:{hook.board_id}", "event": "webhook_unhealthy"})
-    if worker.notifier is not None:
-        worker.notifier.problem(Problem(f"webhook:{hook.provider}:{hook.board_id}", "webhook_unhealthy",
+    notifier = getattr(worker, "notifier", None)
+    if notifier is not None:
+        notifier.problem(Problem(f"webhook:{hook.provider}:{hook.board_id}", "webhook_unhealthy",
                                         {"client": client, "provider": hook.provider, "board": hook.board_id,
                                          "detail": detail}))
 

@@ -23,7 +23,7 @@ from scheduler.store import Store
 from scheduler.store.engine import describe
 from scheduler.store.scans import client_statuses
 from scheduler.store.store import SCHEDULER_LOCK
-from scheduler.worker.hooks import process_events, sync_webhooks
+from scheduler.worker.hooks import process_events, public_url, remove_webhooks, sync_webhooks
 from scheduler.worker.job import Worker
 
 if TYPE_CHECKING:
@@ -129,6 +129,7 @@ def serve(worker: Worker, config: AppConfig, lock, stop: threading.Event) -> boo
         while not stop.wait(HEALTH_EVERY):
             if worker.reload_if_changed():
                 sync_jobs(scheduler, worker.config, worker)
+                follow_boards(worker)
             if lock is not None and not lock.healthy():
                 log.error("lost the scheduler lock (the database connection dropped): stopping the schedule",
                           extra={"event": "lock_lost"})
@@ -138,6 +139,18 @@ def serve(worker: Worker, config: AppConfig, lock, stop: threading.Event) -> boo
     finally:
         scheduler.shutdown(wait=True)
     return lost
+
+
+def follow_boards(worker: Worker) -> None:
+    """After a reload: a board just connected gets its webhook, one disconnected loses it (the web app's connect
+    page registers at once; this catches `scopekeeper connect` and edits of the file)."""
+    if worker.mode is Mode.DRY_RUN:
+        return
+    base = public_url(worker.config)
+    if base:
+        sync_webhooks(worker, base, health=False)
+    elif remove_webhooks(worker):  # public_url was removed: the services would call an address that is gone
+        log.info("public_url removed: webhooks removed, changes are polled", extra={"event": "webhooks_off"})
 
 
 def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool | None = None,
@@ -181,13 +194,6 @@ def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool | None 
         scheduler.add_job(worker.check_credentials, IntervalTrigger(hours=12, timezone=zone), id="credentials",
                           name="token expiry check", next_run_time=now)
     return scheduler
-
-
-def public_url(config: AppConfig) -> str | None:
-    """The web app's public address, where the services can deliver webhooks (None: poll instead)."""
-    web = getattr(config.scopekeeper, "web", None)
-    url = getattr(web, "public_url", None)
-    return str(url).rstrip("/") if url else None
 
 
 def poll_interval(config: AppConfig, *, webhooks: bool = False) -> int:

@@ -138,3 +138,15 @@ def test_the_hidden_api_url_reaches_a_served_sandbox(config, clock, secrets):
 
     assert result.exit_code == 0, result.output
     assert _boards_in(config) == [{"provider": "trello", "id": board}]
+
+
+def test_with_a_public_url_connect_says_the_running_worker_registers_the_webhook(config, boards, secrets, api):
+    plain = _run(config, "--board", boards[0])
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        '[connections.trello]', '[scopekeeper.web]\npublic_url = "https://sk.example.org"\n\n[connections.trello]'),
+        encoding="utf-8")
+    public = _run(config, "--board", boards[1])
+
+    assert plain.exit_code == 0 and public.exit_code == 0, plain.output + public.output
+    assert "webhook" not in plain.output
+    assert "a running `scopekeeper run` registers their webhooks" in public.output
