@@ -113,6 +113,7 @@ class ClientRules:
         # Most cards raise no word flag and share their Scope with others (ScopeMatcher keeps them): such
         # cards share one reading too, by the Scope's identity (the reading holds it, so the id stays its own).
         self._flagless: dict[int, _Reading] = {}
+        self._wholes: dict[tuple[ContractPeriod, Decimal], tuple[tuple[ContractPeriod, Decimal]]] = {}
         self._clock = fl.BusinessClock(contract.business_hours)
         self._billing = partial(names_price, language=language)
         self._limit, self._rate = contract.hours_decimal, contract.rate_decimal
@@ -152,10 +153,22 @@ class ClientRules:
         else:  # most cards: actual time, the field or the tag, as card_hours orders them
             hours, hours_evidence = card_hours(card.custom_fields, card.time_tracked_minutes, card.title,
                                                self.contract.hours_field)
-            parts, problems = ((period, hours),) if hours else (), ()
+            parts, problems = self._whole(period, hours) if hours else (), ()
         flags, flag_evidence = self._flags(card, local, text.flags)
         evidence = text.scope.evidence + ((hours_evidence,) if hours_evidence else ()) + problems + flag_evidence
         return _Assessed(card, period, text.scope, hours, is_tracked(hours_evidence), flags, evidence, parts)
+
+    def _whole(self, period: ContractPeriod, hours: Decimal) -> tuple[tuple[ContractPeriod, Decimal]]:
+        """((period, hours),): a card's hours all in its own period. Cards share these tuples, as they
+        share a handful of values (0.5, 1, 2 h...): fewer objects for the garbage collector to scan.
+        The hours are normalised (card_hours), so equal hours are also written alike."""
+        pair = (period, hours)
+        whole = self._wholes.get(pair)
+        if whole is None:
+            if len(self._wholes) >= _READING_MEMO:
+                self._wholes.clear()
+            whole = self._wholes[pair] = (pair,)
+        return whole
 
     def _logged(self, card: CardLike, period: ContractPeriod, today: date) -> tuple[
             Decimal | None, str | None, tuple[tuple[ContractPeriod, Decimal], ...], tuple[str, ...]]:

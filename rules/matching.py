@@ -57,9 +57,9 @@ class PhraseMatcher(Generic[T]):
             for length, keys, target, keyword in phrases:
                 if length == 1:
                     hits.append(Hit(target, keyword, i, i + 1))
-                elif i + length > count or not keys[1] & keys_of[written[i + 1]]:
+                elif i + length > count or keys[1].isdisjoint(keys_of[written[i + 1]]):
                     continue  # most phrases end here, at their second word, without the generator below
-                elif length == 2 or all(keys[j] & keys_of[written[i + j]] for j in range(2, length)):
+                elif length == 2 or not any(keys[j].isdisjoint(keys_of[written[i + j]]) for j in range(2, length)):
                     hits.append(Hit(target, keyword, i, i + length))
         return hits  # in order already: by position, and longest first at each (see _phrases_starting)
 
