@@ -1,46 +1,206 @@
-"""Read a Trello board export or an Asana project export from disk."""
+"""Read a Trello board export or an Asana project export from disk, streaming: one card in memory at a time.
+
+A 50,000-card export is never held whole, neither as text nor as a parsed tree. The file is read three times
+by an incremental parser: its outline (how deep it nests, what it holds, the board's lists, labels and fields),
+then the actions the mapper reads (comments, due-date moves, creations: trimmed to the fields it reads), then
+the cards one by one. A file that is not valid JSON is read once more, whole, only to say where it breaks.
+"""
 from __future__ import annotations
 
+import io
 import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import ijson
+
+from integrations import _parse as p
 from integrations.asana.mapper import project_snapshot
 from integrations.errors import ExportError
 from integrations.models import BoardSnapshot
 from integrations.trello.mapper import board_snapshot
+
+BOM = b"\xef\xbb\xbf"
+# A board export is a few levels deep; a file deeper than this is refused before anything is built (an
+# incremental parser's paths grow with the depth: a hostile file would exhaust memory).
+MAX_DEPTH = 256
+BUFFER = 1 << 16
+# The top-level fields of a Trello export read whole: small. `cards` and `actions` are streamed.
+BOARD_FIELDS = frozenset({"id", "name", "dateLastActivity", "lists", "labels", "customFields"})
+# An escaped lone surrogate ("\\ud800" without its pair): the fast parser turns it into '?' or refuses the file.
+LONE_SURROGATE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+                            rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+ACTION_KINDS = frozenset({"createCard", "updateCard", "commentCard"})  # what the mapper reads of the actions
 
 
 def read_export(path: str | Path) -> BoardSnapshot:
     """Detect the export's service and normalise it; raises ExportError naming the file."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            return _read(file, str(path))
     except OSError as err:
         raise ExportError(f"{path}: cannot read the export: {err.strerror or err}") from None
-    return parse_export(raw, str(path))
 
 
 def parse_export(raw: bytes | str, source: str) -> BoardSnapshot:
-    """Normalise export content; `source` names it in errors."""
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise ExportError(f"{source}: not UTF-8 text (byte {err.start}); export the board as JSON again") from None
-    if not raw.strip():
+    """Normalise export content held in memory; `source` names it in errors."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
+    return _read(io.BytesIO(raw), source)
+
+
+@dataclass
+class _Outline:
+    """What the first reading found: the document's kind and top-level types, the small board fields."""
+
+    top: str = ""                                          # the JSON type of the document
+    types: dict[str, str] = field(default_factory=dict)    # top-level key -> JSON type of its value
+    board: dict[str, Any] = field(default_factory=dict)    # BOARD_FIELDS present, whole
+
+
+def _read(file: IO[bytes], source: str, parser: Any = None) -> BoardSnapshot:
+    file.seek(0)
+    start = 3 if file.read(3) == BOM else 0
+    if parser is None:  # the fast parser, unless the text escapes a lone surrogate (clean_text then replaces it)
+        parser = ijson.get_backend("python") if _has_lone_surrogate(file, start) else ijson
+    try:
+        outline = _outline(parser, file, start, source)
+        if outline.top == "object" and outline.types.get("cards") == "array" and outline.types.get("lists") == "array":
+            if outline.types.get("actions", "array") not in ("array", "null"):
+                raise ExportError(f"{source}: field 'actions' should be a list in a Trello export")
+            actions = list(_actions(_items(parser, file, start, "actions.item"))) if "actions" in outline.types else []
+            return board_snapshot({**outline.board, "cards": _items(parser, file, start, "cards.item")}, actions)
+        if outline.top == "object" and outline.types.get("data") == "array":
+            project = next(_items(parser, file, start, "data.item.memberships.item.project.gid", str), "")
+            return project_snapshot(project, _items(parser, file, start, "data.item"))
+    except UnicodeDecodeError:
+        if parser is ijson:  # the fast parser refuses an escaped lone surrogate ("\udc00"): the slow one keeps it
+            return _read(file, source, ijson.get_backend("python"))
+        raise ExportError(f"{source}: not UTF-8 text; export the board as JSON again") from None
+    except ijson.JSONError:
+        file.seek(0)
+        _diagnose(file.read(), source)  # says where the JSON breaks
+        raise ExportError(f"{source}: not valid JSON; export the board as JSON again") from None
+    found = (f"an object with keys {sorted(outline.types)[:6]}" if outline.top == "object"
+             else f"a JSON {_PYTHON_NAMES.get(outline.top, outline.top)}")
+    raise ExportError(
+        f"{source}: neither a Trello board export (an object with 'cards' and 'lists') nor an Asana "
+        f"project export (an object with a 'data' list of tasks); found {found}"
+    )
+
+
+def _outline(parser: Any, file: IO[bytes], start: int, source: str) -> _Outline:
+    """One pass over the parser's events: the depth checked, the top-level keys typed, the board fields built."""
+    file.seek(start)
+    outline = _Outline()
+    depth, key, builder = 0, None, None
+    for event, value in parser.basic_parse(file, buf_size=BUFFER):
+        if builder is not None:
+            builder.event(event, value)
+        if event == "start_map" or event == "start_array":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ExportError(f"{source}: the JSON is nested too deeply to be a board export (a board export "
+                                  "is a few levels deep); export the board as JSON again")
+            if depth == 1:
+                outline.top = _TYPES[event]
+            elif depth == 2 and key is not None:  # a top-level field's value begins
+                outline.types[key] = _TYPES[event]
+        elif event == "end_map" or event == "end_array":
+            depth -= 1
+            if depth == 1 and key is not None:  # ... and ends
+                if builder is not None:
+                    outline.board[key] = builder.value
+                key = builder = None
+        elif depth == 0:
+            outline.top = _TYPES[event]
+        elif depth == 1 and event == "map_key":
+            key, builder = value, ijson.ObjectBuilder() if value in BOARD_FIELDS else None
+        elif depth == 1 and key is not None:  # a top-level field with a plain value
+            outline.types[key] = _TYPES[event]
+            if builder is not None:
+                outline.board[key] = builder.value
+            key = builder = None
+    return outline
+
+
+def _has_lone_surrogate(file: IO[bytes], start: int) -> bool:
+    file.seek(start)
+    tail = b""
+    while chunk := file.read(1 << 20):
+        window = tail + chunk
+        if (b"\\ud" in window or b"\\uD" in window) and LONE_SURROGATE.search(window):  # the test alone is fast
+            return True
+        tail = chunk[-12:]  # an escape cut by the chunk's end is whole in the next search
+    return False
+
+
+def _items(parser: Any, file: IO[bytes], start: int, prefix: str, kind: type | None = None) -> Iterator[Any]:
+    """The values at `prefix`, one at a time (of type `kind` only, if given)."""
+    file.seek(start)
+    for item in parser.items(file, prefix, buf_size=BUFFER, use_float=True):
+        if kind is None or isinstance(item, kind):
+            yield item
+
+
+def _actions(actions: Iterator[Any]) -> Iterator[Mapping[str, Any]]:
+    """The actions the mapper reads, trimmed to what it reads of them: comments, due-date moves, and creations of
+    cards whose id tells no time. A board's history is mostly other kinds; one action of each card's is kept,
+    however many are read, so strings and dicts the actions share are kept once."""
+    shared: dict[Any, Any] = {}
+    for action in actions:
+        if not isinstance(action, dict) or action.get("type") not in ACTION_KINDS:
+            continue
+        kind, data = action["type"], action.get("data")
+        if isinstance(data, dict):
+            card, old = data.get("card"), data.get("old")
+            if kind == "createCard" and isinstance(card, dict) and p.objectid_time(str(card.get("id"))):
+                continue  # the card's id tells when it was created
+            if kind == "updateCard" and isinstance(old, dict) and "due" not in old:
+                continue  # not a due-date move
+            trimmed: dict[str, Any] = {k: data[k] for k in ("text",) if k in data}
+            if isinstance(card, dict):
+                card = {k: _shared(shared, card[k]) for k in ("id", "due") if k in card}
+                card = shared.setdefault(("card", *card.items()), card) if "due" not in card else card
+            trimmed["card"] = card
+            if "old" in data:
+                trimmed["old"] = {k: old[k] for k in ("due",) if k in old} if isinstance(old, dict) else old
+            data = trimmed
+        creator = action.get("memberCreator")
+        if isinstance(creator, dict):
+            name = creator.get("fullName")
+            creator = shared.setdefault(("creator", name), {"fullName": name})
+        yield {"id": action.get("id"), "type": kind, "date": action.get("date"), "data": data,
+               "memberCreator": creator}
+
+
+def _shared(shared: dict[Any, Any], value: Any) -> Any:
+    """One object for equal strings (card ids recur in every action of their card)."""
+    return shared.setdefault(value, value) if isinstance(value, str) else value
+
+
+def _diagnose(raw: bytes, source: str) -> None:
+    """Raise the ExportError that says why `raw` is not JSON: not UTF-8, empty, cut short, or where it breaks."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ExportError(f"{source}: not UTF-8 text (byte {err.start}); export the board as JSON again") from None
+    if not text.strip():
         raise ExportError(f"{source}: the file is empty; export the board as JSON again")
     try:
-        document = json.loads(raw)
+        json.loads(text)
     except RecursionError:  # the parser recurses once per level: a thousand levels exhaust Python's stack
         raise ExportError(f"{source}: the JSON is nested too deeply to be a board export (a board export is a few "
                           "levels deep); export the board as JSON again") from None
     except json.JSONDecodeError as err:
-        if _truncated(raw, err):
+        if _truncated(text, err):
             raise ExportError(f"{source}: the JSON ends early at line {err.lineno}, column {err.colno}: "
                               "the file looks truncated; download the export again") from None
         raise ExportError(f"{source}: not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}") from None
-    return _dispatch(document, source)
 
 
 def _truncated(text: str, err: json.JSONDecodeError) -> bool:
@@ -50,26 +210,7 @@ def _truncated(text: str, err: json.JSONDecodeError) -> bool:
             or (body[:1] in "{[" and body[-1:] not in "}]"))
 
 
-def _dispatch(document: Any, source: str) -> BoardSnapshot:
-    if isinstance(document, dict) and isinstance(document.get("cards"), list) and isinstance(document.get("lists"), list):
-        snapshot = board_snapshot(document)
-        if document.get("actions") is not None and not isinstance(document["actions"], list):
-            raise ExportError(f"{source}: field 'actions' should be a list in a Trello export")
-        return snapshot
-    if isinstance(document, dict) and isinstance(document.get("data"), list):
-        tasks = document["data"]
-        return project_snapshot(_asana_project_id(tasks), tasks)
-    found = f"an object with keys {sorted(document)[:6]}" if isinstance(document, dict) else f"a JSON {type(document).__name__}"
-    raise ExportError(
-        f"{source}: neither a Trello board export (an object with 'cards' and 'lists') nor an Asana "
-        f"project export (an object with a 'data' list of tasks); found {found}"
-    )
-
-
-def _asana_project_id(tasks: list[Any]) -> str:
-    for task in tasks:
-        for membership in (task.get("memberships") or []) if isinstance(task, dict) else []:
-            gid = (membership.get("project") or {}).get("gid") if isinstance(membership, dict) else None
-            if isinstance(gid, str):
-                return gid
-    return ""
+_TYPES = {"start_map": "object", "start_array": "array", "string": "string", "number": "number",
+          "integer": "number", "double": "number", "boolean": "boolean", "null": "null"}
+_PYTHON_NAMES = {"array": "list", "object": "dict", "string": "str", "number": "int", "boolean": "bool",
+                 "null": "NoneType"}

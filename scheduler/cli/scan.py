@@ -46,6 +46,19 @@ def scan(config_path: str, client_name: str, export: str | None, now_text: str |
     for warning in output.warnings:
         say("warning:", "yellow", warning)
     if fmt == "json":
-        click.echo(json.dumps(output.result.to_json(), ensure_ascii=False, indent=2))
+        _echo_json(output.result.to_json())
     else:
         print_table(output.result, stdout(), client.language)
+
+
+def _echo_json(document: object) -> None:
+    """`document` as indented JSON on stdout, written as it is encoded: 50,000 cards never become one string."""
+    batch: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(document):
+        batch.append(chunk)
+        size += len(chunk)
+        if size > 1 << 16:
+            click.echo("".join(batch), nl=False)
+            batch, size = [], 0
+    click.echo("".join(batch))
