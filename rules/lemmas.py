@@ -1,14 +1,18 @@
-"""Lemmas from simplemma's dictionaries without building them whole in memory: a block index, cached on disk."""
+"""Lemmas from simplemma's dictionaries without building them whole in memory: a block index, from shipped anchors or cached on disk."""
 from __future__ import annotations
 
 import marshal
 import os
+import sys
+import zlib
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from importlib import metadata
+from itertools import chain, islice
 from pathlib import Path
+from typing import Any
 
 from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy
@@ -35,65 +39,89 @@ CACHE_ENV = "SCOPEKEEPER_CACHE_DIR"
 # Records per block: a lookup decodes at most this many; the index holds one seed per block.
 _BLOCK = 32
 _FORMAT = 2  # bump when the cached layout changes
+_SEGMENT = 4096  # records per segment of a table opened from anchors: a multiple of _BLOCK
+# Anchors of the languages whose tables take long to build (Polish: 3.7 million records), made by write_anchors.
+ANCHORS = Path(__file__).with_name("data") / "lemma_anchors.bin"
 
 
 class LemmaTable(DecodedStrMapping):
     """simplemma's front-coded word -> lemma records (its own bytes, ~19 MB for Polish), read by block.
 
-    Each block's first record is kept decoded, with where the next one starts: a lookup bisects to its
-    block and decodes at most _BLOCK records from there.
+    The records are cut in segments, each opened by an anchor record (its key, value, and where the next
+    record starts). A segment's blocks are indexed when a lookup first reaches it: each block's first record
+    kept decoded, with where the one after it starts. A lookup bisects to its segment, then its block, and
+    decodes at most _BLOCK records from there. A table built from the records has one segment, indexed whole;
+    one opened from shipped anchors (rules/data) indexes only the segments its lookups reach.
     """
 
-    __slots__ = ("_count", "_data", "_keys", "_next", "_reverse", "_values")
+    __slots__ = ("_anchors", "_count", "_data", "_reverse", "_seeds", "_segments", "_starts")
 
-    def __init__(self, data: bytes, reverse: bool, count: int, keys: list[bytes], values: list[bytes],
-                 following: array[int]) -> None:
+    def __init__(self, data: bytes, reverse: bool, count: int, anchors: list[bytes], seeds: list[bytes],
+                 starts: array[int], segments: list[tuple[list[bytes], list[bytes], array[int]] | None]) -> None:
         self._data, self._reverse, self._count = data, reverse, count
-        self._keys, self._values, self._next = keys, values, following
+        self._anchors, self._seeds, self._starts, self._segments = anchors, seeds, starts, segments
 
     @classmethod
     def build(cls, language: str) -> LemmaTable:
         """One pass over the records, keeping every block's first record and the offset of the one after it."""
         data = read_decompressed(language)
         reverse, count, position = read_header(data)
-        keys: list[bytes] = []
-        values: list[bytes] = []
-        following = array("q")
-        index = -1
-        for index, (start, key, value) in enumerate(iter_records(data, position)):
-            if index % _BLOCK == 0:
-                keys.append(key)
-                values.append(value)
-            elif index % _BLOCK == 1:
-                following.append(start)
-        if index + 1 != count:
+        keys, values, following, read = _index(iter_records(data, position), _BLOCK, len(data))
+        if read != count:
             raise ValueError(f"simplemma's {language} dictionary is truncated or corrupt")
-        if len(following) < len(keys):
-            following.append(len(data))  # the last block holds one record
-        return cls(data, reverse, count, keys, values, following)
+        return cls._whole(data, reverse, count, keys, values, following)
+
+    @classmethod
+    def _whole(cls, data: bytes, reverse: bool, count: int, keys: list[bytes], values: list[bytes],
+               following: array[int]) -> LemmaTable:
+        if not keys:
+            return cls(data, reverse, count, [], [], array("q"), [])
+        return cls(data, reverse, count, keys[:1], values[:1], following[:1], [(keys, values, following)])
+
+    @classmethod
+    def anchored(cls, data: bytes, anchors: tuple[bool, int, list[bytes], list[bytes], list[int]]) -> LemmaTable:
+        """The table of `data` (simplemma's decompressed bytes) from its anchors (see `anchors`)."""
+        reverse, count, keys, values, starts = anchors
+        return cls(data, reverse, count, list(keys), list(values), array("q", starts), [None] * len(keys))
 
     def dumps(self) -> bytes:
-        return marshal.dumps((_FORMAT, self._data, self._reverse, self._count, self._keys, self._values,
-                              self._next.tobytes()))
+        whole = self._segments[0] if len(self._segments) == 1 else None
+        if whole is None and self._segments:
+            raise ValueError("only a table indexed whole is cached")
+        keys, values, following = whole or ([], [], array("q"))
+        return marshal.dumps((_FORMAT, self._data, self._reverse, self._count, keys, values, following.tobytes()))
 
     @classmethod
     def loads(cls, blob: bytes) -> LemmaTable:
         layout, data, reverse, count, keys, values, following = marshal.loads(blob)
         if layout != _FORMAT:
             raise ValueError("an older lemma table layout")
-        return cls(data, reverse, count, keys, values, array("q", following))
+        return cls._whole(data, reverse, count, keys, values, array("q", following))
+
+    def _blocks(self, segment: int) -> tuple[list[bytes], list[bytes], array[int]]:
+        """The segment's block index, built at its first lookup (from its anchor, _SEGMENT records at most)."""
+        blocks = self._segments[segment]
+        if blocks is None:
+            anchor, seed = self._anchors[segment], self._seeds[segment]
+            rest = iter_records(self._data, self._starts[segment], anchor, seed)
+            records = chain([(0, anchor, seed)], islice(rest, _SEGMENT - 1))
+            keys, values, following, _ = _index(records, _BLOCK, len(self._data))
+            blocks = self._segments[segment] = (keys, values, following)
+        return blocks
 
     def _lookup(self, key: str) -> str | None:
         target = key.encode()
         if self._reverse:
             target = target[::-1]
-        block = bisect_right(self._keys, target) - 1
-        if block < 0:
+        segment = bisect_right(self._anchors, target) - 1
+        if segment < 0:
             return None
-        first = self._keys[block]
+        keys, values, following = self._blocks(segment)
+        block = bisect_right(keys, target) - 1
+        first = keys[block]
         if first == target:
-            return self._decoded(self._values[block])
-        records = iter_records(self._data, self._next[block], first, self._values[block])
+            return self._decoded(values[block])
+        records = iter_records(self._data, following[block], first, values[block])
         for n, (_, stored_key, stored_value) in enumerate(records, 2):
             if stored_key == target:
                 return self._decoded(stored_value)
@@ -113,6 +141,57 @@ class LemmaTable(DecodedStrMapping):
         return self._count
 
 
+def _index(records: Iterable[tuple[int, bytes, bytes]], step: int, end: int
+           ) -> tuple[list[bytes], list[bytes], array[int], int]:
+    """Every `step`-th record's key and value, where the record after each starts (`end` past the last one),
+    and how many records there were."""
+    keys: list[bytes] = []
+    values: list[bytes] = []
+    following = array("q")
+    index = -1
+    for index, (start, key, value) in enumerate(records):
+        if index % step == 0:
+            keys.append(key)
+            values.append(value)
+        elif index % step == 1:
+            following.append(start)
+    if len(following) < len(keys):
+        following.append(end)  # the last group holds one record
+    return keys, values, following, index + 1
+
+
+def anchors(language: str) -> dict[str, Any]:
+    """The language's anchors, what rules/data ships: every _SEGMENT-th record (key, value, where the next
+    record starts) and the length and CRC-32 of simplemma's decompressed bytes they belong to."""
+    data = read_decompressed(language)
+    reverse, count, position = read_header(data)
+    keys, values, starts, _ = _index(iter_records(data, position), _SEGMENT, len(data))
+    return {"length": len(data), "crc32": zlib.crc32(data), "table": (reverse, count, keys, values, starts.tolist())}
+
+
+def write_anchors(languages: list[str], path: Path = ANCHORS) -> None:
+    """Write the shipped anchors of `languages` for the installed simplemma (python -m rules.lemmas pl es)."""
+    shipped = {"simplemma": metadata.version("simplemma"), "segment": _SEGMENT, "block": _BLOCK,
+               "languages": {language: anchors(language) for language in languages}}
+    path.write_bytes(zlib.compress(marshal.dumps(shipped, 4), 9))
+
+
+def _shipped(language: str) -> LemmaTable | None:
+    """The table from the shipped anchors, when they were made from exactly these bytes of simplemma's."""
+    try:
+        shipped = marshal.loads(zlib.decompress(ANCHORS.read_bytes()))
+        entry = shipped["languages"].get(language)
+        if (entry is None or shipped["simplemma"] != metadata.version("simplemma")
+                or (shipped["segment"], shipped["block"]) != (_SEGMENT, _BLOCK)):
+            return None
+    except (OSError, ValueError, EOFError, TypeError, KeyError, zlib.error):
+        return None
+    data = read_decompressed(language)
+    if len(data) != entry["length"] or zlib.crc32(data) != entry["crc32"]:
+        return None
+    return LemmaTable.anchored(data, entry["table"])
+
+
 def cache_dir() -> Path:
     """$SCOPEKEEPER_CACHE_DIR, else $XDG_CACHE_HOME/scopekeeper, else ~/.cache/scopekeeper."""
     if os.environ.get(CACHE_ENV):
@@ -121,7 +200,11 @@ def cache_dir() -> Path:
 
 
 def load_table(language: str) -> LemmaTable:
-    """The language's table from the cache; built (about 1 s for Polish) and cached when missing or stale."""
+    """The language's table from the shipped anchors (Polish, Spanish); else from the cache, built (about
+    1 s for Polish) and cached when missing or stale."""
+    table = _shipped(language)
+    if table is not None:
+        return table
     source = DATA_FOLDER / f"{language}.plzma"
     stat = source.stat()
     name = f"lemmas-{metadata.version('simplemma')}-{language}-{stat.st_size}-{int(stat.st_mtime)}.bin"
@@ -167,3 +250,7 @@ def dictionary(language: str) -> Mapping[str, str]:
 def lemmatize(word: str, language: str) -> str:
     """The word's lemma, as simplemma.lemmatize(word, lang=language) gives it."""
     return _lemmatizer().lemmatize(word, language)
+
+
+if __name__ == "__main__":
+    write_anchors(sys.argv[1:] or ["pl", "es"])

@@ -63,3 +63,32 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_the_rebuild(cache: Pat
     cache.parent.mkdir(exist_ok=True)
     cache.write_text("a file where the folder should be")
     assert load_table("en").get("invoices") == "invoice"
+
+
+def test_the_shipped_anchors_are_what_the_script_makes_from_simplemmas_data() -> None:
+    import marshal
+    import zlib
+
+    shipped = marshal.loads(zlib.decompress(lemmas.ANCHORS.read_bytes()))
+    assert sorted(shipped["languages"]) == ["es", "pl"]
+    assert shipped["languages"]["es"] == lemmas.anchors("es")  # `python -m rules.lemmas pl es` makes them again
+    assert isinstance(load_table("pl"), LemmaTable) and load_table("pl").get("fakturę") == "faktura"
+
+
+def test_anchors_open_a_table_without_building_it_and_stale_ones_are_ignored(cache: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import marshal
+    import zlib
+
+    shipped = tmp_path / "anchors.bin"
+    lemmas.write_anchors(["fr"], shipped)
+    monkeypatch.setattr(lemmas, "ANCHORS", shipped)
+    assert [load_table("fr").get(w) for w in CARD_WORDS["fr"]] == [LemmaTable.build("fr").get(w)
+                                                                   for w in CARD_WORDS["fr"]]
+    assert not list(cache.glob("lemmas-*-fr-*.bin"))  # nothing built, nothing cached
+
+    stale = marshal.loads(zlib.decompress(shipped.read_bytes()))
+    stale["languages"]["fr"]["crc32"] ^= 1  # made from other bytes than this simplemma's
+    shipped.write_bytes(zlib.compress(marshal.dumps(stale)))
+    assert load_table("fr").get("factures") == "facture"
+    assert list(cache.glob("lemmas-*-fr-*.bin"))  # built from the records instead, and cached
