@@ -1,4 +1,4 @@
-"""Lemmas from simplemma's dictionaries without building them whole in memory: a block index, from shipped anchors or cached on disk."""
+"""Lemmas from simplemma's dictionaries without building them whole in memory: a block index by segments."""
 from __future__ import annotations
 
 import marshal
