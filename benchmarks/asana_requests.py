@@ -1,9 +1,11 @@
-"""Requests per Asana scan: ScopeKeeper's adapter beside the naive SDK way, both counted by the sandbox.
+"""Requests per Asana scan: ScopeKeeper's adapter beside the SDK used competently and naively, counted by the sandbox.
 
 Run from the repository root: `.venv/bin/python benchmarks/asana_requests.py`.
-The naive way is what the SDK invites: list the project's tasks, then get_task and get_stories_for_task
-for each (stories being where Asana keeps due-date history). For the incremental scan it is given the
-same modified_since listing, then still reads each modified task and its stories.
+The competent way lists the project's tasks with opt_fields naming what it needs (100 a page) and asks
+nothing per task; for the incremental scan, the same listing with modified_since. The naive way is what the
+SDK invites: list the project's tasks, then get_task and get_stories_for_task for each (stories being where
+Asana keeps due-date history); for the incremental scan it is given the same modified_since listing, then
+still reads each modified task and its stories.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import asana
 
-from integrations.asana.adapter import AsanaAdapter
+from integrations.asana.adapter import TASK_OPT_FIELDS, AsanaAdapter
 from integrations.sandbox.asana import SANDBOX_TOKEN, AsanaSandbox
 
 SIZES = (10, 100, 1000)
@@ -45,6 +47,18 @@ def naive_scan(host: str, project_gid: str, modified_since: datetime | None = No
         list(stories_api.get_stories_for_task(task["gid"], {}))
 
 
+def competent_scan(host: str, project_gid: str, modified_since: datetime | None = None) -> None:
+    """List the tasks with the fields needed, 100 a page; nothing per task."""
+    config = asana.Configuration()
+    config.host, config.access_token = host, SANDBOX_TOKEN
+    tasks_api = asana.TasksApi(asana.ApiClient(config))
+    opts = {"opt_fields": TASK_OPT_FIELDS, "limit": 100}
+    if modified_since is None:
+        list(tasks_api.get_tasks_for_project(project_gid, opts))
+    else:
+        list(tasks_api.get_tasks({**opts, "project": project_gid, "modified_since": modified_since.isoformat()}))
+
+
 def counted(sandbox: AsanaSandbox, run) -> int:
     """Requests the sandbox received while `run()` ran."""
     sandbox.reset_counts()
@@ -52,8 +66,8 @@ def counted(sandbox: AsanaSandbox, run) -> int:
     return sandbox.total_requests()
 
 
-def measure() -> list[tuple[str, int, int, str, int, int]]:
-    """(scan, tasks, ScopeKeeper requests, target text, target, naive requests) per row."""
+def measure() -> list[tuple[str, int, int, str, int, int, int]]:
+    """(scan, tasks, ScopeKeeper requests, target text, target, competent requests, naive requests) per row."""
     clock = Clock()
     sandbox = AsanaSandbox(clock=clock)
     rows = []
@@ -61,9 +75,10 @@ def measure() -> list[tuple[str, int, int, str, int, int]]:
         projects = {n: sandbox.generate_project(n, name=f"{n} tasks", seed=n) for n in SIZES}
         for n, gid in projects.items():
             ours = counted(sandbox, lambda gid=gid: adapter.read_board(gid))
+            competent = counted(sandbox, lambda gid=gid: competent_scan(server.host, gid))
             naive = counted(sandbox, lambda gid=gid: naive_scan(server.host, gid))
             target = math.ceil(n / 100)
-            rows.append(("full", n, ours, f"ceil(n/100) = {target}", target, naive))
+            rows.append(("full", n, ours, f"ceil(n/100) = {target}", target, competent, naive))
 
         n = SIZES[-1]
         since = clock.now
@@ -73,9 +88,11 @@ def measure() -> list[tuple[str, int, int, str, int, int]]:
         before = adapter.requests_made
         ours = counted(sandbox, lambda: adapter.read_modified(projects[n], since))
         assert adapter.requests_made - before == ours  # the adapter's own count agrees with the server's
+        competent = counted(sandbox, lambda: competent_scan(server.host, projects[n], since))
         naive = counted(sandbox, lambda: naive_scan(server.host, projects[n], since))
         target = math.ceil(MODIFIED / 100) + 1
-        rows.append((f"incremental, {MODIFIED} modified", n, ours, f"ceil(k/100)+1 = {target}", target, naive))
+        rows.append((f"incremental, {MODIFIED} modified", n, ours, f"ceil(k/100)+1 = {target}", target, competent,
+                     naive))
     return rows
 
 
@@ -87,17 +104,22 @@ def _duration(requests: int) -> str:
 def main() -> None:
     rows = measure()
     print("Asana requests per scan (sandbox on loopback, official SDK 5.x, counted by the server)\n")
-    header = ("scan", "tasks", "ScopeKeeper", "target", "met", "naive SDK", f"naive at {FREE_PLAN_PER_MINUTE}/min")
-    widths = (24, 6, 12, 20, 4, 10, 16)
+    header = ("scan", "tasks", "ScopeKeeper", "target", "met", "competent SDK", "naive SDK",
+              f"naive at {FREE_PLAN_PER_MINUTE}/min")
+    widths = (24, 6, 12, 20, 4, 13, 10, 16)
     print("  ".join(h.ljust(w) if i in (0, 3) else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True))))
-    for scan, tasks, ours, target_text, target, naive in rows:
-        cells = (scan, str(tasks), str(ours), target_text, "yes" if ours <= target else "NO", str(naive), _duration(naive))
+    for scan, tasks, ours, target_text, target, competent, naive in rows:
+        cells = (scan, str(tasks), str(ours), target_text, "yes" if ours <= target else "NO", str(competent),
+                 str(naive), _duration(naive))
         print("  ".join(c.ljust(w) if i in (0, 3) else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))))
     print("\nfull: one GET /projects/{gid}/tasks page per 100 tasks, opt_fields asking for all the rules need;"
           "\n      nothing per task (no get_task, no stories: due-date moves are observed between scans)."
           "\nincremental: one GET /tasks?project=&modified_since= page per 100 modified tasks, never fewer than one:"
           "\n      max(1, ceil(k/100)). The target's +1 is the listing request made even when nothing changed;"
-          "\n      its first page already returns the 5 modified tasks, so the scan costs 1 request (target 2).")
+          "\n      its first page already returns the 5 modified tasks, so the scan costs 1 request (target 2)."
+          "\ncompetent SDK: get_tasks_for_project (or get_tasks with modified_since) with opt_fields and limit=100:"
+          "\n      the fair comparison, the same requests as ScopeKeeper; ScopeKeeper's gain over it is elsewhere"
+          "\n      (due-date moves observed between scans, rate limits and retries, comments posted exactly once).")
 
 
 if __name__ == "__main__":

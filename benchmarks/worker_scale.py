@@ -1,9 +1,13 @@
 """`scopekeeper run --once` at scale: 200 Trello boards of 200 cards, 50 ms per request, Trello's token budget.
 
 Run: .venv/bin/python benchmarks/worker_scale.py [--boards 200] [--cards 200] [--clients 20] [--state-url URL]
+     .venv/bin/python benchmarks/worker_scale.py --vas 10 --boards 40 --cards 200 --clients 4   (a fleet)
 The worker runs as its own process against the Trello sandbox served here on loopback, which answers each
-request after `--latency` seconds and refuses (429) past 100 requests per 10 s per token, as Trello does.
-Printed: wall time against the rate-limit lower bound, the worker's peak memory, and a second scan.
+request after `--latency` seconds and refuses (429) past 100 requests per 10 s per token and 300 per 10 s per
+API key, as Trello does. With --vas N, N workers run at once, one per VA, each with its own token (the same
+API key: a hosted fleet's) and state, each reading `--boards` boards (the same boards for every VA, so the
+fake's cost does not grow with N; each VA still reads every one of them with its own token).
+Printed: wall time against the rate-limit lower bound, the workers' peak memory, and a second scan.
 
 The fake must not be what this measures. TrelloSandbox keeps the actions of all its boards in one dict and
 scans them on every request (~70 ms of CPU per board read at 200 boards), and even alone a board's answers
@@ -27,7 +31,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing it
 
 from integrations.sandbox.server import LoopbackServer  # noqa: E402
-from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TOKEN_LIMIT, WINDOW, TrelloSandbox, synthetic_export  # noqa: E402
+from integrations.sandbox.trello import (  # noqa: E402
+    KEY_LIMIT,
+    SANDBOX_KEY,
+    SANDBOX_TOKEN,
+    TOKEN_LIMIT,
+    WINDOW,
+    TrelloSandbox,
+    synthetic_export,
+)
 from integrations.trello.adapter import BOARD_ACTIONS, BOARD_QUERY  # noqa: E402
 from scheduler.testing_hooks import TRELLO_URL_ENV  # noqa: E402
 
@@ -59,8 +71,8 @@ labels = ["Social"]
 class ShardedTrello:
     """Trello's API over one sandbox per board; a referee sandbox answers for the token's budget."""
 
-    def __init__(self, latency: float) -> None:
-        self.referee = TrelloSandbox(latency=latency)
+    def __init__(self, latency: float, tokens: list[str]) -> None:
+        self.referee = TrelloSandbox(latency=latency, tokens=tokens)
         self._shards: dict[str, TrelloSandbox] = {}
         self._built: dict[tuple, tuple] = {}  # (path, query) -> the shard's answer
 
@@ -88,13 +100,14 @@ class ShardedTrello:
         parts = path.split("/")  # "", "1", "boards", <id>, ...
         if path.startswith("/1/members/me/boards"):
             boards = [b for shard in self._shards.values()
-                      for b in json.loads(shard.handle(method, path, query, body, headers)[2])]
+                      for b in json.loads(shard.handle(method, path, query, body, CREDENTIALS)[2])]
             return 200, {"Content-Type": "application/json", **budget}, json.dumps(boards).encode()
         shard = self._shards.get(parts[3]) if len(parts) > 3 and parts[2] == "boards" else None
         if shard is None:
             return 404, {"Content-Type": "text/plain", **budget}, b"The requested resource was not found."
         built = self._built.get(_key(path, query)) if method == "GET" else None
-        status, reply, answer = built or shard.handle(method, path, query, body, headers)
+        # The referee took the token: the shards know only the sandbox's own.
+        status, reply, answer = built or shard.handle(method, path, query, body, CREDENTIALS)
         return status, {**reply, **budget}, answer
 
 
@@ -107,37 +120,43 @@ def main() -> None:
     if options.state_url and _has_tables(options.state_url):
         sys.exit(f"--state-url must name an empty database: {options.state_url.split('@')[-1]} has tables "
                  "(a previous run's state would make the first scan a re-scan)")
-    sandbox = ShardedTrello(options.latency)
+    tokens = [SANDBOX_TOKEN] if options.vas == 1 else [f"{SANDBOX_TOKEN}-va{n + 1}" for n in range(options.vas)]
+    sandbox = ShardedTrello(options.latency, tokens)
     board_ids = [sandbox.load(synthetic_export(options.cards, seed=seed)) for seed in range(1, options.boards + 1)]
     with tempfile.TemporaryDirectory() as folder, LoopbackServer(sandbox.handle) as server:
-        config = Path(folder) / "scopekeeper.toml"
-        state_url = options.state_url or f"sqlite:///{Path(folder) / 'scopekeeper.db'}"
-        config.write_text(_config(state_url, board_ids, options.clients), encoding="utf-8")
-        env = {**os.environ, "TRELLO_API_KEY": SANDBOX_KEY, "TRELLO_TOKEN": SANDBOX_TOKEN,
-               TRELLO_URL_ENV: server.url + "/1", "SCOPEKEEPER_LOG_LEVEL": "WARNING"}
-        first = _scan(config, env, sandbox)
-        time.sleep(WINDOW)  # the second scan starts with the token's budget whole again
-        second = _scan(config, env, sandbox)
+        workers = []
+        for n, token in enumerate(tokens):
+            config = Path(folder) / f"scopekeeper-{n}.toml"
+            state_url = options.state_url or f"sqlite:///{Path(folder) / f'scopekeeper-{n}.db'}"
+            config.write_text(_config(state_url, board_ids, options.clients), encoding="utf-8")
+            workers.append((config, {**os.environ, "TRELLO_API_KEY": SANDBOX_KEY, "TRELLO_TOKEN": token,
+                                     TRELLO_URL_ENV: server.url + "/1", "SCOPEKEEPER_LOG_LEVEL": "WARNING"}))
+        first = _scan(workers, sandbox)
+        time.sleep(WINDOW)  # the second scan starts with the budgets whole again
+        second = _scan(workers, sandbox)
     _report(options, first, second)
 
 
-def _scan(config: Path, env: dict, sandbox: ShardedTrello) -> dict:
-    """One `scopekeeper run --once` in its own process: wall time, requests, 429s, the process's peak memory."""
+def _scan(workers: list[tuple[Path, dict]], sandbox: ShardedTrello) -> dict:
+    """`scopekeeper run --once` of every worker at once, each in its own process: wall time until the last
+    ends, requests, 429s, the largest process's peak memory."""
     logged, refused = len(sandbox.log), sandbox.rate_limited
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-c", "from scheduler.cli.main import main; main()", "run", "--once",
-                                "--config", str(config)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, _high_water_mb(process.pid))
+    processes = [subprocess.Popen([sys.executable, "-c", "from scheduler.cli.main import main; main()", "run",
+                                   "--once", "--config", str(config)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True) for config, env in workers]
+    peaks = [0.0] * len(processes)
+    while any(p.poll() is None for p in processes):
+        peaks = [max(peak, _high_water_mb(p.pid)) for peak, p in zip(peaks, processes, strict=True)]
         time.sleep(0.05)
     wall = time.monotonic() - started
-    if process.returncode != 0:
-        sys.exit(f"scopekeeper run failed ({process.returncode}):\n{process.stderr.read()[-3000:]}")
+    for process in processes:
+        if process.returncode != 0:
+            sys.exit(f"scopekeeper run failed ({process.returncode}):\n{process.stderr.read()[-3000:]}")
     requests = sandbox.log[logged:]
     return {"wall": wall, "requests": len(requests), "refused": sandbox.rate_limited - refused,
-            "span": requests[-1]["at"] - requests[0]["at"] if requests else 0.0, "peak_mb": peak}
+            "span": requests[-1]["at"] - requests[0]["at"] if requests else 0.0, "peak_mb": max(peaks),
+            "workers": len(processes)}
 
 
 def _has_tables(url: str) -> bool:
@@ -159,24 +178,29 @@ def _high_water_mb(pid: int) -> float:
     return int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else 0.0
 
 
-def _bound(requests: int, latency: float) -> float:
-    """The least time `requests` can take from an empty window: request k waits until 10 * floor(k / 100) s."""
-    return WINDOW * ((requests - 1) // TOKEN_LIMIT) + latency if requests else 0.0
+def _bound(requests: int, latency: float, workers: int = 1) -> float:
+    """The least time `requests` (shared evenly by `workers` tokens of one API key) can take from empty windows:
+    a token's request k waits until 10 * floor(k / 100) s, the key's until 10 * floor(k / 300) s."""
+    if not requests:
+        return 0.0
+    per_token = -(-requests // workers)
+    return WINDOW * max((per_token - 1) // TOKEN_LIMIT, (requests - 1) // KEY_LIMIT) + latency
 
 
 def _report(options, first: dict, second: dict) -> None:
-    bound = _bound(first["requests"], options.latency)
+    bound = _bound(first["requests"], options.latency, first["workers"])
     cards = options.boards * options.cards
-    print(f"scopekeeper run --once: {options.boards} boards x {options.cards} cards ({cards:,} cards), "
-          f"{options.clients} clients, {options.latency * 1000:.0f} ms per request, "
-          f"Trello's {TOKEN_LIMIT} requests per {WINDOW:.0f} s per token")
+    fleet = f"{options.vas} VAs (one token each, one API key) x " if options.vas > 1 else ""
+    print(f"scopekeeper run --once: {fleet}{options.boards} boards x {options.cards} cards ({cards:,} cards "
+          f"{'per VA' if fleet else ''}), {options.clients} clients, {options.latency * 1000:.0f} ms per request, "
+          f"Trello's {TOKEN_LIMIT} requests per {WINDOW:.0f} s per token and {KEY_LIMIT} per key")
     print(f"first scan      {first['requests']} requests, {first['refused']} refused (429)")
     print(f"  wall time     {first['wall']:6.1f} s  (process start to exit; first to last request "
           f"{first['span']:.1f} s)")
-    print(f"  lower bound   {bound:6.1f} s  (request k cannot start before {WINDOW:.0f} s x floor(k / {TOKEN_LIMIT}), "
-          "plus one answer)")
+    print(f"  lower bound   {bound:6.1f} s  (a token's request k cannot start before {WINDOW:.0f} s x floor(k / "
+          f"{TOKEN_LIMIT}), the key's before {WINDOW:.0f} s x floor(k / {KEY_LIMIT}); plus one answer)")
     print(f"  ratio         {first['wall'] / bound:6.2f} x  (target <= 1.3)")
-    print(f"  peak memory   {first['peak_mb']:6.0f} MB (target < 300 MB; the worker process's VmHWM)")
+    print(f"  peak memory   {first['peak_mb']:6.0f} MB (target < 300 MB; the largest worker process's VmHWM)")
     print(f"second scan     {second['requests']} request(s) (nothing changed), {second['refused']} refused, "
           f"{second['wall']:.1f} s wall, peak memory {second['peak_mb']:.0f} MB")
 
@@ -196,6 +220,7 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--cards", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--vas", type=int, default=1, help="workers run at once, each with its own token")
     parser.add_argument("--state-url", help="default: a SQLite file in a temporary folder")
     return parser.parse_args()
 
