@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
+from integrations._parse import objectid_time
+from integrations.reference import make_reference
+from rules.periods import period_of
 from scheduler.store.schema import BoardRow, CardRow
 from tests.worker.support import ASANA_CLIENT, TRELLO_CLIENT
 
@@ -112,3 +116,22 @@ def test_a_changed_trello_board_is_read_from_its_actions_and_whole_once_a_day(wo
     assert f"GET /1/boards/{board}/actions" in trello_requests(world, mark)
     assert sandbox.log[mark + 1]["query"].get("cards") == "open"  # whole: the board with its cards
     assert {c.id: c for c in worker.store.cards(TRELLO_CLIENT)}[cards[3]].description.startswith("Also the Facebook")
+
+
+def test_a_card_read_from_its_actions_has_its_comments_asked_before_a_new_comment(world, make_worker):
+    worker = make_worker(mode="review")
+    client = worker.config.client(TRELLO_CLIENT)
+    assert worker.scan(client) == "ok"
+    sandbox = world.trello
+    [misc] = [c["id"] for c in sandbox.cards.values() if c["name"] == "Misc"]
+    sandbox.update_card(misc, name="Content strategy for the spring")  # now a consultation: a new comment
+
+    before = set(worker.store.comment_statuses(TRELLO_CLIENT))
+    mark = len(sandbox.log)
+    assert worker.scan(client) == "ok"
+    # Read from the actions, the card carries only the comments seen since: its own are asked for (a ref
+    # already there, from a lost state store, must not be posted twice).
+    assert f"GET /1/cards/{misc}/actions" in trello_requests(world, mark)
+    period = period_of(objectid_time(misc), "month", ZoneInfo("UTC")).key
+    assert set(worker.store.comment_statuses(TRELLO_CLIENT)) - before == {
+        make_reference("trello", misc, "consultation", period)}
