@@ -132,6 +132,8 @@ def test_a_card_read_from_its_actions_has_its_comments_asked_before_a_new_commen
     # Read from the actions, the card carries only the comments seen since: its own are asked for (a ref
     # already there, from a lost state store, must not be posted twice).
     assert f"GET /1/cards/{misc}/actions" in trello_requests(world, mark)
-    period = period_of(objectid_time(misc), "month", ZoneInfo("UTC")).key
+    created = objectid_time(misc)
+    assert created is not None
+    period = period_of(created, "month", ZoneInfo("UTC")).key
     assert set(worker.store.comment_statuses(TRELLO_CLIENT)) - before == {
         make_reference("trello", misc, "consultation", period)}
