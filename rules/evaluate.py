@@ -73,9 +73,9 @@ class _Reading:
     flags: Mapping[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class _Assessed:
-    """One card judged on its own, before the period's hours are shared out."""
+class _Assessed(NamedTuple):
+    """One card judged on its own, before the period's hours are shared out (a named tuple: built once
+    per card, it is cheaper to make than a frozen dataclass, whose fields are set one call at a time)."""
 
     card: CardLike
     period: ContractPeriod
