@@ -35,12 +35,14 @@ class PhraseMatcher(Generic[T]):
     def __init__(self, entries: Iterable[tuple[T, str]], language: str) -> None:
         self.language = language
         self._by_first_key: defaultdict[str, list[_Phrase[T]]] = defaultdict(list)
+        self._rank: dict[int, int] = {}  # id(phrase) -> its place among the entries
         for target, keyword in entries:
             keys = phrase_keys(keyword.lstrip("="), language)
             if keys and keyword.startswith("="):
                 keys = (frozenset(("=" + token(keyword[1:].split()[0], language).folded,)), *keys[1:])
             if keys:
                 phrase = (len(keys), keys, target, keyword)
+                self._rank[id(phrase)] = len(self._rank)
                 for key in keys[0]:
                     self._by_first_key[key].append(phrase)
         # Words repeat across cards and scans: each written word's phrases are looked up once.
@@ -69,7 +71,10 @@ class PhraseMatcher(Generic[T]):
                  for phrase in by_first_key[key]]
         if len(found) > 1:  # one phrase can start with several of the word's keys: keep it once
             found = list({id(phrase): phrase for phrase in found}.values())
-            found.sort(key=lambda phrase: -phrase[0])
+            # Longest first, then in the entries' order; never in the order of the word's set of keys, which
+            # changes from one process to the next (string hashing): the evidence would too.
+            rank = self._rank
+            found.sort(key=lambda phrase: (-phrase[0], rank[id(phrase)]))
         return tuple(found)
 
 
