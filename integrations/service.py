@@ -5,7 +5,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from integrations.models import BoardChanges, BoardSnapshot, Card, Comment
+from integrations.models import BoardChanges, BoardSnapshot, Card, Comment, TimeEntry
 from integrations.webhooks import HookState
 
 
@@ -36,6 +36,11 @@ class BoardService(Protocol):
     def read_changes(self, board_id: str, previous: Sequence[Card], since: datetime, /) -> BoardChanges | None:
         """What changed on the board since `since`, with `previous` its live cards as last read (Trello applies
         its actions to them; Asana sends the modified tasks whole); None: read the board whole instead."""
+        ...
+
+    def read_time_entries(self, card_ids: Iterable[str], /) -> dict[str, tuple[TimeEntry, ...]]:
+        """Time logged on these cards by the service's own time tracking (Asana), by card id; a service whose
+        logged time comes with the cards (Trello's plus! comments) answers {}."""
         ...
 
     def post_comment(self, card_id: str, text: str, /) -> str:

@@ -20,7 +20,7 @@ from trello import TrelloClient
 
 from integrations.clean import clean_fields
 from integrations.errors import Fatal, NotFound, Retriable, UnknownOutcome
-from integrations.models import BoardChanges, BoardSnapshot, Card, Comment
+from integrations.models import BoardChanges, BoardSnapshot, Card, Comment, TimeEntry
 from integrations.reference import references_in
 from integrations.trello.changes import ACTION_FILTER, apply_actions
 from integrations.trello.http import API, TrelloHttp
@@ -205,6 +205,10 @@ class TrelloAdapter:
             with self._lock:
                 self._own_posts.setdefault(board_id, {})[action_id] = posted
         return action_id
+
+    def read_time_entries(self, card_ids: Iterable[str]) -> dict[str, tuple[TimeEntry, ...]]:
+        """Trello has no time tracking of its own: plus! comments come with the cards (no request)."""
+        return {}
 
     def comments(self, card_id: str) -> list[Comment]:
         """Every comment on the card, oldest first: one request per 1000 comments."""

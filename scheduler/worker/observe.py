@@ -15,6 +15,7 @@ from scheduler.logs import redact
 from scheduler.records.state import BoardMemory, BoardUpdate, CardKey, ClientState, NewIntent
 from scheduler.records.status import ScanOutcome
 from scheduler.worker.adapters import Adapters
+from scheduler.worker.logged_time import with_logged_time
 
 # An incremental read starts this long before the previous one's cursor, against clock skew (replays are harmless).
 MODIFIED_OVERLAP = timedelta(minutes=5)
@@ -134,6 +135,8 @@ def _read(adapters: Adapters, state: ClientState, provider: str, board_id: str,
             present = {card.id for card in snapshot.cards}
             merged = merge_incremental(previous, list(snapshot.cards), started)
             cards = tuple(card for card in merged.cards if card.id in present)
+        cards, problems = with_logged_time(service, cards, previous.cards, recheck_empty=True)
+        snapshot = replace(snapshot, warnings=(*snapshot.warnings, *problems))
         markers = BoardMemory(last_activity=snapshot.last_activity, read_started=started, full_read_at=started)
         return snapshot, BoardRead(provider, board_id, cards, True,
                                    BoardUpdate(provider, board_id, ScanOutcome.OK, markers=markers))
@@ -144,9 +147,10 @@ def _read(adapters: Adapters, state: ClientState, provider: str, board_id: str,
     removed = set(changes.removed)
     # Every live card of the board, so those removed are gone; comments are only those this read saw.
     cards = tuple(card for card in merged.cards if card.id not in removed)
+    cards, problems = with_logged_time(service, cards, previous.cards)
     markers = BoardMemory(last_activity=changes.last_activity, read_started=changes.cursor or started)
     update = BoardUpdate(provider, board_id, ScanOutcome.OK, markers=markers)
-    snapshot = BoardSnapshot(provider, board_id, "", changes.cards, changes.warnings)
+    snapshot = BoardSnapshot(provider, board_id, "", changes.cards, (*changes.warnings, *problems))
     return snapshot, BoardRead(provider, board_id, cards, True, update, incremental=True)
 
 

@@ -1,7 +1,7 @@
 """One client's scan: read its boards (or an export), evaluate them with the rules."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from integrations.models import BoardSnapshot, Card
 from rules.findings import ScanResult
 from scheduler.config.models import AppConfig, Client, rules_for
 from scheduler.worker.adapters import Adapters
+from scheduler.worker.logged_time import with_logged_time
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ def scan_live(config: AppConfig, client: Client, now: datetime) -> ScanOutput:
         for board in client.boards:
             adapter = adapters.for_provider(board.provider)
             try:
-                snapshots.append(adapter.read_board(board.id))
+                snapshot = adapter.read_board(board.id)
+                logged, problems = with_logged_time(adapter, snapshot.cards)
+                snapshots.append(replace(snapshot, cards=logged, warnings=(*snapshot.warnings, *problems)))
             except NotFound:
                 notes.append(f"{board.provider} board {board.id} of {client.name} was not found (deleted, or "
                              "no longer shared with this account): skipped; remove it from the config")

@@ -82,9 +82,9 @@ def test_exactly_once_through_a_429_storm(world):
     second = run(world, config)
 
     assert second.code == 0, second.stderr
-    # Every refusal, then one read, one look at each of the three tasks' comments (a comment already there is
-    # not posted again) and three posts.
-    assert world.asana.total_requests() == 6 + 3 + 1 + 3 + 3
+    # Every refusal, then one read, the time entries of the two tasks with tracked time, one look at each of the
+    # three tasks' comments (a comment already there is not posted again) and three posts.
+    assert world.asana.total_requests() == 6 + 3 + 1 + 2 + 3 + 3
     assert_exactly_once(world)
 
 
