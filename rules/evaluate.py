@@ -144,6 +144,17 @@ class ClientRules:
         findings = tuple([self._finding(a, billed.get(a.card.id), current) for a in assessed])
         return ScanResult(self.client, current, self._summary(findings, current, balances.get(current.key)), findings)
 
+    def days(self, card: CardLike) -> tuple[date, date]:
+        """The first and last local day whose contract period this card's hours may ever count in: its creation
+        day and the days of its logged time, counted or not yet (a caller evaluating some periods only needs
+        every card reaching into them)."""
+        first = last = card.created_at.astimezone(self.tz).date()
+        for entry in getattr(card, "time_entries", ()):
+            day = entry.entered_on or (entry.at.astimezone(self.tz).date() if entry.at else None)
+            if day is not None:
+                first, last = min(first, day), max(last, day)
+        return first, last
+
     def _assess(self, card: CardLike, today: date) -> _Assessed:
         text = self._read(tuple(card.labels), card.title, card.description or "")
         local = card.created_at.astimezone(self.tz)

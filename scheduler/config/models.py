@@ -100,6 +100,9 @@ class Web(Strict):
                                    description="the app's address on the internet, for webhooks (e.g. behind a tunnel)")
 
 
+KEEP_AT_LEAST = timedelta(days=90)  # longer than two monthly periods: a comment's key outlives its planning
+
+
 class Settings(Strict):
     """The VA's own settings: the [scopekeeper] table."""
 
@@ -115,6 +118,8 @@ class Settings(Strict):
     full_read_every: Duration = Field(default=timedelta(hours=24),
                                       description="how often each board is read whole; between, scans read only "
                                                   "what changed")
+    keep_history: Duration = Field(default=timedelta(days=400),
+                                   description="how long findings and settled comments are kept (reports look back)")
     weekly_capacity_hours: float | None = Field(default=None, gt=0, le=168, allow_inf_nan=False)
     signature: Signature | None = Field(default=None, description="the VA's name, ending every comment")
     contact: str | None = Field(default=None, min_length=1, max_length=300,
@@ -132,6 +137,10 @@ class Settings(Strict):
         if self.full_read_every < timedelta(hours=1):
             raise ValueError("full_read_every must be at least 1h (e.g. \"24h\"): between whole reads, scans read "
                              "only what changed, which costs far less")
+        if self.keep_history < KEEP_AT_LEAST:
+            raise ValueError(f"keep_history must be at least {KEEP_AT_LEAST.days}d (e.g. \"400d\"): the comments "
+                             "of the current and the previous contract period must stay known, or they would be "
+                             "posted again")
         return self
 
 

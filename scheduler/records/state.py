@@ -21,6 +21,7 @@ class KnownCard:
     digest: str
     finding_digest: str | None
     gone: bool
+    days: tuple[date, date] | None = None  # the local days its hours may count in, as last evaluated
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,9 @@ class ClientState:
     boards: dict[tuple[str, str], BoardMemory]
     intents: dict[IntentKey, OutboxEntry]
     hours_used: dict[str, Decimal] = field(default_factory=dict)  # the ledger: used hours per period key
+    # Gone cards were loaded only if they reach this day or later (None: every card was loaded).
+    since: date | None = None
+    evaluated_at: datetime | None = None  # the last scan that evaluated the cards (the ledger's newest row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +121,8 @@ class ScanWrite:
     intents: list[NewIntent] = field(default_factory=list)
     intent_status: OutboxStatus = OutboxStatus.PENDING_REVIEW
     rewordings: list[tuple[int, str]] = field(default_factory=list)     # (intent id, new text)
+    days: dict[CardKey, tuple[date, date]] = field(default_factory=dict)  # cards whose days are new or changed
+    prune_before: datetime | None = None  # history older than this goes (the retention policy), if set
     # Comments whose reference is already on their card (posted before this store lost them), with the
     # posted comment's id: recorded as reconciled, never posted.
     found: list[tuple[NewIntent, str]] = field(default_factory=list)

@@ -1,17 +1,19 @@
 """What a client's scan reads from the store before it starts, and writes back in one transaction."""
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from integrations.models import Card
+from rules.periods import ContractPeriod, period_of_key
 from scheduler.logs import redact
 from scheduler.records.codec import card_from_json, card_to_json
 from scheduler.records.state import (
     BoardMemory,
     BoardUpdate,
+    CardKey,
     ClientState,
     FindingUpdate,
     KnownCard,
@@ -22,6 +24,8 @@ from scheduler.records.status import ScanOutcome
 from scheduler.store.schema import (
     PENDING_REVIEW,
     RECONCILED,
+    REJECTED,
+    SENT,
     BoardRow,
     CardRow,
     ClientStatusRow,
@@ -32,27 +36,58 @@ from scheduler.store.schema import (
 )
 from scheduler.store.store import Store, insert_new
 
+SETTLED = (SENT, RECONCILED, REJECTED)  # comments whose fate is known: the only ones history may lose
 
-def load_client(store: Store, client: str) -> ClientState:
-    """The client's cards (gone ones included), board markers and recorded intents."""
+
+def load_client(store: Store, client: str,
+                window: Callable[[datetime | None], ContractPeriod] | None = None) -> ClientState:
+    """The client's live cards, board markers, ledger and recorded intents; and its gone cards: all of them
+    without `window`, else those reaching into the earliest period that can still change, which `window`
+    names given the last evaluation's time; intents likewise only from that period on."""
     with store.reading() as session:
-        cards = {
-            (row.provider, row.card_id): KnownCard(card_from_json(row.data), row.digest, row.finding_digest,
-                                                   row.gone_at is not None)
-            for row in session.execute(select(CardRow.provider, CardRow.card_id, CardRow.data, CardRow.digest,
-                                              CardRow.finding_digest, CardRow.gone_at)
-                                       .where(CardRow.client == client))
-        }
-        boards = _boards(session, client)
+        ledger = session.execute(select(LedgerRow.period_key, LedgerRow.used, LedgerRow.updated_at)
+                                 .where(LedgerRow.client == client)).all()
+        evaluated_at = max((row.updated_at for row in ledger), default=None)
+        first = window(evaluated_at) if window is not None else None
+        cards = _known(session, client, first.start if first else None)
+        query = select(IntentRow.id, IntentRow.provider, IntentRow.card_id, IntentRow.kind, IntentRow.period_key,
+                       IntentRow.status, IntentRow.edited, IntentRow.text).where(IntentRow.client == client)
+        if first is not None:  # keys sort in time order within a period kind: comments are planned from here on
+            query = query.where(IntentRow.period_key >= first.key)
         intents = {(row.provider, row.card_id, row.kind, row.period_key): OutboxEntry(row.id, row.status, row.edited,
                                                                                       row.text)
-                   for row in session.execute(select(IntentRow.id, IntentRow.provider, IntentRow.card_id,
-                                                     IntentRow.kind, IntentRow.period_key, IntentRow.status,
-                                                     IntentRow.edited, IntentRow.text)
-                                              .where(IntentRow.client == client))}
-        hours_used = {row.period_key: row.used for row in session.execute(
-            select(LedgerRow.period_key, LedgerRow.used).where(LedgerRow.client == client))}
-    return ClientState(cards, boards, intents, hours_used)
+                   for row in session.execute(query)}
+        boards = _boards(session, client)
+    return ClientState(cards, boards, intents, {row.period_key: row.used for row in ledger},
+                       first.start if first else None, evaluated_at)
+
+
+def load_cards(store: Store, client: str, *, since: date | None = None,
+               keys: Collection[CardKey] = ()) -> dict[CardKey, KnownCard]:
+    """More of the client's stored cards: those reaching `since` or later, or those of `keys` (gone or not)."""
+    with store.reading() as session:
+        if since is not None:
+            return _known(session, client, since, gone_only=True)
+        found: dict[CardKey, KnownCard] = {}
+        ids = sorted({card_id for _, card_id in keys})
+        for start in range(0, len(ids), 500):  # bounded IN lists
+            found.update(_known(session, client, None, ids=ids[start:start + 500]))
+        return {key: known for key, known in found.items() if key in keys}
+
+
+def _known(session, client: str, since: date | None, *, gone_only: bool = False,
+           ids: Sequence[str] | None = None) -> dict[CardKey, KnownCard]:
+    query = select(CardRow.provider, CardRow.card_id, CardRow.data, CardRow.digest, CardRow.finding_digest,
+                   CardRow.gone_at, CardRow.first_day, CardRow.last_day).where(CardRow.client == client)
+    if ids is not None:
+        query = query.where(CardRow.card_id.in_(ids))
+    elif since is not None:  # a card never evaluated has no days: it is loaded
+        reaches = or_(CardRow.last_day >= since, CardRow.last_day.is_(None))
+        query = query.where(and_(CardRow.gone_at.is_not(None), reaches) if gone_only else
+                            or_(CardRow.gone_at.is_(None), reaches))
+    return {(row.provider, row.card_id): KnownCard(
+        card_from_json(row.data), row.digest, row.finding_digest, row.gone_at is not None,
+        (row.first_day, row.last_day) if row.first_day and row.last_day else None) for row in session.execute(query)}
 
 
 def load_boards(store: Store, client: str) -> dict[tuple[str, str], BoardMemory]:
@@ -85,6 +120,9 @@ def save_scan(store: Store, write: ScanWrite) -> int:
         if findings:
             session.execute(update(CardRow), [{"client": client, "provider": f.provider, "card_id": f.finding.card_id,
                                                **_finding_of(f)} for f in findings.values()])
+        if write.days:
+            session.execute(update(CardRow), [{"client": client, "provider": p, "card_id": c, "first_day": first,
+                                               "last_day": last} for (p, c), (first, last) in write.days.items()])
         if write.findings:
             session.execute(table_of(FindingRow).insert(), [_finding_columns(client, f, now) for f in write.findings])
         for board in write.boards:
@@ -101,7 +139,33 @@ def save_scan(store: Store, write: ScanWrite) -> int:
             session.execute(update(IntentRow).where(IntentRow.id == intent_id, IntentRow.status == PENDING_REVIEW,
                                                     IntentRow.edited.is_(False))
                             .values(text=text, updated_at=now))
+        if write.prune_before is not None:
+            prune_history(session, client, write.prune_before)
     return created
+
+
+def prune_history(session, client: str, before: datetime) -> tuple[int, int]:
+    """Delete the client's history older than `before`: findings rows (each card keeps its newest one) and
+    settled comments (posted, reconciled or rejected) of contract periods that ended before it; never a
+    comment still to review, to post or to reconcile. Returns (findings, comments) deleted."""
+    newest = (select(func.max(FindingRow.id)).where(FindingRow.client == client)
+              .group_by(FindingRow.provider, FindingRow.card_id))
+    findings = session.execute(delete(FindingRow).where(FindingRow.client == client, FindingRow.observed_at < before,
+                                                        FindingRow.id.not_in(newest))).rowcount
+    old = session.execute(select(IntentRow.id, IntentRow.period_key).where(
+        IntentRow.client == client, IntentRow.status.in_(SETTLED), IntentRow.updated_at < before)).all()
+    # A comment's key must outlive any scan that could plan it again: only periods long over lose theirs.
+    ended = [row.id for row in old if _ended_before(row.period_key, before.date())]
+    for start in range(0, len(ended), 500):
+        session.execute(delete(IntentRow).where(IntentRow.id.in_(ended[start:start + 500])))
+    return findings, len(ended)
+
+
+def _ended_before(period_key: str, day: date) -> bool:
+    try:
+        return period_of_key(period_key).end < day
+    except ValueError:  # not a key this version writes: kept
+        return False
 
 
 def record_status(store: Store, client: str, *, started: datetime, finished: datetime, outcome: ScanOutcome,

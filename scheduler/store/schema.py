@@ -73,6 +73,7 @@ class CardRow(Base):
     """Every card a client ever had on a scanned board, as last seen; `gone_at` once it left the board."""
 
     __tablename__ = "cards"
+    __table_args__ = (Index(None, "client", "last_day"),)
     client: Mapped[str] = mapped_column(String(200), primary_key=True)
     provider: Mapped[str] = mapped_column(String(16), primary_key=True)
     card_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -89,6 +90,10 @@ class CardRow(Base):
     first_seen: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     gone_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The local days the card's hours may count in (rules' ClientRules.days): a scan loads a gone card only
+    # when it reaches into the periods that can still change. None until a scan evaluated it.
+    first_day: Mapped[date | None] = mapped_column(Date)
+    last_day: Mapped[date | None] = mapped_column(Date)
 
 
 class BoardRow(Base):
@@ -125,7 +130,7 @@ class FindingRow(Base):
     """A card's finding each time it changed: the findings history."""
 
     __tablename__ = "findings"
-    __table_args__ = (Index(None, "client", "card_id"),)
+    __table_args__ = (Index(None, "client", "card_id"), Index(None, "client", "observed_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     client: Mapped[str] = mapped_column(String(200))
     provider: Mapped[str] = mapped_column(String(16))

@@ -11,8 +11,9 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rules.evaluate import ClientRules
 from scheduler.config.models import AppConfig, Client, ConfigError, file_stamp, load_config, rules_for
@@ -22,10 +23,11 @@ from scheduler.notify.problems import BoardState
 from scheduler.records.state import ClientState, LedgerEntry, ScanWrite
 from scheduler.records.status import Mode, ScanOutcome
 from scheduler.store import Store, StoreError
-from scheduler.store.scans import load_boards, load_client, record_status, save_scan
+from scheduler.store.scans import load_boards, load_cards, load_client, record_status, save_scan
 from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.testing_hooks import crash_point
 from scheduler.worker.adapters import Adapters
+from scheduler.worker.evaluate import changeable, evaluate_cards
 from scheduler.worker.execute import Executor
 from scheduler.worker.observe import BoardRead, card_comments, has_changes, read_boards
 from scheduler.worker.plan import (
@@ -72,6 +74,7 @@ class Worker:
         self._adapters = adapters
         self._rules: dict[str, ClientRules] = {}   # compiled once: they memoise card readings between scans
         self._evaluated: set[str] = set()           # clients evaluated by this process (config may have changed)
+        self._pruned: dict[str, date] = {}          # the day each client's history was last pruned
         self._lock = threading.Lock()
         self._scanning: dict[str, threading.Lock] = {}  # per client: one scan at a time (scheduled or polled)
 
@@ -168,11 +171,18 @@ class Worker:
         try:
             if self.mode is not Mode.DRY_RUN:
                 observed.problems += self.executor.reconcile(client.name)
-            observed.state = load_client(self.store, client.name)
-            observed.reads = read_boards(self._adapters, client, observed.state, self.stop, scan_round,
+            with self._lock:
+                window = None if client.name not in self._evaluated else changeable(
+                    observed.started, client.contract.period, ZoneInfo(client.timezone))
+            observed.state = state = load_client(self.store, client.name, window)
+            observed.reads = read_boards(self._adapters, client, state, self.stop, scan_round,
                                          self.config.scopekeeper.full_read_every)
             observed.problems += [read.error for read in observed.reads if read.error]
-            observed.changes = apply_reads(observed.state, observed.reads)
+            if state.since is not None:  # gone cards the store did not give may be back on a board
+                unknown = {(c.provider, c.id) for r in observed.reads if r.cards for c in r.cards} - state.cards.keys()
+                if unknown:
+                    state.cards.update(load_cards(self.store, client.name, keys=unknown))
+            observed.changes = apply_reads(state, observed.reads)
         except Exception as err:  # one client's trouble must never stop the others or later scans
             self._failed(observed, err)
         return observed
@@ -207,21 +217,23 @@ class Worker:
         write = ScanWrite(client.name, now, new_cards=changes.new, changed_cards=changes.changed,
                           gone=changes.newly_gone, returned=changes.returned, boards=[r.update for r in observed.reads],
                           intent_status=APPROVED if self.mode is Mode.AUTO else PENDING_REVIEW)
-        with self._lock:
-            first = client.name not in self._evaluated
         checked = True
-        if first or changes.any:
-            # Every known card is evaluated, gone ones too: their hours stay in the ledger.
-            # The ledger's earlier periods tell a rollover where the contract's periods start.
-            result = self._rules_of(client).evaluate(changes.cards.values(), now, state.hours_used)
-            by_id = {card.id: card for card in changes.cards.values()}
-            live = {card.id: card for key, card in changes.cards.items() if key not in changes.gone}
+        if state.since is None or changes.any:  # the first evaluation by this process, or a board changed
+            # Gone cards are evaluated too: their hours stay in the ledger. The ledger's totals stand for the
+            # periods that cannot change any more, and tell a rollover where the contract's periods start.
+            evaluation = evaluate_cards(self.store, self._rules_of(client), client.name, state, changes, now)
+            result = evaluation.result
+            by_id = {card.id: card for card in evaluation.cards.values()}
             write.findings = finding_updates(result, by_id, {k[1]: v.finding_digest for k, v in state.cards.items()})
             write.ledger = ledger(result)
+            write.days = evaluation.days
             observed.period = next((e for e in write.ledger if e.period_key == result.period.key), None)
             write.intents, write.rewordings = new_and_reworded(
-                planned_comments(result, live, self.config.signature(client)), state)
+                planned_comments(result, evaluation.live, self.config.signature(client)), state)
             checked = self._posted_before(observed, write)
+        keep = self.config.scopekeeper.keep_history
+        if self._pruned.get(client.name) != now.date():  # the retention policy, once a day per client
+            write.prune_before = now - keep
         if self.mode is Mode.DRY_RUN:
             waiting = len(self.executor.outbox.listed((APPROVED,), client=client.name))
             self._show(plan_text(client.name, write.intents, self.mode, waiting,
@@ -232,6 +244,8 @@ class Worker:
         with self._lock:
             if checked:  # else the next scan plans again the comments whose cards could not be checked
                 self._evaluated.add(client.name)
+            if write.prune_before is not None:
+                self._pruned[client.name] = now.date()
         if write.found:
             log.info("%d comment(s) already on the cards (posted before this state store knew them): recorded, "
                      "not posted again", len(write.found), extra={"client": client.name, "event": "found_on_card"})
