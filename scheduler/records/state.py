@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -41,6 +42,14 @@ class OutboxEntry:
     status: str
     edited: bool
     text: str
+
+
+class Window(NamedTuple):
+    """What an incremental scan loads: gone cards whose hours reach `cards_from` or later, and the comments of
+    contract periods from `comments_from` (a period key) on."""
+
+    cards_from: date
+    comments_from: str
 
 
 @dataclass

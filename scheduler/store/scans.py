@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from integrations.models import Card
-from rules.periods import ContractPeriod, period_of_key
+from rules.periods import period_of_key
 from scheduler.logs import redact
 from scheduler.records.codec import card_from_json, card_to_json
 from scheduler.records.state import (
@@ -19,6 +19,7 @@ from scheduler.records.state import (
     KnownCard,
     OutboxEntry,
     ScanWrite,
+    Window,
 )
 from scheduler.records.status import ScanOutcome
 from scheduler.store.schema import (
@@ -39,27 +40,25 @@ from scheduler.store.store import Store, insert_new
 SETTLED = (SENT, RECONCILED, REJECTED)  # comments whose fate is known: the only ones history may lose
 
 
-def load_client(store: Store, client: str,
-                window: Callable[[datetime | None], ContractPeriod] | None = None) -> ClientState:
+def load_client(store: Store, client: str, window: Callable[[datetime | None], Window] | None = None) -> ClientState:
     """The client's live cards, board markers, ledger and recorded intents; and its gone cards: all of them
-    without `window`, else those reaching into the earliest period that can still change, which `window`
-    names given the last evaluation's time; intents likewise only from that period on."""
+    without `window`, else those it names given the last evaluation's time (intents likewise)."""
     with store.reading() as session:
         ledger = session.execute(select(LedgerRow.period_key, LedgerRow.used, LedgerRow.updated_at)
                                  .where(LedgerRow.client == client)).all()
         evaluated_at = max((row.updated_at for row in ledger), default=None)
         first = window(evaluated_at) if window is not None else None
-        cards = _known(session, client, first.start if first else None)
+        cards = _known(session, client, first.cards_from if first else None)
         query = select(IntentRow.id, IntentRow.provider, IntentRow.card_id, IntentRow.kind, IntentRow.period_key,
                        IntentRow.status, IntentRow.edited, IntentRow.text).where(IntentRow.client == client)
-        if first is not None:  # keys sort in time order within a period kind: comments are planned from here on
-            query = query.where(IntentRow.period_key >= first.key)
+        if first is not None:  # keys sort in time order within a period kind
+            query = query.where(IntentRow.period_key >= first.comments_from)
         intents = {(row.provider, row.card_id, row.kind, row.period_key): OutboxEntry(row.id, row.status, row.edited,
                                                                                       row.text)
                    for row in session.execute(query)}
         boards = _boards(session, client)
     return ClientState(cards, boards, intents, {row.period_key: row.used for row in ledger},
-                       first.start if first else None, evaluated_at)
+                       first.cards_from if first else None, evaluated_at)
 
 
 def load_cards(store: Store, client: str, *, since: date | None = None,

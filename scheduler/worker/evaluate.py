@@ -1,9 +1,10 @@
 """Which cards a scan evaluates: every card at a process's first scan of a client, then only the cards of the
 contract periods that can still change, the ledger's totals standing for the earlier ones.
 
-A period can still change when it is the current or the previous one (comments are planned there, and its
-wording changes once it ends), when it began at or after the previous evaluation (time logged for a day that
-has since come now counts), or when a card reaching into it changed. The periods from the earliest such one
+A period can still change when it is the current one, when the previous evaluation fell in it (since then it
+may have ended, which changes its comments' wording, and time logged for a day that has since come now counts),
+or when a card reaching into it changed. Every other period was evaluated, its comments planned and its totals
+put in the ledger while it could still change, and nothing it depends on has changed since. The periods from the earliest such one
 to the current one are evaluated whole: every card whose hours may count in them (`ClientRules.days`), and
 then every period those cards reach into, so no evaluated period misses a card and none is cut in two.
 """
@@ -17,8 +18,8 @@ from zoneinfo import ZoneInfo
 from integrations.models import Card
 from rules.evaluate import ClientRules
 from rules.findings import ScanResult
-from rules.periods import ContractPeriod, period_of, period_of_day
-from scheduler.records.state import CardKey, ClientState
+from rules.periods import period_of, period_of_day
+from scheduler.records.state import CardKey, ClientState, Window
 from scheduler.store import Store
 from scheduler.store.scans import load_cards
 from scheduler.worker.plan import CardChanges, previous_period_start
@@ -36,16 +37,17 @@ class Evaluation:
     days: dict[CardKey, Days] = field(default_factory=dict)
 
 
-def changeable(now: datetime, kind: str, timezone: ZoneInfo) -> Callable[[datetime | None], ContractPeriod]:
-    """The earliest period that can still change, given when the cards were last evaluated (None: never)."""
-    def earliest(evaluated_at: datetime | None) -> ContractPeriod:
+def changeable(now: datetime, kind: str, timezone: ZoneInfo) -> Callable[[datetime | None], Window]:
+    """What a scan loads, given when the cards were last evaluated (None: never): the gone cards reaching into
+    the earliest period that can still change; the comments of that period on, and of the previous one, the
+    oldest a comment is planned for (a card changed there reopens it)."""
+    def window(evaluated_at: datetime | None) -> Window:
         current = period_of(now, kind, timezone)
-        first = period_of_day(previous_period_start(current), kind)
-        if evaluated_at is not None:
-            first = min(first, period_of(evaluated_at, kind, timezone))
-        return first
+        previous = period_of_day(previous_period_start(current), kind)
+        first = previous if evaluated_at is None else min(current, period_of(evaluated_at, kind, timezone))
+        return Window(first.start, min(first, previous).key)
 
-    return earliest
+    return window
 
 
 def evaluate_cards(store: Store, rules: ClientRules, client: str, state: ClientState, changes: CardChanges,

@@ -64,8 +64,9 @@ class Worker:
 
     def __init__(self, config: AppConfig, store: Store, adapters: Adapters, *, mode: Mode | str,
                  stop: threading.Event, show: Callable[[str], None] = print, notifier: Notifier | None = None,
-                 config_path: str | Path | None = None) -> None:
+                 config_path: str | Path | None = None, clock: Callable[[], datetime] | None = None) -> None:
         self.config, self.store, self.mode, self.stop = config, store, Mode(mode), stop
+        self._clock = clock or (lambda: datetime.now(UTC))  # a scan's `now` (benchmarks simulate months of scans)
         self.notifier = notifier
         self._config_path = Path(config_path) if config_path is not None else None
         self._config_stamp = file_stamp(self._config_path) if self._config_path else None
@@ -167,7 +168,7 @@ class Worker:
 
         Clients observed with the same `scan_round` share each token's board-activity answer.
         """
-        observed = Observed(client, datetime.now(UTC), time.monotonic())
+        observed = Observed(client, self._clock(), time.monotonic())
         try:
             if self.mode is not Mode.DRY_RUN:
                 observed.problems += self.executor.reconcile(client.name)
