@@ -135,8 +135,8 @@ def main() -> None:
             worker.scan(client)
             costs.append((time.process_time() - cpu) - (metered.cpu - served))
         with store.reading() as session:
-            cards = session.scalar(select(func.count()).select_from(CardRow))
-            findings = session.scalar(select(func.count()).select_from(FindingRow))
+            cards = session.scalar(select(func.count()).select_from(CardRow)) or 0
+            findings = session.scalar(select(func.count()).select_from(FindingRow)) or 0
         adapters.close()
         store.close()
     _report(options, costs, cards, findings, now[0])
@@ -155,7 +155,7 @@ def _report(options, costs: list[float], cards: int, findings: int, end: datetim
 
 
 def _options() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scans", type=int, default=600)
     parser.add_argument("--cards", type=int, default=200)
     parser.add_argument("--hours-per-scan", type=float, default=4.0)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from integrations.models import Card
 from rules.findings import Finding

@@ -59,21 +59,21 @@ response = "consultation"
 """
 # How the clients write, per language: typos, markdown, emoji, negations, their own promotions.
 CARDS = {
-    "en": dict(newsletter='["newsletter"]', social='["instagram"]', strategy='["strategy"]', titles=(
+    "en": {"newsletter": '["newsletter"]', "social": '["instagram"]', "strategy": '["strategy"]', "titles": (
         "Newsletter for the spring sale 🌸", "**URGENT** newsletter fix, pls", "Instagram posts: 20% off OUR candles",
         "content strategy for Q1?", "Could you do the newsletter cheaper this time", "newsleter typo in footer",
-        "Not urgent at all: instagram bio", "misc")),
-    "fr": dict(newsletter='["newsletter", "infolettre"]', social='["instagram"]', strategy='["stratégie"]', titles=(
+        "Not urgent at all: instagram bio", "misc")},
+    "fr": {"newsletter": '["newsletter", "infolettre"]', "social": '["instagram"]', "strategy": '["stratégie"]', "titles": (
         "Infolettre de printemps 🌷", "Newsletter : corriger le lien, c'est pas du tout urgent",
         "Publications Instagram — soldes -20 % sur nos bougies", "Une stratégie de contenu pour 2027 ?",
-        "Pouvez-vous faire la newsletter moins cher ?", "infoletre : faute dans le pied de page", "divers")),
-    "es": dict(newsletter='["boletín", "newsletter"]', social='["instagram"]', strategy='["estrategia"]', titles=(
+        "Pouvez-vous faire la newsletter moins cher ?", "infoletre : faute dans le pied de page", "divers")},
+    "es": {"newsletter": '["boletín", "newsletter"]', "social": '["instagram"]', "strategy": '["estrategia"]', "titles": (
         "Boletín de primavera 🌼", "Newsletter: arreglar enlace, no es nada urgente",
         "Publicaciones de Instagram - 20% de descuento en nuestras velas", "¿Estrategia de contenidos para 2027?",
-        "¿Podrías hacer el boletín más barato?", "boletin: errata en el pie", "varios")),
-    "pl": dict(newsletter='["newsletter", "biuletyn"]', social='["instagram"]', strategy='["strategia"]', titles=(
+        "¿Podrías hacer el boletín más barato?", "boletin: errata en el pie", "varios")},
+    "pl": {"newsletter": '["newsletter", "biuletyn"]', "social": '["instagram"]', "strategy": '["strategia"]', "titles": (
         "Newsletter wiosenny 🌷", "Biuletyn: popraw link, to nie jest pilne", "Posty na Instagram - 20% taniej na nasze świece",
-        "Strategia treści na 2027?", "Czy newsletter może być taniej?", "newsleter: literówka w stopce", "różne")),
+        "Strategia treści na 2027?", "Czy newsletter może być taniej?", "newsleter: literówka w stopce", "różne")},
 }
 TERMS = {
     "none": "",
