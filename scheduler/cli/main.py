@@ -27,6 +27,8 @@ COMMANDS = {
                                      "as `scopekeeper run`."),
     "open": ("scheduler.cli.web:open_command", "Print a fresh one-time sign-in link to the running web app (and "
                                               "open the browser)."),
+    "client-page": ("scheduler.cli.web:client_page", "Print a new link to a client's own read-only page (replacing "
+                                                    "any earlier link), or turn the page off."),
     "demo": ("scheduler.demo.command:demo", "Run ScopeKeeper end to end on four sample clients, without any account."),
 }
 

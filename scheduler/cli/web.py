@@ -145,6 +145,44 @@ def _set_password(path: Path) -> None:
     click.echo(f"Password set (only its hash is in {path}).")
 
 
+@click.command("client-page")
+@_config_option
+@click.option("--client", "client_name", required=True, help="The client whose own page to make or turn off.")
+@click.option("--off", is_flag=True, help="Turn the client's page off: its link then shows \"not found\".")
+def client_page(config_path: str, client_name: str, off: bool) -> None:
+    """Print a new link to a client's own read-only page (replacing any earlier link), or turn the page off.
+
+    \b
+    Examples:
+      scopekeeper client-page --client "Bright Path Coaching"
+      scopekeeper client-page --client "Bright Path Coaching" --off
+    """
+    from scheduler.store.client_pages import ClientPages
+
+    config = load(config_path)
+    try:
+        client = config.client(client_name)
+    except KeyError as err:
+        raise fail(str(err.args[0])) from None
+    store = _open(config)
+    try:
+        pages = ClientPages(store)
+        if off:
+            said = "is now off: its link shows \"not found\"" if pages.revoke(client.name) else "was not on"
+            click.echo(f"{client.name}'s page {said}.")
+            return
+        token = pages.issue(client.name)
+    finally:
+        store.close()
+    web = config.scopekeeper.web
+    host = "127.0.0.1" if web.bind in ("0.0.0.0", "::", "localhost") else web.bind
+    base = (web.public_url or f"http://{host}:{web.port}").rstrip("/")
+    click.echo(f"{client.name}'s page (any earlier link stops working): {base}/c/{token}")
+    if not web.public_url:
+        click.echo("This link opens on this computer only; for the client to open it, set [scopekeeper.web] "
+                   "public_url to the web app's public address and make a new link.")
+
+
 def _open(config: AppConfig) -> Store:
     try:
         return open_store(config.scopekeeper.state_url)
@@ -152,4 +190,4 @@ def _open(config: AppConfig) -> Store:
         raise fail(str(err), 1) from None
 
 
-commands = [web, open_command]
+commands = [web, open_command, client_page]
