@@ -6,6 +6,10 @@ Request costs (one request = one page of at most 100 items, nothing per task):
   &modified_since=): the pages of modified tasks, and for an unchanged project the one listing request
   that says so. The issue's budget ceil(k/100) + 1 counts that always-made listing as the "+1"; as the
   listing's first page already carries up to 100 modified tasks, k >= 1 costs one request less.
+- changed_boards: one GET /events per project (the Events API with the project's sync token, called directly:
+  the SDK's EventIterator never advances the token), so an unchanged project costs one request per check and
+  nothing else; only a project with events is then read (read_modified). The first check of a project in a
+  process, or one whose token expired, gets a fresh token (412) and counts as changed.
 - post_comment: one POST; comments / find_comment: ceil(s/100) for a task with s stories, and only for a
   task whose comment outcome is unknown (reconciliation) or that is about to get a new comment (its
   reference may already be there if the state store was lost), never for every task.
@@ -14,13 +18,11 @@ Rescheduling: Asana's task records carry no due-date history and reading every t
 cost a request per task, so due-date changes are the ones ScopeKeeper observes between its own scans
 (merge_incremental). History before the first scan is unknown: a task moved three times before
 ScopeKeeper first read it starts with no recorded change, and two moves between two scans count as one.
-
-The Events API is not used: the SDK's EventIterator never advances the sync token, and the
-modified_since listing answers "what changed" in the same single request.
 """
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -71,6 +73,9 @@ class AsanaAdapter:
         self._projects = asana.ProjectsApi(client)
         self._webhooks = asana.WebhooksApi(client)
         self._time = asana.TimeTrackingEntriesApi(client)
+        self._events = asana.EventsApi(client)
+        self._changes = _Changes()
+        self._own_gid: str | None = None
 
     def __repr__(self) -> str:
         return f"AsanaAdapter(host={self.host!r}, requests_made={self.requests_made})"
@@ -87,7 +92,10 @@ class AsanaAdapter:
         return self._http.requests_made
 
     def own_actor(self) -> str:
-        return str(self.me().get("gid") or "")
+        """The token's user gid (asked once)."""
+        if self._own_gid is None:
+            self._own_gid = str(self.me().get("gid") or "")
+        return self._own_gid
 
     def create_webhook(self, project_gid: str, callback_url: str) -> str:
         """POST /webhooks: Asana sends the handshake to `callback_url` before it answers."""
@@ -125,14 +133,41 @@ class AsanaAdapter:
 
     def read_board(self, project_gid: str) -> BoardSnapshot:
         """The whole project, normalised by the same mapper as an export: ceil(n/100) requests."""
+        generation = self._changes.generation(project_gid)
         tasks = self._http.list_all(f"GET /projects/{project_gid}/tasks", self._tasks.get_tasks_for_project,
                                     project_gid, params={"opt_fields": TASK_OPT_FIELDS})
+        self._changes.read(project_gid, generation)
         return project_snapshot(project_gid, tasks)
 
     def changed_boards(self, board_ids: Iterable[str], last_seen: Mapping[str, datetime],
                        scan_round: Hashable | None = None) -> list[str]:
-        """Every project: Asana's change check is the incremental read itself (read_modified)."""
-        return list(board_ids)
+        """The projects with events since this adapter last asked (one GET /events each), or whose earlier
+        events were not read yet; events of ScopeKeeper's own comments do not count. A project not asked about
+        before in this process (or whose sync token expired) counts as changed. Callers passing the same
+        `scan_round` share the answers: the poll that found a change and the scan it starts ask once.
+        """
+        ids = list(board_ids)
+        for gid in self._changes.to_ask(ids, scan_round):
+            if self._new_events(gid):
+                self._changes.mark(gid)
+        return self._changes.changed(ids)
+
+    def _new_events(self, project_gid: str) -> bool:
+        """Ask for the project's events since its sync token, keep the next token; True if any is not ours."""
+        answer = self._http.sync_read(f"GET /events?resource={project_gid}", self._events.get_events, project_gid,
+                                      opts={**self._changes.sync_opts(project_gid),
+                                            "opt_fields": "action,resource,type,user"})
+        token = answer.get("sync")
+        self._changes.sync(project_gid, token if isinstance(token, str) and token else None)
+        if answer.get("expired"):
+            return True  # what happened before the fresh token is unknown
+        events = [e for e in answer.get("data") or [] if isinstance(e, dict)]
+        if not events:
+            return False
+        stories = [e for e in events if (e.get("resource") or {}).get("resource_type") == "story"
+                   and e.get("action") == "added"]
+        own = self.own_actor() if stories else None
+        return any(e not in stories or (e.get("user") or {}).get("gid") != own for e in events)
 
     def read_changes(self, project_gid: str, previous: Sequence[Card], since: datetime) -> BoardChanges:
         """The tasks modified since `since`, whole (read_modified); `previous` is not needed."""
@@ -146,7 +181,9 @@ class AsanaAdapter:
         here; a periodic read_board catches them.
         """
         params = {"project": project_gid, "modified_since": _iso(since), "opt_fields": TASK_OPT_FIELDS}
+        generation = self._changes.generation(project_gid)
         tasks = self._http.list_all(f"GET /tasks?project={project_gid}", self._tasks.get_tasks, params=params)
+        self._changes.read(project_gid, generation)
         snapshot = project_snapshot(project_gid, tasks)
         for warning in snapshot.warnings:
             log.warning("project %s: %s", project_gid, warning)
@@ -227,3 +264,62 @@ def _moment(value: object) -> datetime | None:
         return p.timestamp(value, "date") if value else None
     except MalformedItem:
         return None
+
+
+class _Changes:
+    """What the Events API told of each project: its sync token, and the changes not read yet (thread-safe).
+
+    A change stays pending until a read that started after it succeeds, so a check whose scan never came (the
+    client was being scanned, the read failed) is not lost.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tokens: dict[str, str] = {}
+        self._pending: dict[str, int] = {}  # project gid -> generation of its latest unread change
+        self._counter = 0
+        self._round: tuple[Hashable, set[str]] | None = None
+
+    def to_ask(self, gids: list[str], scan_round: Hashable | None) -> list[str]:
+        """The projects to ask about now: those not asked yet in this round (all of them without a round)."""
+        with self._lock:
+            if scan_round is None:
+                return list(gids)
+            if self._round is None or self._round[0] is not scan_round:
+                self._round = (scan_round, set())
+            asked = self._round[1]
+            fresh = [g for g in gids if g not in asked]
+            asked.update(fresh)
+            return fresh
+
+    def sync_opts(self, gid: str) -> dict[str, str]:
+        with self._lock:
+            token = self._tokens.get(gid)
+        return {"sync": token} if token else {}
+
+    def sync(self, gid: str, token: str | None) -> None:
+        with self._lock:
+            if token:
+                self._tokens[gid] = token
+            else:
+                self._tokens.pop(gid, None)
+
+    def mark(self, gid: str) -> None:
+        with self._lock:
+            self._counter += 1
+            self._pending[gid] = self._counter
+
+    def changed(self, gids: list[str]) -> list[str]:
+        with self._lock:
+            return [g for g in gids if g in self._pending]
+
+    def generation(self, gid: str) -> int:
+        """Taken when a read starts: changes marked later are not covered by it."""
+        with self._lock:
+            return self._counter
+
+    def read(self, gid: str, generation: int) -> None:
+        """A read that started at `generation` succeeded: changes marked before it are read."""
+        with self._lock:
+            if self._pending.get(gid, generation + 1) <= generation:
+                del self._pending[gid]

@@ -80,6 +80,19 @@ class AsanaTransport:
         """One POST, retried only on 429 or when it never left this machine; otherwise UnknownOutcome."""
         return self._send(label, method, args, opts, write=True)
 
+    def sync_read(self, label: str, method: Callable[..., Any], *args: Any, opts: Mapping[str, Any]) -> dict:
+        """One GET of the Events API, retried as any read. A missing or too old sync token (412) is an answer,
+        not an error: Asana's body with the fresh token, marked `"expired": True`."""
+        def call(*call_args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*call_args, **kwargs)
+            except ApiException as err:
+                if err.status != 412:
+                    raise
+                return {**_json_object(err.body), "data": [], "expired": True}
+
+        return self._send(label, call, args, opts, write=False)
+
     def list_all(self, label: str, method: Callable[..., Any], *args: Any, params: Mapping[str, str]) -> list[dict]:
         """Every item of a listing, one request per page of 100; an expired offset restarts it once."""
         try:
@@ -209,6 +222,14 @@ def _items(page: dict, label: str) -> list[dict]:
     if not isinstance(data, list):
         raise Retriable(f"{label}: Asana's answer has no 'data' list", provider="asana")
     return data
+
+
+def _json_object(body: Any) -> dict:
+    try:
+        parsed = json.loads(body or b"{}")
+    except (ValueError, TypeError, RecursionError):
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def _asana_message(err: ApiException) -> str:

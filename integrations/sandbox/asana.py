@@ -12,6 +12,7 @@ import copy
 import json
 import random
 import re
+import secrets
 import threading
 import time
 from collections import Counter
@@ -29,6 +30,9 @@ from integrations.webhooks import asana_signature
 API_PREFIX = "/api/1.0"
 SANDBOX_TOKEN = "sandbox-asana-token"
 EXPIRED_OFFSET = "offset: Your pagination token has expired."
+SYNC_EXPIRED = (
+    "Sync token invalid or too old. If you are attempting to keep resources in sync, you must fetch the full "
+    "dataset for this query now and use the new sync token for the next sync.")
 
 Response = tuple[int, dict[str, str], bytes]
 
@@ -47,6 +51,7 @@ ROUTES = (
     ("GET", "/webhooks/{webhook_gid}", "_get_webhook"),
     ("DELETE", "/webhooks/{webhook_gid}", "_delete_webhook"),
     ("GET", "/tasks/{task_gid}/time_tracking_entries", "_get_time_entries"),
+    ("GET", "/events", "_get_events"),
 )
 _COMPILED = [(m, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", t) + "$"), t, h) for m, t, h in ROUTES]
 
@@ -144,6 +149,8 @@ class AsanaSandbox:
         self.workspace = self.add_workspace("Sandbox workspace")
         self.client_user = self._resource("user", name="Client", email="client@example.com")
         self.webhooks: dict[str, dict] = {}   # gid -> {gid, resource, target, active, secret, failures...}
+        self.events: dict[str, list[dict]] = {}   # project gid -> every event on it, oldest first (GET /events)
+        self._sync_tokens: dict[str, tuple[str, int]] = {}  # sync token -> (project gid, events seen)
         self.deliver = Deliverer()            # deliver.times = 3: every event delivered three times
 
     # ---- seeding and changing the data -------------------------------------------------------
@@ -261,6 +268,8 @@ class AsanaSandbox:
         event = {"user": _compact(user), "created_at": _stamp(self.clock()), "action": action,
                  "resource": {**resource, "resource_type": "story" if story else "task"},
                  "parent": {"gid": task_gid, "resource_type": "task"} if story else None}
+        for project in projects:
+            self.events.setdefault(project, []).append(event)
         for hook in self.webhooks.values():
             if hook["resource"]["gid"] in projects and hook["active"]:
                 self._send_events(hook, [event])
@@ -323,6 +332,11 @@ class AsanaSandbox:
     def expire_next_offsets(self, times: int = 1) -> None:
         """The next `times` requests carrying a pagination offset are told it expired (400)."""
         self._add_fault(_Fault("expire_offset", times, None))
+
+    def expire_sync_tokens(self) -> None:
+        """Every Events API sync token given so far is too old (Asana answers 412 with a fresh one)."""
+        with self._lock:
+            self._sync_tokens.clear()
 
     def total_requests(self) -> int:
         """Requests received on every route, faulty ones included."""
@@ -495,6 +509,26 @@ class AsanaSandbox:
         self._find(self.webhooks, webhook_gid, "webhook")
         del self.webhooks[webhook_gid]
         return 200, {"data": {}}
+
+    def _get_events(self, query: dict, **_: Any) -> tuple[int, dict]:
+        """GET /events?resource=&sync=: the project's events since the sync token, at most 100 (has_more), with
+        the next token; without a token, or with an unknown or too old one, 412 and a fresh token."""
+        project_gid = query.get("resource") or ""
+        self._find(self.projects, project_gid, "project")
+        happened = self.events.get(project_gid, [])
+        known = self._sync_tokens.get(query.get("sync") or "")
+        if known is None or known[0] != project_gid:
+            return 412, {"errors": [{"message": SYNC_EXPIRED, "help": _HELP}],
+                         "sync": self._sync_token(project_gid, len(happened))}
+        events = happened[known[1]:known[1] + 100]
+        seen = known[1] + len(events)
+        return 200, {"data": copy.deepcopy(events), "sync": self._sync_token(project_gid, seen),
+                     "has_more": seen < len(happened)}
+
+    def _sync_token(self, project_gid: str, seen: int) -> str:
+        token = secrets.token_hex(16)
+        self._sync_tokens[token] = (project_gid, seen)
+        return token
 
     def _get_time_entries(self, task_gid: str, query: dict, host: str, **_: Any) -> tuple[int, dict]:
         """GET /tasks/{task_gid}/time_tracking_entries: the task's entries, oldest first."""

@@ -100,16 +100,20 @@ def has_changes(adapters: Adapters, client: Client, boards: dict[tuple[str, str]
 def _changes(adapters: Adapters, client: Client, state: ClientState, provider: str, boards: list[str],
              scan_round: Hashable | None, *, quiet: bool = False) -> tuple[set[str], list[BoardRead]]:
     """The boards to read, and the reads of the others: unchanged, or failed to tell (logged unless `quiet`)."""
-    last_seen = {b: m.last_activity for b in boards if (m := state.boards.get((provider, b))) and m.last_activity}
-    if not last_seen:
-        return set(boards), []  # never read: no need to ask what changed
+    memory = {b: state.boards.get((provider, b)) for b in boards}
+    # Never read: no need to ask what changed. (Asana projects have no last activity, only a read.)
+    never_read = {b for b, m in memory.items() if m is None or not (m.last_activity or m.read_started)}
+    asked = [b for b in boards if b not in never_read]
+    if not asked:
+        return set(boards), []
+    last_seen = {b: m.last_activity for b, m in memory.items() if m and m.last_activity}
     try:
-        changed = set(adapters.for_provider(provider).changed_boards(boards, last_seen, scan_round))
+        changed = never_read | set(adapters.for_provider(provider).changed_boards(asked, last_seen, scan_round))
     except IntegrationError as err:
         if quiet:
             log.debug("change check of %s boards failed: %s", provider, redact(str(err)), extra={"client": client.name})
-            return set(), []
-        return set(), [_failure(client, provider, b, err) for b in boards]
+            return never_read, []
+        return never_read, [_failure(client, provider, b, err) for b in asked]
     return changed, [BoardRead(provider, b, None, False, BoardUpdate(provider, b, ScanOutcome.OK))
                      for b in boards if b not in changed]
 

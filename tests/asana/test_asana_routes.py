@@ -65,6 +65,9 @@ def _exercise(sandbox, adapter) -> None:
     task = sandbox.project_tasks[project][0]
     adapter.read_board(project)
     adapter.read_modified(project, datetime(2026, 1, 1, tzinfo=UTC))
+    adapter.changed_boards([project], {})   # no sync token yet: 412 and a fresh one
+    sandbox.add_task(project, "Newsletter")
+    adapter.changed_boards([project], {})   # with the token
     sandbox.add_time_entry(task, 45, "2026-11-30")
     adapter.read_time_entries([task])
     adapter.post_comment(task, "hello\n\nref SK-123abc")

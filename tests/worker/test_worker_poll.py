@@ -3,6 +3,8 @@ scans only for the clients whose boards changed; the full scan stays every scan_
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 from integrations.sandbox.trello import TrelloSandbox
 from scheduler.config.errors import ConfigError
 from scheduler.config.models import parse_config
-from scheduler.store import open_store
+from scheduler.store import Store, open_store
 from scheduler.store.outbox import Outbox
 from scheduler.store.schema import PENDING_REVIEW
 from scheduler.worker.adapters import Adapters
@@ -30,15 +32,16 @@ NEW_CARDS = {
 STRATEGY = {"en": "strategy", "fr": "stratégie", "es": "estrategia", "pl": "strategia"}
 
 
-def poll_config(world: World, boards: dict[str, str], *, poll: str = "30s", every: str = "15m") -> str:
+def poll_config(world: World, boards: dict[str, str], *, poll: str = "30s", every: str = "15m",
+                provider: str = "trello") -> str:
     text = SETTINGS.format(state_url=world.state_url, mode="review", every=every, budget=30)
     text += f'poll_every = "{poll}"\n'
     for name, language in CLIENTS:
-        block = CLIENT.format(name=name, zone="UTC", boards=f'{{ provider = "trello", id = "{boards[name]}" }}',
+        block = CLIENT.format(name=name, zone="UTC", boards=f'{{ provider = "{provider}", id = "{boards[name]}" }}',
                               hours=10, rate=45, currency="USD")
         text += block.replace('language = "en"', f'language = "{language}"').replace(
             'keywords = ["strategy"]', f'keywords = ["{STRATEGY[language]}"]')
-    path = world.tmp / "poll.toml"
+    path = world.tmp / f"poll-{provider}.toml"
     path.write_text(text, encoding="utf-8")
     return str(path)
 
@@ -57,16 +60,27 @@ def _activity_requests(sandbox: TrelloSandbox, since: int) -> int:
     return sum(1 for entry in sandbox.log[since:] if entry["path"] == "/1/members/me/boards")
 
 
-def test_a_poll_makes_one_request_per_token_and_scans_only_the_client_whose_board_changed(world, four):
+@contextmanager
+def scanned(world: World, boards: dict[str, str], provider: str = "trello") -> Iterator[tuple[Worker, Store]]:
+    """A review-mode worker on the four clients' boards, each client scanned once."""
     from scheduler.config.models import load_config
 
-    config = load_config(poll_config(world, four))
+    config = load_config(poll_config(world, boards, provider=provider))
     store = open_store(config.scopekeeper.state_url)
     adapters = Adapters(config)
     try:
         worker = Worker(config, store, adapters, mode="review", stop=threading.Event(), show=lambda _: None)
         for client in config.clients:
             assert worker.scan(client) == "ok"
+        yield worker, store
+    finally:
+        adapters.close()
+        store.close()
+
+
+def test_a_poll_makes_one_request_per_token_and_scans_only_the_client_whose_board_changed(world, four):
+    with scanned(world, four) as (worker, store):
+        config = worker.config
         start = len(world.trello.log)
         assert worker.poll(config.clients, object()) == {}               # nothing changed: nothing scanned
         assert _activity_requests(world.trello, start) == 1
@@ -81,9 +95,6 @@ def test_a_poll_makes_one_request_per_token_and_scans_only_the_client_whose_boar
         assert sorted((i.client, i.kind) for i in queued) == [("Maison Pivoine", "consultation"),
                                                               ("Zielony Ogród", "consultation")]
         assert "stratégie" in next(i.card_title for i in queued if i.client == "Maison Pivoine")
-    finally:
-        adapters.close()
-        store.close()
 
 
 def test_the_poll_job_runs_every_poll_every_and_slowly_with_webhooks_never_in_a_dry_run(world, four, tmp_path):
