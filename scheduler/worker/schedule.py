@@ -141,6 +141,13 @@ def serve(worker: Worker, config: AppConfig, lock, stop: threading.Event) -> boo
     return lost
 
 
+def _check_webhooks(worker: Worker, fixed_base: str | None) -> None:
+    """The health job: against the public address as the configuration now has it (it may have been edited)."""
+    base = fixed_base or public_url(worker.config)
+    if base:
+        sync_webhooks(worker, base)
+
+
 def follow_boards(worker: Worker) -> None:
     """After a reload: a board just connected gets its webhook, one disconnected loses it (the web app's connect
     page registers at once; this catches `scopekeeper connect` and edits of the file)."""
@@ -167,7 +174,7 @@ def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool | None 
     now = datetime.now(zone)
     for client in config.clients:
         _add_scan(scheduler, config, worker, client)
-    hooks_base = hooks_base or public_url(config)
+    fixed_base, hooks_base = hooks_base, hooks_base or public_url(config)
     webhooks = bool(hooks_base) if webhooks is None else webhooks
     poll = poll_interval(config, webhooks=webhooks)
     if worker.mode is not Mode.DRY_RUN:
@@ -176,8 +183,8 @@ def build_scheduler(config: AppConfig, worker: Worker, *, webhooks: bool | None 
                           id="webhook-events", name="webhook events", misfire_grace_time=HOOK_QUEUE_EVERY * 5,
                           coalesce=True, max_instances=1)
     if worker.mode is not Mode.DRY_RUN and hooks_base:
-        scheduler.add_job(lambda: sync_webhooks(worker, hooks_base), IntervalTrigger(seconds=HOOK_HEALTH_EVERY,
-                                                                                     timezone=zone),
+        scheduler.add_job(lambda: _check_webhooks(worker, fixed_base),
+                          IntervalTrigger(seconds=HOOK_HEALTH_EVERY, timezone=zone),
                           id="webhook-health", name="webhook health", next_run_time=now, coalesce=True,
                           max_instances=1)
     if worker.mode is not Mode.DRY_RUN and poll < every:  # a dry run records nothing: every check would look new

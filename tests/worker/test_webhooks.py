@@ -191,3 +191,30 @@ def test_with_webhooks_the_schedule_evaluates_the_queue_every_second_checks_heal
         assert "webhook-health" not in jobs and jobs["poll"].trigger.interval == timedelta(seconds=30)
     finally:
         plain.shutdown(wait=False)
+
+
+def test_a_changed_public_url_moves_the_webhooks_and_the_health_job_follows_it(world, live):
+    from scheduler.worker.schedule import build_scheduler, follow_boards
+
+    first, server = live(asana_boards=[])
+    second = HookServer(first.config, first.store).start()
+    try:
+        path = world.config(mode="review", asana_boards=[], name="moving.toml")
+        text = path.read_text(encoding="utf-8")
+        public = "\n[scopekeeper.web]\npublic_url = \"{}\"\n\n[[clients]]"
+        path.write_text(text.replace("\n[[clients]]", public.format(server.url), 1), encoding="utf-8")
+        worker = Worker(load_config(path), first.store, first.adapters, mode="review", stop=threading.Event(),
+                        show=lambda _: None, config_path=path)
+        scheduler = build_scheduler(worker.config, worker)
+        health = scheduler.get_job("webhook-health")
+        health.func()
+        assert [h["callbackURL"] for h in world.trello.webhooks.values()] == [f"{server.url}/hooks/trello"]
+
+        path.write_text(text.replace("\n[[clients]]", public.format(second.url), 1), encoding="utf-8")
+        assert worker.reload_if_changed()
+        follow_boards(worker)
+        health.func()   # the job reads the address as the configuration now has it: it does not move them back
+        assert [h["callbackURL"] for h in world.trello.webhooks.values()] == [f"{second.url}/hooks/trello"]
+        assert [h.callback_url for h in Hooks(worker.store).all()] == [f"{second.url}/hooks/trello"]
+    finally:
+        second.stop()
