@@ -70,7 +70,9 @@ def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: th
     for provider in dict.fromkeys(b.provider for b in client.boards):
         boards = [b.id for b in client.boards if b.provider == provider]
         changed, unchanged = _changes(adapters, client, state, provider, boards, scan_round)
-        reads += unchanged
+        # Read whole when due even if unchanged: a task deleted from an Asana project may announce nothing.
+        changed |= {b for b in boards if _whole_read_due(state.boards.get((provider, b)), full_read_every)}
+        reads += [r for r in unchanged if r.board_id not in changed]
         pending += [(provider, b, lambda p=provider, b=b: _read(adapters, state, p, b, full_read_every)) for b in boards if b in changed]
     if not pending:
         return reads
@@ -80,6 +82,10 @@ def read_boards(adapters: Adapters, client: Client, state: ClientState, stop: th
 
     with ThreadPoolExecutor(min(BOARD_READS, len(pending)), thread_name_prefix="board") as pool:
         return reads + [r for r in pool.map(lambda job: read(*job), pending) if r is not None]
+
+
+def _whole_read_due(memory: BoardMemory | None, full_read_every: timedelta) -> bool:
+    return bool(memory and memory.full_read_at and datetime.now(UTC) - memory.full_read_at >= full_read_every)
 
 
 def has_changes(adapters: Adapters, client: Client, boards: dict[tuple[str, str], BoardMemory],
