@@ -295,6 +295,7 @@ class AsanaSandbox:
             self.time_entries[entry["gid"]] = entry
             task["actual_time_minutes"] = (task.get("actual_time_minutes") or 0) + minutes
             task["modified_at"] = entry["created_at"]
+            self._announce(task_gid, "changed", user)  # the task's actual_time_minutes changed
             return entry
 
     def _user(self, name: str) -> dict:
