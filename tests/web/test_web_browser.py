@@ -37,7 +37,7 @@ def signed_in(browser, world, device=DESKTOP):
     return page
 
 
-def until(page, expression: str, timeout: float = 5.0) -> None:
+def until(page, expression: str, timeout: float = 20.0) -> None:
     """Poll an expression (page.wait_for_function would need eval, which the app's CSP forbids)."""
     deadline = time.monotonic() + timeout
     while not page.evaluate(expression):
