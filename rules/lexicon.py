@@ -195,9 +195,10 @@ NEGATIONS: dict[str, tuple[str, ...]] = {
     "en": ("not", "no", "never", "nothing", "none", "nobody", "without", "nor", "neither", "isnt", "arent",
            "wasnt", "werent", "dont", "doesnt", "didnt", "wont", "cant", "cannot", "couldnt", "shouldnt",
            "wouldnt", "neednt", "havent", "hasnt", "aint"),
-    "fr": ("pas", "non", "rien", "jamais", "aucun", "aucune", "sans", "ni"),
-    "es": ("no", "nada", "nunca", "jamás", "ningún", "ninguno", "ninguna", "sin", "ni", "tampoco"),
-    "pl": ("nie", "nic", "nigdy", "żaden", "żadna", "żadne", "żadnego", "żadnej", "żadnych", "bez", "ani"),
+    "fr": ("pas", "non", "rien", "jamais", "aucun", "aucune", "aucuns", "aucunes", "sans", "ni"),
+    "es": ("no", "nada", "nunca", "jamás", "ningún", "ninguno", "ninguna", "ningunos", "ningunas", "sin", "ni", "tampoco"),
+    "pl": ("nie", "nic", "nigdy", "żaden", "żadna", "żadne", "żadnego", "żadnej", "żadnych", "żadną", "żadnym",
+           "żadnemu", "żadni", "bez", "ani"),
 }
 
 # Phrases whose negation word negates nothing the flags care about ("don't forget, it's urgent").

@@ -26,6 +26,7 @@ class Hit(NamedTuple, Generic[T_co]):
     last: int   # index after the last matching token
 
 
+_WRITTEN = "!"  # the key of a word as written, for "=word" keywords
 
 
 class PhraseMatcher(Generic[T]):
@@ -39,7 +40,8 @@ class PhraseMatcher(Generic[T]):
         for target, keyword in entries:
             keys = phrase_keys(keyword.lstrip("="), language)
             if keys and keyword.startswith("="):
-                keys = (frozenset(("=" + token(keyword[1:].split()[0], language).folded,)), *keys[1:])
+                # "!" + the folded written form: a key no lemma has ("nos" is not the negation "no").
+                keys = (frozenset((_WRITTEN + token(keyword[1:].split()[0], language).folded,)), *keys[1:])
             if keys:
                 phrase = (len(keys), keys, target, keyword)
                 self._rank[id(phrase)] = len(self._rank)
@@ -67,7 +69,8 @@ class PhraseMatcher(Generic[T]):
 
     def _phrases_starting(self, word: str) -> tuple[_Phrase[T], ...]:
         by_first_key = self._by_first_key
-        found = [phrase for key in token(word, self.language).keys if key in by_first_key
+        read = token(word, self.language)
+        found = [phrase for key in (*read.keys, _WRITTEN + read.folded) if key in by_first_key
                  for phrase in by_first_key[key]]
         if len(found) > 1:  # one phrase can start with several of the word's keys: keep it once
             found = list({id(phrase): phrase for phrase in found}.values())

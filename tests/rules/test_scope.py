@@ -86,11 +86,31 @@ def test_a_keyword_inside_a_link_or_file_name_is_not_evidence(language: str, tit
     ("es", "No hace falta estrategia, solo el boletín"),
     ("pl", "Bez strategii, tylko zwykły newsletter."),
     ("pl", "Nie trzeba nowej strategii, wystarczy newsletter"),
+    # inflected negations (matched as written, so each form is listed)
+    ("pl", "Nie zajmujemy się żadną strategią w tym miesiącu, tylko newsletter"),
+    ("pl", "Z żadnym logo nie trzeba nic robić, wystarczy newsletter"),
+    ("es", "Ningunas estrategias nuevas este mes, solo el boletín"),
+    ("fr", "Aucuns logos à refaire, juste la newsletter"),
 ])
 def test_a_negated_mention_is_not_a_request_for_that_category(language: str, description: str) -> None:
     f = local_one("Weekly update", description, language)
     assert (f.verdict, f.service, f.comment) == ("in_scope", "Newsletter", None)
     assert any("not counted: negated ('" in e for e in f.evidence)
+
+
+@pytest.mark.parametrize("contract_language, title, description", [
+    # A client writes in another language than her contract's: "nos" (us, our) is not the English "no".
+    ("en", "¿Nos ayudas con la estrategia de Instagram para 2027? 🙏", ""),
+    ("en", "Nos logos pour 2027", "Pouvez-vous refaire **nos logos** ? merci !!"),
+    ("es", "Nos hace falta una estrategia 2027", "para el lanzamiento de marzo 🚀"),
+])
+def test_a_word_that_only_shares_a_lemma_with_a_negation_negates_nothing(contract_language: str, title: str,
+                                                                       description: str) -> None:
+    f = one(card(title, description), contract_language, services=[{"name": "Newsletter", "keywords": ["newsletter"]}],
+            out_of_scope=[{"name": "Strategy", "keywords": ["strategy", "estrategia", "logo"],
+                           "response": "consultation"}])
+    assert (f.verdict, f.response) == ("out_of_scope", "consultation"), f.evidence
+    assert not any("negated" in e for e in f.evidence)
 
 
 @pytest.mark.parametrize("language, description", [
