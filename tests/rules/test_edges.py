@@ -256,3 +256,14 @@ def test_a_keyword_without_a_word_never_matches_and_leaves_the_others_alone() ->
     matcher = PhraseMatcher([("nothing", "!!!"), ("news", "newsletter"), ("stars", "⭐ ⭐")], "en")
     assert [(h.target, h.first, h.last) for h in matcher.find(["!!!", "newsletter", "⭐", "⭐", "!!!"])] == [("news", 1, 2)]
     assert [(h.target, h.first) for h in matcher.find(words("!!! Newsletters ⭐ ⭐"))] == [("news", 0)]
+
+
+def test_the_days_a_cards_hours_may_count_in_span_its_logged_time_in_the_client_timezone() -> None:
+    entries = (TimeEntry("a1", "asana", 60, date(2026, 10, 28)),                      # logged on an earlier day
+               TimeEntry("p1", "plus", 30, at=at("2026-12-01T03:00:00Z"), text="plus! -1d 0.5"),  # 30 Nov in NY
+               TimeEntry("p2", "plus", 0, text="plus! ??", problem="not a number"))    # no day at all
+    c = replace(card("Boletín de noviembre ✉️ (¡sin prisa!)", created="2026-11-02T03:00:00Z"), time_entries=entries)
+    assert rules("es", tz="America/New_York").days(c) == (date(2026, 10, 28), date(2026, 11, 30))
+    assert rules("es", tz="Europe/Madrid").days(c) == (date(2026, 10, 28), date(2026, 12, 1))
+    plain = card("Newsletter", created="2026-11-02T03:00:00Z")
+    assert rules("en", tz="America/New_York").days(plain) == (date(2026, 11, 1), date(2026, 11, 1))
