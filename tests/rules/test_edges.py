@@ -187,7 +187,8 @@ def test_labels_naming_no_service_leave_the_words_to_decide(language: str, label
 
 def test_a_card_outside_every_period_of_a_finding_has_no_part_there() -> None:
     f = one(card("Newsletter [2h]", created=WEEKDAY_NOON))
-    assert f.part_of("2026-11") is not None and f.part_of("2026-11").hours == Decimal(2)
+    november = f.part_of("2026-11")
+    assert november is not None and november.hours == Decimal(2)
     assert f.part_of("2026-10") is None
 
 

@@ -51,3 +51,13 @@ def test_a_cache_of_an_older_layout_is_rebuilt(cache: Path) -> None:
         LemmaTable.loads(cached.read_bytes())
     assert load_table("en").get("invoices") == "invoice" == built.get("invoices")
     assert LemmaTable.loads(cached.read_bytes()).get("invoices") == "invoice"  # rewritten in today's layout
+
+
+def test_a_dictionary_cut_short_is_reported_as_truncated_naming_its_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = lemmas.read_decompressed("en")
+    # simplemma's bytes as a damaged install would have them: the header says more records than follow
+    monkeypatch.setattr(lemmas, "read_decompressed", lambda language: whole[: len(whole) // 2])
+    with pytest.raises(ValueError, match="simplemma's en dictionary is truncated or corrupt"):
+        LemmaTable.build("en")
+    monkeypatch.undo()
+    assert LemmaTable.build("en").get("invoices") == "invoice"
