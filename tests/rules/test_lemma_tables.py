@@ -61,3 +61,13 @@ def test_a_dictionary_cut_short_is_reported_as_truncated_naming_its_language(mon
         LemmaTable.build("en")
     monkeypatch.undo()
     assert LemmaTable.build("en").get("invoices") == "invoice"
+
+
+def test_a_table_of_no_records_finds_nothing_and_caches_as_it_loaded(cache: Path) -> None:
+    load_table("en")
+    (cached,) = cache.glob("lemmas-*-en-*.bin")
+    layout, data, reverse, *_ = marshal.loads(cached.read_bytes())
+    empty = LemmaTable.loads(marshal.dumps((layout, data, reverse, 0, [], [], b"")))
+    assert (len(empty), empty.get("invoices"), empty.get("")) == (0, None, None)
+    again = LemmaTable.loads(empty.dumps())
+    assert (len(again), again.get("invoices")) == (0, None)
