@@ -71,3 +71,15 @@ def test_a_table_of_no_records_finds_nothing_and_caches_as_it_loaded(cache: Path
     assert (len(empty), empty.get("invoices"), empty.get("")) == (0, None, None)
     again = LemmaTable.loads(empty.dumps())
     assert (len(again), again.get("invoices")) == (0, None)
+
+
+def test_a_dictionary_whose_last_block_holds_one_record_reads_it() -> None:
+    # Malay: 17,665 records, one past a multiple of the 32-record blocks (none of our four languages is)
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    table, simplemmas = LemmaTable.build("ms"), DefaultDictionaryFactory().get_dictionary("ms")
+    forms = list(table)
+    assert len(forms) == len(table) == 17_665
+    assert table.get(forms[-1]) == simplemmas[forms[-1]] == "gegat"
+    assert all(table.get(form) == simplemmas[form] for form in forms[-64:])
+    assert table.get(forms[-1] + "x") is None
