@@ -68,9 +68,9 @@ def test_a_megabyte_description_of_every_shape_is_read_in_bounded_time(shape: st
 
 
 def _assert_fast(description: str, language: str) -> None:
-    # benchmarks/pathological_text.py measures these at 0.25 s at worst; 5 s is the generous bound
-    # a loaded CI machine still meets, and what the quadratic reading this replaces took minutes for.
+    # benchmarks/pathological_text.py measures these (0.25 s at worst on a quiet machine). This bound only
+    # catches the quadratic reading it replaced, which took minutes; it stays far from a loaded CI machine's 8 s.
     began = time.perf_counter()
     finding = rules(language).evaluate([card("Newsletter", description)], NOW).findings[0]
-    assert time.perf_counter() - began < 5
+    assert time.perf_counter() - began < 30
     assert finding.verdict == "in_scope"
