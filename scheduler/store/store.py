@@ -92,7 +92,7 @@ class Store:
         """The ledger: in-scope hours used per contract period key (a rollover's earlier periods)."""
         with self.reading() as session:
             rows = session.execute(select(LedgerRow.period_key, LedgerRow.used).where(LedgerRow.client == client_name))
-            return dict(rows.tuples().all())
+            return dict(rows.all())
 
     def claim_report(self, week_key: str, target: str) -> bool:
         """True exactly once per (ISO week, target), whichever process asks first."""
