@@ -10,9 +10,9 @@ from rich.table import Table
 from rules.comments import money
 from rules.findings import Finding, ScanResult, Verdict
 from rules.periods import ContractPeriod
+from scheduler.cli.titles import shown_title
 
 _VERDICT_STYLE: dict[Verdict, str] = {"in_scope": "green", "out_of_scope": "red", "needs_review": "yellow"}
-_TITLE_SHOWN = 200  # a card title longer than this is cut with "…": nobody reads a page-long title in a terminal
 DISCOUNT_RULE = ("A discount request is the one flag answered on the card (the polite reply to decline it); "
                  "everything else about such a card is yours to answer.")
 
@@ -30,12 +30,12 @@ def print_table(result: ScanResult, console: Console, language: str = "en") -> N
     if to_post:
         console.print(f"\n[bold]{len(to_post)} comment(s) ScopeKeeper would post:[/]")
         for f in to_post:
-            console.print(f"\n[bold]{_shown(f.title)}[/] [dim]{f.url}[/]", highlight=False)
+            console.print(f"\n[bold]{shown_title(f.title)}[/] [dim]{f.url}[/]", highlight=False)
             console.print(f.comment, highlight=False, markup=False)
     review = [f for f in result.findings if f.verdict == "needs_review"]
     if review:
         console.print(f"\n[yellow]{len(review)} card(s) need your review[/] (no scope comment is posted for them): "
-                      + "; ".join(_shown(f.title) for f in review), highlight=False)
+                      + "; ".join(shown_title(f.title) for f in review), highlight=False)
         if any("discount_request" in f.flags for f in review):
             console.print(DISCOUNT_RULE, highlight=False)
 
@@ -66,13 +66,8 @@ def _table(client: str, period: ContractPeriod, findings: list[Finding], currenc
             decision += "\n→ " + f.response.replace("_", " ")
         if f.extra_amount:
             decision += f" {_hours(f.extra_hours)} = {money(f.extra_amount, currency, language)}"
-        table.add_row(_shown(f.title), decision, _hours(f.hours), "\n".join(flag.replace("_", " ") for flag in f.flags))
+        table.add_row(shown_title(f.title), decision, _hours(f.hours), "\n".join(flag.replace("_", " ") for flag in f.flags))
     return table
-
-
-def _shown(title: str) -> str:
-    """The title, or its first words and "…" when it is longer than a terminal reader would read."""
-    return title if len(title) <= _TITLE_SHOWN else title[:_TITLE_SHOWN - 1].rstrip() + "…"
 
 
 def _hours(value: Decimal | None) -> str:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
+from scheduler.cli.titles import shown_title
 from scheduler.config.models import AppConfig
 from scheduler.store.outbox import Intent
 from scheduler.store.schema import APPROVED, PENDING, PENDING_REVIEW, UNKNOWN, ClientStatusRow, FindingRow
@@ -25,7 +26,7 @@ def review_listing(queued: list[Intent], approved: int, findings: Mapping[tuple[
     else:
         lines = [f"{len(queued)} comment(s) waiting for your review{scope}:"]
         for intent in queued:
-            lines += ["", *_wrap(f"#{intent.id}  {intent.client} - \"{intent.card_title}\"", width, "", "     ")]
+            lines += ["", *_wrap(f"#{intent.id}  {intent.client} - \"{shown_title(intent.card_title)}\"", width, "", "     ")]
             lines += _wrap(intent.card_url or f"{intent.provider} card {intent.card_id}", width, "     ", "     ")
             why = _why(intent, findings.get((intent.client, intent.provider, intent.card_id)))
             lines += _wrap(why, width, "     ", "     ")

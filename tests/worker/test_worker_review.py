@@ -4,11 +4,13 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
 
 from scheduler.cli.main import cli
+from scheduler.cli.review import review_listing
 from scheduler.store.outbox import Outbox
 from tests.worker.support import REPO, command, run
 
@@ -173,6 +175,15 @@ def test_the_listing_wraps_at_the_terminal_width_without_breaking_words(world, q
     shown = {w for line in listing.output.splitlines() for w in line.split()}
     assert words <= shown  # every word of every comment whole on some line
     assert "flags: after hours" in listing.output and "extra" in listing.output
+
+
+def test_a_page_long_card_title_is_cut_in_the_listing(world, queued):
+    _, _, outbox = queued
+    intent = outbox.listed(("pending_review",))[0]
+    long = replace(intent, card_title="Pls redo the **whole** site 🙏 " + "and the shop " * 50_000)
+    listing = review_listing([long], 0, width=80)
+    assert "Pls redo the **whole** site" in listing and "…" in listing
+    assert len(listing) < len(intent.text) + 2_000  # not the 650 KB title
 
 
 def test_an_interrupted_approve_all_post_is_finished_by_running_it_again(world, queued):
