@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -38,12 +37,9 @@ _FR_OPEN = re.compile(r"«[ \u00a0\u202f]*")
 _FR_CLOSE = re.compile(r"[ \u00a0\u202f]*»")
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
-    """One comment to post: its kind (the key of its template) and its text."""
-
-    kind: str
-    text: str
+# One comment to post: (kind, text), the kind being the key of its template. A plain tuple, not a class: a
+# scan keeps one per card, and the garbage collector stops visiting a tuple that holds only strings.
+Message = tuple[str, str]
 
 
 @lru_cache(maxsize=4096)

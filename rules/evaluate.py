@@ -26,6 +26,7 @@ from .text import readable, words
 _CENT = Decimal("0.01")
 _READING_MEMO = 100_000
 _ZERO = Decimal(0)
+_NO_FLAGS: Mapping[str, str] = {}
 
 
 class CardLike(Protocol):
@@ -108,11 +109,9 @@ class ClientRules:
         # One pass over each text finds service/category keywords (int targets) and flag words (str).
         self._phrases: PhraseMatcher[int | str] = PhraseMatcher(
             [*self._scope.entries, *fl.word_entries(language)], language)
-        # Scans come back to the same cards every few minutes: their texts are read once.
-        self._readings: dict[tuple[tuple[str, ...], str, str], _Reading] = {}
-        # Most cards raise no word flag and share their Scope with others (ScopeMatcher keeps them): such
-        # cards share one reading too, by the Scope's identity (the reading holds it, so the id stays its own).
-        self._flagless: dict[int, _Reading] = {}
+        # Scans come back to the same cards every few minutes: their texts are read once. Most cards raise
+        # no word flag: their reading is their Scope alone, one object fewer per card for the garbage collector.
+        self._readings: dict[tuple[tuple[str, ...], str, str], Scope | _Reading] = {}
         self._wholes: dict[tuple[ContractPeriod, Decimal], tuple[tuple[ContractPeriod, Decimal]]] = {}
         self._clock = fl.BusinessClock(contract.business_hours)
         self._billing = partial(names_price, language=language)
@@ -156,7 +155,8 @@ class ClientRules:
         return first, last
 
     def _assess(self, card: CardLike, today: date) -> _Assessed:
-        text = self._read(tuple(card.labels), card.title, card.description or "")
+        reading = self._read(tuple(card.labels), card.title, card.description or "")
+        scope, word_flags = (reading, _NO_FLAGS) if type(reading) is Scope else (reading.scope, reading.flags)
         local = card.created_at.astimezone(self.tz)
         period = period_of_day(local.date(), self.contract.period)
         if getattr(card, "time_entries", ()):
@@ -165,9 +165,9 @@ class ClientRules:
             hours, hours_evidence = card_hours(card.custom_fields, card.time_tracked_minutes, card.title,
                                                self.contract.hours_field)
             parts, problems = self._whole(period, hours) if hours else (), ()
-        flags, flag_evidence = self._flags(card, local, text.flags)
-        evidence = text.scope.evidence + ((hours_evidence,) if hours_evidence else ()) + problems + flag_evidence
-        return _Assessed(card, period, text.scope, hours, is_tracked(hours_evidence), flags, evidence, parts)
+        flags, flag_evidence = self._flags(card, local, word_flags)
+        evidence = scope.evidence + ((hours_evidence,) if hours_evidence else ()) + problems + flag_evidence
+        return _Assessed(card, period, scope, hours, is_tracked(hours_evidence), flags, evidence, parts)
 
     def _whole(self, period: ContractPeriod, hours: Decimal) -> tuple[tuple[ContractPeriod, Decimal]]:
         """((period, hours),): a card's hours all in its own period. Cards share these tuples, as they
@@ -214,8 +214,8 @@ class ClientRules:
         total = sum((h for _, h in parts), _ZERO).normalize()
         return total, logged_evidence(total, entries, source), parts
 
-    def _read(self, labels: tuple[str, ...], title: str, description: str) -> _Reading:
-        """What the card's words say: scope and flag words (memoised: scans revisit the same cards)."""
+    def _read(self, labels: tuple[str, ...], title: str, description: str) -> Scope | _Reading:
+        """What the card's words say: its scope, and flag words if any (memoised: scans revisit the same cards)."""
         key = (labels, title, description)
         reading = self._readings.get(key)
         if reading is None:
@@ -238,14 +238,9 @@ class ClientRules:
             if not fields[1].words and (why := fl.vague(len(words(strip_tags(title))), description)):
                 flags["vague_request"] = why
             scope = self._scope.decide(labels, fields, notes)
-            reading = self._flagless.get(id(scope)) if not flags else None
-            if reading is None:
-                reading = _Reading(scope, flags)
-                if not flags:
-                    self._flagless[id(scope)] = reading
+            reading = _Reading(scope, flags) if flags else scope
             if len(self._readings) >= _READING_MEMO:
                 self._readings.clear()
-                self._flagless.clear()
             self._readings[key] = reading
         return reading
 
@@ -402,7 +397,7 @@ class ClientRules:
         for kind in kinds:
             if kind == "overrun" and billed is not None:
                 values = Placeholders(values, extra_hours=hours_phrase(billed.owed, self.language))
-            messages.append(Message(kind, self._templates[self._wording(kind, a)].format_map(values)))
+            messages.append((kind, self._templates[self._wording(kind, a)].format_map(values)))
         return response, tuple(messages)
 
     @staticmethod

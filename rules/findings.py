@@ -60,7 +60,7 @@ class Finding:
     @property
     def comment(self) -> str | None:
         """Everything that would be posted on the card, or None."""
-        return "\n\n".join(m.text for m in self.messages) or None
+        return "\n\n".join(text for _, text in self.messages) or None
 
     def to_json(self) -> dict[str, Any]:
         return {

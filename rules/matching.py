@@ -1,6 +1,7 @@
 """Find keyword phrases in text: compiled once per contract, then fast per card."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from itertools import compress
@@ -15,6 +16,7 @@ Keys = tuple[frozenset[str], ...]  # the match keys of each word of a phrase
 # (number of words, keys of each word, target, keyword as written)
 _Phrase = tuple[int, Keys, T, str]
 _MEMO_LIMIT = 200_000
+_DIGIT = re.compile(r"\d")
 
 
 class Hit(NamedTuple, Generic[T_co]):
@@ -47,6 +49,9 @@ class PhraseMatcher(Generic[T]):
                 self._rank[id(phrase)] = len(self._rank)
                 for key in keys[0]:
                     self._by_first_key[key].append(phrase)
+        # A word with a digit and no apostrophe has only keys holding that digit ("=item42"), so it starts
+        # a phrase only if a keyword's first word has a digit too: mostly none does.
+        self._numbers_start = any(_DIGIT.search(key) for key in self._by_first_key)
         # Words repeat across cards and scans: each written word's phrases are looked up once.
         self._starting = _Memo(self._phrases_starting)
         self._keys_of = _Memo(lambda word: token(word, language).keys)
@@ -68,6 +73,9 @@ class PhraseMatcher(Generic[T]):
         return hits  # in order already: by position, and longest first at each (see _phrases_starting)
 
     def _phrases_starting(self, word: str) -> tuple[_Phrase[T], ...]:
+        if (not self._numbers_start and not word.isalpha() and _DIGIT.search(word)
+                and "'" not in word and "’" not in word):
+            return ()  # dates, amounts, order numbers: most one-offs, so this skips reading them as words
         by_first_key = self._by_first_key
         read = token(word, self.language)
         found = [phrase for key in (*read.keys, _WRITTEN + read.folded) if key in by_first_key
@@ -89,7 +97,11 @@ class _Memo(dict[str, V]):
         self._compute = compute
 
     def __missing__(self, word: str) -> V:
-        if len(self) >= _MEMO_LIMIT:
-            self.clear()
-        value = self[word] = self._compute(word)
+        value = self._compute(word)
+        # Words with digits (dates, amounts, order numbers) rarely come back: kept, they would fill the
+        # memo, and every entry is one more for the garbage collector to visit.
+        if word.isalpha() or not _DIGIT.search(word):
+            if len(self) >= _MEMO_LIMIT:
+                self.clear()
+            self[word] = value
         return value

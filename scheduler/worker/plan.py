@@ -81,10 +81,10 @@ def planned_comments(result: ScanResult, live: Mapping[str, Card], signature: st
         card = live.get(finding.card_id)
         if card is None or finding.period.start < oldest:
             continue
-        for message in finding.messages:
-            reference = make_reference(card.provider, card.id, message.kind, finding.period.key)
-            planned.append(NewIntent(card.provider, card.board_id, card.id, message.kind, finding.period.key,
-                                     reference, with_reference(message.text, reference, signature), card.title, card.url))
+        for kind, text in finding.messages:
+            reference = make_reference(card.provider, card.id, kind, finding.period.key)
+            planned.append(NewIntent(card.provider, card.board_id, card.id, kind, finding.period.key,
+                                     reference, with_reference(text, reference, signature), card.title, card.url))
     return planned
 
 
@@ -138,7 +138,7 @@ def finding_updates(result: ScanResult, cards: Mapping[str, Card],
 
 def finding_digest(f: Finding) -> str:
     return digest([f.period.key, f.verdict, f.service, f.category, f.response, list(f.flags), str(f.hours),
-                   str(f.extra_hours), str(f.extra_amount), [[m.kind, m.text] for m in f.messages]])
+                   str(f.extra_hours), str(f.extra_amount), [list(message) for message in f.messages]])
 
 
 def ledger(result: ScanResult) -> list[LedgerEntry]:

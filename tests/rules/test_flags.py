@@ -146,7 +146,7 @@ def test_price_lowering_requests_in_their_common_shapes(language: str, title: st
 def test_the_clients_own_promotions_are_never_discount_requests(language: str, title: str, description: str) -> None:
     f = one(card(title, description, created=WEEKDAY_NOON), language)
     assert "discount_request" not in f.flags
-    assert not any(m.kind == "discount" for m in f.messages)
+    assert not any(kind == "discount" for kind, _ in f.messages)
     assert any(e.startswith("not a discount request: ") and "own offer" in e for e in f.evidence)
 
 
@@ -216,5 +216,5 @@ def test_yesterdays_event_is_not_for_yesterday() -> None:
 def test_the_vas_invoice_named_in_the_title_of_a_discount_request_is_not_bookkeeping() -> None:
     f = one(card("Nov invoice", "Hey! Any wiggle room on the November invoice? Things have been slow", created=WEEKDAY_NOON))
     assert (f.flags[0], f.verdict) == ("discount_request", "needs_review")
-    assert [m.kind for m in f.messages] == ["discount"]
+    assert [kind for kind, _ in f.messages] == ["discount"]
     assert "keyword 'invoice' in title not counted: your bill, in a discount request" in f.evidence

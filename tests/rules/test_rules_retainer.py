@@ -41,7 +41,7 @@ def test_productive_examples_through_the_rules():
     assert november.hours.extra == D(10) and november.hours.extra_amount == 0
     late = november.findings[-1]
     assert late.extra_hours == D(10) and late.owed == D(10) and late.extra_amount == 0
-    assert [m.kind for m in late.messages] == ["overrun"]
+    assert [kind for kind, _ in late.messages] == ["overrun"]
     assert "isn't billed" in late.comment and "next month" in late.comment and "50 hours" in late.comment
     assert november.to_json()["hours"] | {} == {
         "contracted": 40.0, "used": 60.0, "extra": 10.0, "extra_amount": 0.0, "currency": "EUR",
@@ -52,7 +52,7 @@ def test_unused_rollover_bills_past_the_carried_hours():
     november = _monthly(rollover="unused").evaluate(PRODUCTIVE, at("2026-11-30T15:00:00Z"))
     late = november.findings[-1]
     assert (late.extra_hours, late.owed, late.extra_amount) == (D(10), 0, D(400))
-    assert [m.kind for m in late.messages] == ["extra_hours"] and "$400.00" not in late.comment
+    assert [kind for kind, _ in late.messages] == ["extra_hours"] and "$400.00" not in late.comment
     assert "€400.00" in late.comment and "the 50 hours" in late.comment
 
 
@@ -107,7 +107,7 @@ def test_overrun_comment_in_every_language(language, expected):
                    "pl": "Karuzela na Instagram z wiosenną kolekcją"}[language],
                   created="2026-11-04T10:00:00Z", hours=3.5)]
     late = r.evaluate(cards, at("2026-11-20T12:00:00Z")).findings[-1]
-    assert late.response == "extra_hours" and [m.kind for m in late.messages] == ["overrun"]
+    assert late.response == "extra_hours" and [kind for kind, _ in late.messages] == ["overrun"]
     assert expected in late.comment and late.extra_amount == 0
 
 
