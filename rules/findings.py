@@ -43,7 +43,7 @@ class Finding:
     extra_amount: Decimal
     messages: tuple[Message, ...]
     evidence: tuple[str, ...]
-    parts: tuple[Part, ...] = ()   # set when the hours are not all in `period` without extra (see `periods`)
+    parts: tuple[Part, ...] = ()   # set when the hours are not all in `period` (see `periods`)
     owed: Decimal = Decimal(0)     # of extra_hours, taken from the next period's hours instead of billed
 
     @property

@@ -219,4 +219,4 @@ def test_plus_back_dating_is_judged_on_the_clients_calendar(zone, month):
     said = [_comment("plus! -1d 2/2 weekend emails", "2026-12-01T12:30:00Z")]
     c = _trello("Newsletter", said)
     f = rules("en", tz=zone, hours=10).evaluate([c], at("2026-12-05T12:00:00Z")).findings[0]
-    assert [p.period.key for p in f.parts] == [month]
+    assert [p.period.key for p in f.periods] == [month]
