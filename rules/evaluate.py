@@ -113,6 +113,7 @@ class ClientRules:
         # no word flag: their reading is their Scope alone, one object fewer per card for the garbage collector.
         self._readings: dict[tuple[tuple[str, ...], str, str], Scope | _Reading] = {}
         self._wholes: dict[tuple[ContractPeriod, Decimal], tuple[tuple[ContractPeriod, Decimal]]] = {}
+        self._common: dict[tuple[Any, ...], dict[str, str]] = {}  # a comment's placeholders but the title
         self._clock = fl.BusinessClock(contract.business_hours)
         self._billing = partial(names_price, language=language)
         self._limit, self._rate = contract.hours_decimal, contract.rate_decimal
@@ -136,11 +137,17 @@ class ClientRules:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         today = now.astimezone(self.tz).date()
-        assessed = sorted((self._assess(c, today) for c in cards if c.created_at <= now),
-                          key=lambda a: (a.card.created_at, a.card.id))
         current = period_of(now, self.contract.period, self.tz)
+        judged: list[Finding | _Assessed] = []
+        for card in sorted((c for c in cards if c.created_at <= now), key=lambda c: (c.created_at, c.id)):
+            a = self._assess(card, today)
+            # A card with no in-scope hours is never billed: its finding is made now, and only the others are
+            # kept (a scan's many short-lived objects are what the garbage collector spends its time on).
+            judged.append(a if a.parts and a.scope.verdict == "in_scope" else self._finding(a, None, current))
+        assessed = [j for j in judged if not isinstance(j, Finding)]  # in creation order, as the ledger needs
         billed, balances = self._plain_ledger(assessed) if self._plain else self._ledger(assessed, current, history or {})
-        findings = tuple([self._finding(a, billed.get(a.card.id), current) for a in assessed])
+        findings = tuple([j if isinstance(j, Finding) else self._finding(j, billed.get(j.card.id), current)
+                          for j in judged])
         return ScanResult(self.client, current, self._summary(findings, current, balances.get(current.key)), findings)
 
     def days(self, card: CardLike) -> tuple[date, date]:
@@ -415,24 +422,35 @@ class ClientRules:
         return "extra_hours_done" if kind == "extra_hours" and a.tracked else kind
 
     def _placeholders(self, a: _Assessed, billed: _Billed | None, current: ContractPeriod) -> Placeholders:
+        extra, amount, available = _ZERO, _ZERO, None
+        if billed is not None:  # the billed hours; the overrun ones apart
+            extra, amount, available = billed.extra - billed.owed, billed.amount, billed.available
+        # Only the title is the card's own: the rest repeats across cards, and is worded once per scan.
+        key = (a.period, current, id(a.scope.service), id(a.scope.category), a.hours, extra, amount, available)
+        common = self._common.get(key)
+        if common is None:
+            if len(self._common) >= _READING_MEMO:
+                self._common.clear()
+            common = self._common[key] = self._common_values(a, current, extra, amount, available)
+        return Placeholders(common, title=a.card.title)
+
+    def _common_values(self, a: _Assessed, current: ContractPeriod, extra: Decimal, amount: Decimal,
+                       available: Decimal | None) -> dict[str, str]:
         lang, category = self.language, a.scope.category
         # A period that has ended is named ("November"): "this month" would now mean another one.
         named = (named_period_words(lang, a.period, self.contract.period, current.start.year)
                  if a.period.key != current.key else {})
-        extra, amount = _ZERO, _ZERO
-        if billed is not None:
-            extra, amount = billed.extra - billed.owed, billed.amount  # the billed hours; the overrun ones apart
-        values = Placeholders(
-            self._constants, **named, title=a.card.title,
+        values = dict(
+            self._constants, **named,
             service=a.scope.service.name if a.scope.service else "",
             category=category.name if category else "",
             referral=(category.referral or "") if category else "",
             hours=hours_phrase(a.hours, lang) if a.hours is not None else "",
             extra_hours=hours_phrase(extra, lang), amount=money(amount, self.contract.currency, lang),
         )
-        if billed is not None and billed.available is not None and billed.available != self._limit:
+        if available is not None and available != self._limit:
             # With hours carried in, the plan's hours for the period are the available ones.
-            values["contracted_hours"] = hours_phrase(max(billed.available, _ZERO), lang, genitive=True)
+            values["contracted_hours"] = hours_phrase(max(available, _ZERO), lang, genitive=True)
         return values
 
     def _summary(self, findings: Sequence[Finding], current: ContractPeriod, balance: Balance | None) -> HoursSummary:
