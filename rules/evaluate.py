@@ -426,7 +426,7 @@ class ClientRules:
         if billed is not None:  # the billed hours; the overrun ones apart
             extra, amount, available = billed.extra - billed.owed, billed.amount, billed.available
         # Only the title is the card's own: the rest repeats across cards, and is worded once per scan.
-        key = (a.period, current, id(a.scope.service), id(a.scope.category), a.hours, extra, amount, available)
+        key = (a.period.key, current.key, id(a.scope.service), id(a.scope.category), a.hours, extra, amount, available)
         common = self._common.get(key)
         if common is None:
             if len(self._common) >= _READING_MEMO:

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class ContractPeriod:
-    """One contract period: first and last local day, and a key like '2026-11' or '2026-W47'."""
+class ContractPeriod(NamedTuple):
+    """One contract period: first and last local day, and a key like '2026-11' or '2026-W47' (a named tuple:
+    scans hash and compare periods per card, which a tuple does in C; ordered by start, as dates are)."""
 
     start: date
     end: date
