@@ -16,7 +16,7 @@ Keys = tuple[frozenset[str], ...]  # the match keys of each word of a phrase
 # (number of words, keys of each word, target, keyword as written)
 _Phrase = tuple[int, Keys, T, str]
 _MEMO_LIMIT = 200_000
-_DIGIT = re.compile(r"\d")
+_has_digit = re.compile(r"\d").search
 
 
 class Hit(NamedTuple, Generic[T_co]):
@@ -49,12 +49,13 @@ class PhraseMatcher(Generic[T]):
                 self._rank[id(phrase)] = len(self._rank)
                 for key in keys[0]:
                     self._by_first_key[key].append(phrase)
-        # A word with a digit and no apostrophe has only keys holding that digit ("=item42"), so it starts
-        # a phrase only if a keyword's first word has a digit too: mostly none does.
-        self._numbers_start = any(_DIGIT.search(key) for key in self._by_first_key)
+        # A word with a digit and no apostrophe (a date, an amount, an order number) has only keys holding
+        # that digit ("=item42"): when no keyword has a digit, as is usual, such a word matches nothing.
+        numbers_match = any(_has_digit(key) for phrases in self._by_first_key.values()
+                            for phrase in phrases for keys in phrase[1] for key in keys)
         # Words repeat across cards and scans: each written word's phrases are looked up once.
-        self._starting = _Memo(self._phrases_starting)
-        self._keys_of = _Memo(lambda word: token(word, language).keys)
+        self._starting = _Memo(self._phrases_starting, None if numbers_match else ())
+        self._keys_of = _Memo(lambda word: token(word, language).keys, None if numbers_match else frozenset())
 
     def find(self, written: Sequence[str]) -> list[Hit[T]]:
         """Every hit among a text's words (from `rules.text.words`), in text order; once per place."""
@@ -73,9 +74,6 @@ class PhraseMatcher(Generic[T]):
         return hits  # in order already: by position, and longest first at each (see _phrases_starting)
 
     def _phrases_starting(self, word: str) -> tuple[_Phrase[T], ...]:
-        if (not self._numbers_start and not word.isalpha() and _DIGIT.search(word)
-                and "'" not in word and "’" not in word):
-            return ()  # dates, amounts, order numbers: most one-offs, so this skips reading them as words
         by_first_key = self._by_first_key
         read = token(word, self.language)
         found = [phrase for key in (*read.keys, _WRITTEN + read.folded) if key in by_first_key
@@ -90,18 +88,20 @@ class PhraseMatcher(Generic[T]):
 
 
 class _Memo(dict[str, V]):
-    """word -> value, computed on first lookup; emptied past a bound, since a worker runs for months."""
+    """word -> value, computed on first lookup; emptied past a bound, since a worker runs for months.
+    `numeric`, if given, is the value of every word with a digit and no apostrophe, neither computed nor kept:
+    most are one-offs, and each entry kept would be one more for the garbage collector to visit."""
 
-    def __init__(self, compute: Callable[[str], V]) -> None:
+    def __init__(self, compute: Callable[[str], V], numeric: V | None = None) -> None:
         super().__init__()
-        self._compute = compute
+        self._compute, self._numeric = compute, numeric
 
     def __missing__(self, word: str) -> V:
+        if (self._numeric is not None and not word.isalpha() and _has_digit(word)
+                and "'" not in word and "’" not in word):
+            return self._numeric
         value = self._compute(word)
-        # Words with digits (dates, amounts, order numbers) rarely come back: kept, they would fill the
-        # memo, and every entry is one more for the garbage collector to visit.
-        if word.isalpha() or not _DIGIT.search(word):
-            if len(self) >= _MEMO_LIMIT:
-                self.clear()
-            self[word] = value
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+        self[word] = value
         return value
