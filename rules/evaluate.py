@@ -228,20 +228,7 @@ class ClientRules:
         if reading is None:
             fields = [self._field("title", title), self._field("description", description)]
             flags: dict[str, str] = {}
-            texts: list[FieldText | None] = [None, None]
-            for i, field in enumerate(fields):
-                if field.flag_hits:
-                    said = fl.word_flags(field.name, field.text, field.words, field.flag_hits, self.language)
-                    texts[i] = said.text
-                    for flag, why in said.found.items():
-                        flags.setdefault(flag, why)
-            # On a card asking for a lower price, "invoice" or "facture" is the VA's bill, not bookkeeping.
-            billing = self._billing if "discount_request" in flags else None
-            notes: list[str] = []
-            for i, field in enumerate(fields):
-                if field.hits and (texts[i] or billing):
-                    fields[i], ignored = self._scope.unasked(field, texts[i], billing)
-                    notes += ignored
+            notes = self._word_flags(fields, flags) if fields[0].flag_hits or fields[1].flag_hits else []
             if not fields[1].words and (why := fl.vague(len(words(strip_tags(title))), description)):
                 flags["vague_request"] = why
             scope = self._scope.decide(labels, fields, notes)
@@ -250,6 +237,25 @@ class ClientRules:
                 self._readings.clear()
             self._readings[key] = reading
         return reading
+
+    def _word_flags(self, fields: list[Field], flags: dict[str, str]) -> list[str]:
+        """Adds the flags the fields' words raise, and drops the category keywords they show ask for nothing
+        (negated, or the VA's own bill in a discount request); returns why each was dropped."""
+        texts: list[FieldText | None] = [None, None]
+        for i, field in enumerate(fields):
+            if field.flag_hits:
+                said = fl.word_flags(field.name, field.text, field.words, field.flag_hits, self.language)
+                texts[i] = said.text
+                for flag, why in said.found.items():
+                    flags.setdefault(flag, why)
+        # On a card asking for a lower price, "invoice" or "facture" is the VA's bill, not bookkeeping.
+        billing = self._billing if "discount_request" in flags else None
+        notes: list[str] = []
+        for i, field in enumerate(fields):
+            if field.hits and (texts[i] or billing):
+                fields[i], ignored = self._scope.unasked(field, texts[i], billing)
+                notes += ignored
+        return notes
 
     def _field(self, name: str, text: str) -> Field:
         if not text:

@@ -5,7 +5,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from itertools import compress
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar, cast
 
 from .text import phrase_keys, token
 
@@ -15,6 +15,10 @@ V = TypeVar("V")
 Keys = tuple[frozenset[str], ...]  # the match keys of each word of a phrase
 # (number of words, keys of each word, target, keyword as written)
 _Phrase = tuple[int, Keys, T, str]
+# The phrases a word starts: (those of two words or more, longest first; (target, keyword) of one-word ones)
+_Starts = tuple[tuple[_Phrase[T], ...], tuple[tuple[T, str], ...]]
+# A word that starts none: an empty tuple, which `find` skips as false without unpacking it
+_STARTS_NONE = cast("_Starts[Any]", ())
 _MEMO_LIMIT = 200_000
 _has_digit = re.compile(r"\d").search
 
@@ -54,37 +58,40 @@ class PhraseMatcher(Generic[T]):
         numbers_match = any(_has_digit(key) for phrases in self._by_first_key.values()
                             for phrase in phrases for keys in phrase[1] for key in keys)
         # Words repeat across cards and scans: each written word's phrases are looked up once.
-        self._starting = _Memo(self._phrases_starting, None if numbers_match else ())
+        self._starting = _Memo(self._phrases_starting, None if numbers_match else _STARTS_NONE)
         self._keys_of = _Memo(lambda word: token(word, language).keys, None if numbers_match else frozenset())
 
     def find(self, written: Sequence[str]) -> list[Hit[T]]:
         """Every hit among a text's words (from `rules.text.words`), in text order; once per place."""
         # Most words start no phrase: look them all up in C (map) and visit only those that do.
-        phrases_at = list(map(self._starting.__getitem__, written))
+        starts_at = list(map(self._starting.__getitem__, written))
         hits: list[Hit[T]] = []
         count, keys_of = len(written), self._keys_of
-        for i, phrases in compress(enumerate(phrases_at), phrases_at):
-            for length, keys, target, keyword in phrases:
-                if length == 1:
-                    hits.append(Hit(target, keyword, i, i + 1))
-                elif i + length > count or keys[1].isdisjoint(keys_of[written[i + 1]]):
+        for i, (longer, single) in compress(enumerate(starts_at), starts_at):
+            for length, keys, target, keyword in longer:
+                if i + length > count or keys[1].isdisjoint(keys_of[written[i + 1]]):
                     continue  # most phrases end here, at their second word, without the generator below
-                elif length == 2 or not any(keys[j].isdisjoint(keys_of[written[i + j]]) for j in range(2, length)):
+                if length == 2 or not any(keys[j].isdisjoint(keys_of[written[i + j]]) for j in range(2, length)):
                     hits.append(Hit(target, keyword, i, i + length))
+            for target, keyword in single:
+                hits.append(Hit(target, keyword, i, i + 1))
         return hits  # in order already: by position, and longest first at each (see _phrases_starting)
 
-    def _phrases_starting(self, word: str) -> tuple[_Phrase[T], ...]:
+    def _phrases_starting(self, word: str) -> _Starts[T]:
+        """The phrases a word starts (see _Starts), or _STARTS_NONE."""
         by_first_key = self._by_first_key
         read = token(word, self.language)
         found = [phrase for key in (*read.keys, _WRITTEN + read.folded) if key in by_first_key
                  for phrase in by_first_key[key]]
+        if not found:
+            return _STARTS_NONE
         if len(found) > 1:  # one phrase can start with several of the word's keys: keep it once
             found = list({id(phrase): phrase for phrase in found}.values())
             # Longest first, then in the entries' order; never in the order of the word's set of keys, which
             # changes from one process to the next (string hashing): the evidence would too.
             rank = self._rank
             found.sort(key=lambda phrase: (-phrase[0], rank[id(phrase)]))
-        return tuple(found)
+        return (tuple(p for p in found if p[0] > 1), tuple((p[2], p[3]) for p in found if p[0] == 1))
 
 
 class _Memo(dict[str, V]):
