@@ -390,8 +390,8 @@ class ClientRules:
 
     @staticmethod
     def _kept_parts(a: _Assessed, parts: tuple[Part, ...]) -> tuple[Part, ...]:
-        """None for a card whose hours are all in its own period: Finding.periods rebuilds that one part from
-        the finding's own fields, and the scan keeps two objects fewer per billed card."""
+        """No parts for a card whose hours are all in its own period: Finding.periods rebuilds that one part
+        from the finding's own fields, and the scan keeps two objects fewer per billed card."""
         if len(parts) == 1 and parts[0].period == a.period and parts[0].hours == a.hours:
             return ()
         return parts
