@@ -1,6 +1,8 @@
 """Client-side request budgets: sliding windows over an injectable clock."""
 from __future__ import annotations
 
+import heapq
+import itertools
 import threading
 import time
 from collections import deque
@@ -8,7 +10,11 @@ from collections.abc import Callable
 
 
 class SlidingWindow:
-    """At most `limit` acquisitions in any `window` seconds; `acquire` sleeps until one is free."""
+    """At most `limit` acquisitions in any `window` seconds; `acquire` sleeps until one is free.
+
+    Other programs may spend the same budget: `counted` takes the service's own count and keeps the excess over
+    ours as others' requests, so this window waits for them too.
+    """
 
     def __init__(self, limit: int, window: float, *, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep) -> None:
@@ -17,6 +23,7 @@ class SlidingWindow:
         self.limit, self.window = limit, window
         self._clock, self._sleep = clock, sleep
         self._stamps: deque[float] = deque()
+        self._others: deque[float] = deque()  # requests the service counted that were not ours
         self._lock = threading.Lock()
 
     def delay(self) -> float:
@@ -43,9 +50,28 @@ class SlidingWindow:
             self._stamps.clear()
             self._stamps.extend([moment - self.window] * self.limit)
 
+    def counted(self, used: int, sent_at: float) -> None:
+        """The service counts `used` requests in its window now; ours are those taken up to `sent_at` (the
+        answered request's), the rest are others', stamped now: when they were sent is unknown, and stamping
+        them earlier could send ours too soon."""
+        with self._lock:
+            now = self._clock()
+            self._expire(now)
+            others = used - sum(1 for stamp in self._stamps if stamp <= sent_at)
+            while len(self._others) > max(others, 0):
+                self._others.popleft()  # the oldest of them have left the service's window
+            self._others.extend([now] * (others - len(self._others)))
+
+    def _expire(self, now: float) -> None:
+        for stamps in (self._stamps, self._others):
+            while stamps and stamps[0] <= now - self.window:
+                stamps.popleft()
+
     def _delay_locked(self, now: float) -> float:
-        while self._stamps and self._stamps[0] <= now - self.window:
-            self._stamps.popleft()
-        if len(self._stamps) < self.limit:
+        self._expire(now)
+        over = len(self._stamps) + len(self._others) - self.limit
+        if over < 0:
             return 0.0
-        return self._stamps[0] + self.window - now
+        # The window frees a slot when its (over + 1)-th oldest request, ours or others', ages out.
+        oldest = next(itertools.islice(heapq.merge(self._stamps, self._others), over, None))
+        return oldest + self.window - now

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from integrations.hostwindow import BUDGETS_DIR_ENV
 from tests.fakes import FakeClock
 
 REPO = Path(__file__).resolve().parent.parent
@@ -15,15 +16,18 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(scope="session", autouse=True)
 def data_home(tmp_path_factory: pytest.TempPathFactory):
-    """The per-user data folder (the default state store's) in a temporary folder: tests never touch the
-    user's own, and the worker subprocesses inherit it."""
-    saved = os.environ.get("XDG_DATA_HOME")
+    """The per-user data folder (the default state store's) and the host's shared request budgets in temporary
+    folders: tests never touch the user's own nor share a budget with another test run, and the worker
+    subprocesses inherit them."""
+    saved = {name: os.environ.get(name) for name in ("XDG_DATA_HOME", BUDGETS_DIR_ENV)}
     os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data-home"))
+    os.environ[BUDGETS_DIR_ENV] = str(tmp_path_factory.mktemp("budgets"))
     yield Path(os.environ["XDG_DATA_HOME"])
-    if saved is None:
-        del os.environ["XDG_DATA_HOME"]
-    else:
-        os.environ["XDG_DATA_HOME"] = saved
+    for name, value in saved.items():
+        if value is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

@@ -72,7 +72,7 @@ class TrelloAdapter:
         self._rng = rng or random.Random()
         self._sleep = sleep
         self._token = token
-        limits = TrelloLimits(api_key, token, clock=clock, sleep=sleep, rng=self._rng)
+        limits = TrelloLimits(api_key, token, clock=clock, sleep=sleep, rng=self._rng, service=base_url)
         self._http = TrelloHttp(api_key, token, limits, base_url=base_url, timeout=timeout)
         # The token goes in api_secret: that is how py-trello sends a key and a token, rather than signing OAuth1.
         # py-trello's http_service defaults to the requests module (hence its inferred type); it only calls request().

@@ -57,7 +57,7 @@ class TrelloHttp:
         key, token = params.pop("key", ""), params.pop("token", "")
         headers = dict(headers or {}, Authorization=f'OAuth oauth_consumer_key="{key}", oauth_token="{token}"')
         path = url.removeprefix(API)
-        self._limits.acquire()
+        sent_at = self._limits.acquire()
         with self._count_lock:
             self.requests_made += 1
         try:
@@ -66,7 +66,7 @@ class TrelloHttp:
                                              timeout=self._timeout)
         except requests.RequestException as err:
             raise self._transport_error(err, method, path) from None
-        self._limits.observe(response.headers)
+        self._limits.answered(response.headers, sent_at)
         log.debug("Trello %s %s -> %s", method, path, response.status_code)
         if response.status_code != 200:
             raise self._status_error(response, method, path)

@@ -1,11 +1,13 @@
-"""Trello's request budgets, client side: 100 per 10 s per token, 300 per 10 s per key, shared in the process."""
+"""Trello's request budgets, client side: 100 per 10 s per token, 300 per 10 s per key, shared with other programs."""
 from __future__ import annotations
 
 import hashlib
 import random
 import threading
+import time
 from collections.abc import Callable, Mapping
 
+from integrations.hostwindow import HostWindow, budgets_dir
 from integrations.ratelimit import SlidingWindow
 
 WINDOW = 10.0
@@ -22,9 +24,13 @@ _windows: dict[tuple[str, object, object], SlidingWindow] = {}
 _windows_lock = threading.Lock()
 
 
+def _digest(kind: str, secret: str) -> str:
+    return hashlib.sha256(f"trello-{kind}\x1f{secret}".encode()).hexdigest()
+
+
 def _shared_window(kind: str, secret: str, limit: int, clock: Callable[[], float],
                    sleep: Callable[[float], None]) -> SlidingWindow:
-    digest = hashlib.sha256(f"trello-{kind}\x1f{secret}".encode()).hexdigest()
+    digest = _digest(kind, secret)
     with _windows_lock:
         window = _windows.get((digest, clock, sleep))
         if window is None:
@@ -33,47 +39,60 @@ def _shared_window(kind: str, secret: str, limit: int, clock: Callable[[], float
 
 
 class TrelloLimits:
-    """The token's and the key's windows; waits before each request, and after a 429 for the window's end."""
+    """The token's and the key's windows, following Trello's own counters, and the host's window of the key."""
 
     def __init__(self, api_key: str, token: str, *, clock: Callable[[], float], sleep: Callable[[float], None],
-                 rng: random.Random) -> None:
+                 rng: random.Random, service: str = "") -> None:
         self.token = _shared_window("token", token, TOKEN_LIMIT, clock, sleep)
         self.key = _shared_window("key", api_key, KEY_LIMIT, clock, sleep)
         self._clock, self._sleep, self._rng = clock, sleep, rng
+        # The other processes of this host on the same key and service (a fleet of workers) take their slots from
+        # one file: their bursts never meet in 429s. Only on the host's clock: a test's fake time is its own.
+        folder = budgets_dir() if clock is time.monotonic else None
+        self.host = None if folder is None else HostWindow(
+            folder / f"trello-key-{_digest('key', api_key + chr(31) + service)[:32]}", KEY_LIMIT, WINDOW + MARGIN, clock)
 
-    def acquire(self) -> None:
-        """Wait until both windows have room, then take a slot in each."""
+    def acquire(self) -> float:
+        """Wait until both windows (and the host's, if any) have room, then take a slot in each; returns the time
+        the request was stamped, for `answered`."""
         # Waiting on one window and then the other would stamp the first too early and undercount it.
-        while (wait := max(self.token.delay(), self.key.delay())) > 0:
+        while True:
+            wait = max(self.token.delay(), self.key.delay())
+            if wait <= 0 and self.host is not None:
+                wait = self.host.take()  # the host's slot is taken when it has one
+            if wait <= 0:
+                break
             self._sleep(wait)
         self.token.acquire()
         self.key.acquire()
+        return self._clock()
+
+    def answered(self, headers: Mapping[str, str], sent_at: float) -> None:
+        """Follow Trello's counters in an answer: other processes may spend the same token or key."""
+        for name, window in (("token", self.token), ("key", self.key)):
+            remaining = _count(headers.get(f"x-rate-limit-api-{name}-remaining"))
+            if remaining is None:
+                continue
+            if window is self.key and self.host is not None:
+                continue  # this host's processes are in the host's window, with their true times; others' 429s tell
+            window.counted((_count(headers.get(f"x-rate-limit-api-{name}-max")) or window.limit) - remaining,
+                           sent_at)
 
     def rate_limited(self, error: str, retry_after: float | None) -> float:
-        """After a 429 naming `error`: hold that limit until its window has ended, plus jitter; returns the pause."""
+        """After a 429 naming `error`: that window is full until its oldest request ages out (others' counted from
+        now), or for Retry-After, plus jitter; returns the pause."""
         window = self.key if error == "API_KEY_LIMIT_EXCEEDED" else self.token
+        window.counted(window.limit, self._clock())
         # Every adapter sharing the window waits too: a refusing Trello hears from this process again only
-        # after a whole window, never a stream of retries, so far from the 200 429s per window that block a key.
-        return self._hold(window, max(retry_after or 0.0, WINDOW))
-
-    def observe(self, headers: Mapping[str, str]) -> None:
-        """Follow Trello's own counters: another process may spend the same token or key."""
-        for name, window in (("token", self.token), ("key", self.key)):
-            # When our own window is full too, it already knows when the next slot frees; holding a whole
-            # interval from now would idle up to a second per window. A counter ahead of ours means
-            # spending we cannot see, whose timing is unknown: then wait the whole interval.
-            if headers.get(f"x-rate-limit-api-{name}-remaining") == "0" and window.delay() <= 0:
-                self._hold(window, _seconds(headers.get(f"x-rate-limit-api-{name}-interval-ms")))
-
-    def _hold(self, window: SlidingWindow, seconds: float) -> float:
-        pause = seconds + self._rng.uniform(0.0, MAX_JITTER)
-        if window.delay() < pause:  # never shorten a longer hold already in place
+        # when the window has room, never a stream of retries, so far from the 200 429s per window that block a key.
+        pause = max(retry_after or 0.0, window.delay()) + self._rng.uniform(0.0, MAX_JITTER)
+        if window.delay() < pause:
             window.block_until(self._clock() + pause)
         return pause
 
 
-def _seconds(milliseconds: str | None) -> float:
+def _count(value: str | None) -> int | None:
     try:
-        return max(float(milliseconds or "") / 1000.0, 0.0)
+        return max(int(value), 0) if value else None
     except ValueError:
-        return WINDOW
+        return None

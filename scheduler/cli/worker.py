@@ -15,7 +15,6 @@ from rich.console import Console
 from scheduler import logs
 from scheduler.cli.common import DEFAULT_CONFIG, fail, load, say
 from scheduler.cli.review import review_listing, status_table
-from scheduler.cli.web import serving_app as serving
 from scheduler.config.models import AppConfig
 from scheduler.config.secrets import get_secret
 from scheduler.notify.channels import register_url_secrets
@@ -295,7 +294,9 @@ def _serve_web_beside(stack: ExitStack, config_path: str, config: AppConfig, sto
     from scheduler.web.server import WebError
 
     try:
-        stack.enter_context(serving(config_path, config, store, adapters=adapters))
+        from scheduler.cli.web import serving_app  # the web app's modules only when it is served
+
+        stack.enter_context(serving_app(config_path, config, store, adapters=adapters))
     except WebError as err:
         log.warning("the web app is not available: %s; the schedule runs on without it", err,
                     extra={"event": "web_unavailable"})

@@ -12,7 +12,6 @@ from urllib.parse import unquote, urlsplit
 from scheduler.config.models import AppConfig, Smtp, looks_like_secret
 from scheduler.config.secrets import MissingSecret
 from scheduler.logs import redact, register_secrets
-from scheduler.reports.mail import MailError, send
 
 log = logging.getLogger("scopekeeper.notify")
 
@@ -35,6 +34,9 @@ class EmailChannel:
     name: str = "email"
 
     def send(self, title: str, body: str) -> str | None:
+        # Imported here: the reports' mail module brings their templates (jinja2), which a scan needs only to mail.
+        from scheduler.reports.mail import MailError, send
+
         mail = EmailMessage()
         mail["Subject"], mail["From"], mail["To"] = title, self.smtp.sender, ", ".join(self.to)
         mail["Date"], mail["Message-ID"] = formatdate(localtime=True), make_msgid(domain="scopekeeper")
