@@ -6,7 +6,8 @@ The worker runs as its own process against the Trello sandbox served here on loo
 request after `--latency` seconds and refuses (429) past 100 requests per 10 s per token and 300 per 10 s per
 API key, as Trello does. With --vas N, N workers run at once, one per VA, each with its own token (the same
 API key: a hosted fleet's) and state, each reading `--boards` boards (the same boards for every VA, so the
-fake's cost does not grow with N; each VA still reads every one of them with its own token).
+fake's cost does not grow with N; each VA still reads every one of them with its own token). The workers share
+the key's budget as workers on one host do, through the host's budget file (here in the run's temporary folder).
 Printed: wall time against the rate-limit lower bound, the workers' peak memory, and a second scan.
 
 The fake must not be what this measures. TrelloSandbox keeps the actions of all its boards in one dict and
@@ -30,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing it
 
+from integrations.hostwindow import BUDGETS_DIR_ENV  # noqa: E402
 from integrations.sandbox.server import LoopbackServer  # noqa: E402
 from integrations.sandbox.trello import (  # noqa: E402
     KEY_LIMIT,
@@ -130,7 +132,8 @@ def main() -> None:
             state_url = options.state_url or f"sqlite:///{Path(folder) / f'scopekeeper-{n}.db'}"
             config.write_text(_config(state_url, board_ids, options.clients), encoding="utf-8")
             workers.append((config, {**os.environ, "TRELLO_API_KEY": SANDBOX_KEY, "TRELLO_TOKEN": token,
-                                     TRELLO_URL_ENV: server.url + "/1", "SCOPEKEEPER_LOG_LEVEL": "WARNING"}))
+                                     TRELLO_URL_ENV: server.url + "/1", "SCOPEKEEPER_LOG_LEVEL": "WARNING",
+                                     BUDGETS_DIR_ENV: folder}))
         first = _scan(workers, sandbox)
         time.sleep(WINDOW)  # the second scan starts with the budgets whole again
         second = _scan(workers, sandbox)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 import threading
 import time
@@ -17,6 +18,8 @@ MAX_JITTER = 1.0
 # Our windows run this much longer than Trello's: a request stamped here when sent reaches Trello a little
 # later, and the two clocks must not disagree at a window's edge (one 429 costs a whole window).
 MARGIN = 0.25
+
+log = logging.getLogger("scopekeeper.trello")
 
 # Windows are shared by every adapter that uses the same secret and the same clock: two adapters of one key
 # must not spend 300 requests each. Keyed by a digest, so the registry never holds a secret.
@@ -59,13 +62,23 @@ class TrelloLimits:
         while True:
             wait = max(self.token.delay(), self.key.delay())
             if wait <= 0 and self.host is not None:
-                wait = self.host.take()  # the host's slot is taken when it has one
+                wait = self._host_wait(self.host)
             if wait <= 0:
                 break
             self._sleep(wait)
         self.token.acquire()
         self.key.acquire()
         return self._clock()
+
+    def _host_wait(self, host: HostWindow) -> float:
+        """The host's window: 0 with its slot taken, else the wait; a file that cannot be used is given up on."""
+        try:
+            return host.take()
+        except OSError as err:  # a full disk or a folder not ours: the process's own windows and Trello's counters
+            log.warning("the request budget shared by this computer's workers cannot be used (%s: %s); this worker "
+                        "paces itself alone", host.path, err.strerror or err)
+            self.host = None
+            return 0.0
 
     def answered(self, headers: Mapping[str, str], sent_at: float) -> None:
         """Follow Trello's counters in an answer: other processes may spend the same token or key."""

@@ -11,7 +11,7 @@ import responses
 import integrations.trello.limits as trello_limits
 from integrations.hostwindow import BUDGETS_DIR_ENV
 from integrations.sandbox.server import LoopbackServer
-from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox, synthetic_export
+from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TrelloSandbox, synthetic_export
 from integrations.trello.adapter import TrelloAdapter
 from tests.fakes import FakeClock
 from tests.trello.support import make_adapter
@@ -118,3 +118,18 @@ def test_processes_of_one_host_take_the_keys_slots_from_one_file_and_meet_no_429
     assert times[-1] - times[0] < trello_limits.WINDOW + trello_limits.MARGIN + 2.0  # no 429, no whole-window hold
     files = [p.name for p in (tmp_path / "scopekeeper").iterdir()]
     assert len(files) == 1 and SANDBOX_KEY not in files[0]  # named by a digest: the key is a secret
+
+
+def test_a_budget_folder_that_cannot_be_written_leaves_the_worker_pacing_itself(tmp_path, monkeypatch, caplog):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv(BUDGETS_DIR_ENV, str(blocker))  # its "scopekeeper" folder cannot be made
+    sandbox = TrelloSandbox()
+    with LoopbackServer(sandbox.handle) as server:
+        adapter = TrelloAdapter(SANDBOX_KEY, SANDBOX_TOKEN, base_url=server.url + "/1", rng=random.Random(3))
+        for _ in range(3):
+            adapter.board_activity()
+
+    assert [e["status"] for e in sandbox.log] == [200, 200, 200]
+    assert "cannot be used" in caplog.text and str(blocker) in caplog.text
+    assert SANDBOX_TOKEN not in caplog.text and SANDBOX_KEY not in caplog.text
