@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine, text
 
+from integrations.hostwindow import BUDGETS_DIR_ENV
 from integrations.reference import make_reference, references_in
 from integrations.sandbox.asana import SANDBOX_TOKEN as ASANA_TOKEN
 from integrations.sandbox.asana import AsanaSandbox
@@ -140,7 +141,8 @@ class World:
 
     def env(self, **extra: str) -> dict[str, str]:
         """The environment of a worker process pointed at the sandboxes, logging JSON lines."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SCOPEKEEPER_")}
+        # The test run's budget folder stays (conftest): a worker never shares a budget file with the user's own.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SCOPEKEEPER_") or k == BUDGETS_DIR_ENV}
         env.update({"TRELLO_API_KEY": SANDBOX_KEY, "TRELLO_TOKEN": TRELLO_TOKEN, "ASANA_TOKEN": ASANA_TOKEN,
                     TRELLO_URL_ENV: self.trello_url, ASANA_URL_ENV: self.asana_url,
                     "SCOPEKEEPER_LOG_FORMAT": "json", "NO_COLOR": "1",
