@@ -291,12 +291,11 @@ class ClientRules:
 
     def _ledger(self, assessed: Sequence[_Assessed], current: ContractPeriod,
                 history: Mapping[str, Decimal]) -> tuple[dict[str, _Billed], dict[str, Balance]]:
-        """Extra hours per card: in-scope cards consume each period's available hours in creation order."""
+        """Extra hours per card: in-scope cards (`assessed`, those with hours) consume each period's available
+        hours in creation order."""
         work: dict[str, list[tuple[_Assessed, Decimal]]] = defaultdict(list)
         periods = {current.key: current}
         for a in assessed:
-            if a.scope.verdict != "in_scope":
-                continue
             for period, hours in a.parts:
                 work[period.key].append((a, hours))
                 periods[period.key] = period
@@ -317,8 +316,6 @@ class ClientRules:
         limit = self._limit
         billed: dict[str, _Billed] = {}
         for a in assessed:
-            if a.scope.verdict != "in_scope" or not a.parts:
-                continue
             parts: list[Part] = []
             for period, hours in a.parts:
                 before = used[period.key]
