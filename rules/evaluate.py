@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,6 +25,9 @@ from .text import readable, words
 
 _CENT = Decimal("0.01")
 _READING_MEMO = 100_000
+# The memos hold this many times the largest board evaluated, if more than _READING_MEMO: a client with
+# more cards than the bound would otherwise empty them in every scan and read every text again.
+_READING_ROOM = 2
 _ZERO = Decimal(0)
 _NO_FLAGS: Mapping[str, str] = {}
 
@@ -114,6 +117,7 @@ class ClientRules:
         self._readings: dict[tuple[tuple[str, ...], str, str], Scope | _Reading] = {}
         self._wholes: dict[tuple[ContractPeriod, Decimal], tuple[tuple[ContractPeriod, Decimal]]] = {}
         self._common: dict[tuple[Any, ...], dict[str, str]] = {}  # a comment's placeholders but the title
+        self._memo_limit = _READING_MEMO
         self._clock = fl.BusinessClock(contract.business_hours)
         self._billing = partial(names_price, language=language)
         self._limit, self._rate = contract.hours_decimal, contract.rate_decimal
@@ -137,6 +141,9 @@ class ClientRules:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         today = now.astimezone(self.tz).date()
+        if not isinstance(cards, Sized):
+            cards = list(cards)
+        self._memo_limit = max(self._memo_limit, _READING_ROOM * len(cards))
         current = period_of(now, self.contract.period, self.tz)
         judged: list[Finding | _Assessed] = []
         for card in sorted((c for c in cards if c.created_at <= now), key=lambda c: (c.created_at, c.id)):
@@ -183,7 +190,7 @@ class ClientRules:
         pair = (period, hours)
         whole = self._wholes.get(pair)
         if whole is None:
-            if len(self._wholes) >= _READING_MEMO:
+            if len(self._wholes) >= self._memo_limit:
                 self._wholes.clear()
             whole = self._wholes[pair] = (pair,)
         return whole
@@ -233,7 +240,7 @@ class ClientRules:
                 flags["vague_request"] = why
             scope = self._scope.decide(labels, fields, notes)
             reading = _Reading(scope, flags) if flags else scope
-            if len(self._readings) >= _READING_MEMO:
+            if len(self._readings) >= self._memo_limit:
                 self._readings.clear()
             self._readings[key] = reading
         return reading
@@ -432,7 +439,7 @@ class ClientRules:
         key = (a.period.key, current.key, id(a.scope.service), id(a.scope.category), a.hours, extra, amount, available)
         common = self._common.get(key)
         if common is None:
-            if len(self._common) >= _READING_MEMO:
+            if len(self._common) >= self._memo_limit:
                 self._common.clear()
             common = self._common[key] = self._common_values(a, current, extra, amount, available)
         return Placeholders(common, title=a.card.title)

@@ -242,12 +242,30 @@ def test_memos_emptied_when_full_give_the_same_findings(monkeypatch: pytest.Monk
             for module, name in ((evaluating, "_READING_MEMO"), (scoping, "_SCOPES_MEMO"),
                                  (matching, "_MEMO_LIMIT"), (texts, "_TOKENS_MAX")):
                 m.setattr(module, name, 2)
+            m.setattr(evaluating, "_READING_ROOM", 0)  # no room made for the board: the reading memo too
             cramped = rules(language)
             first, again = cramped.evaluate(cards, now), cramped.evaluate(cards, now)
         roomy = rules(language).evaluate(cards, now)
         assert first.findings == roomy.findings == again.findings
         assert first.hours == roomy.hours
         assert {f.verdict for f in roomy.findings} == {"in_scope", "out_of_scope", "needs_review"}
+
+
+def test_a_board_larger_than_the_reading_memo_is_read_once_then_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client with more cards than the memo's bound: the memo makes room for the board instead of emptying
+    itself in every scan (a re-scan of 200,000 cards read every text again), and the findings are the same."""
+    import rules.evaluate as evaluating
+
+    monkeypatch.setattr(evaluating, "_READING_MEMO", 2)
+    now = at("2026-11-30T12:00:00Z")
+    for language in ("en", "fr", "es", "pl"):
+        cards = _board()
+        cramped = rules(language)
+        first = cramped.evaluate(iter(cards), now)  # a generator, as a store's query hands them
+        remembered = len(cramped._readings)  # pyright: ignore[reportPrivateUsage]
+        again = cramped.evaluate(cards, now)
+        assert remembered == len(cramped._readings) == len(BOARD) > 2  # pyright: ignore[reportPrivateUsage]
+        assert first.findings == again.findings == rules(language).evaluate(cards, now).findings
 
 
 def test_word_flags_of_a_field_without_flag_words_find_nothing() -> None:
