@@ -41,16 +41,17 @@ finally:
 """
 
 
-def big_export(cards: int) -> dict:
-    """A board of `cards` cards: a small synthetic board's cards and actions repeated with new ids."""
-    template = synthetic_export(TEMPLATE_CARDS, seed=77)
+def big_export(cards: int, template: dict | None = None) -> dict:
+    """A board of `cards` cards: a small board's cards and actions (a synthetic one's unless `template` is
+    given) repeated with new ids; each card id keeps its source's creation time."""
+    template = template or synthetic_export(TEMPLATE_CARDS, seed=77)
     board = {k: v for k, v in template.items() if k not in ("cards", "actions")}
     by_card: dict[str, list[dict]] = {}
     for action in template["actions"]:
         by_card.setdefault(action["data"]["card"]["id"], []).append(action)
     board["cards"], board["actions"] = [], []
     for n in range(cards):
-        source = template["cards"][n % TEMPLATE_CARDS]
+        source = template["cards"][n % len(template["cards"])]
         card_id = f"{source['id'][:8]}{n:016x}"
         board["cards"].append(dict(copy.deepcopy(source), id=card_id, name=f"{source['name']} ({n})"))
         for k, action in enumerate(by_card.get(source["id"], [])):
