@@ -1,9 +1,10 @@
 """Read a Trello board export or an Asana project export from disk, streaming: one card in memory at a time.
 
-A 50,000-card export is never held whole, neither as text nor as a parsed tree. The file is read three times
-by an incremental parser: its outline (how deep it nests, what it holds, the board's lists, labels and fields),
-then the actions the mapper reads (comments, due-date moves, creations: trimmed to the fields it reads), then
-the cards one by one. A file that is not valid JSON is read once more, whole, only to say where it breaks.
+A 50,000-card export is never held whole, neither as text nor as a parsed tree. The file's bytes are first
+scanned for how deep it nests (and for escapes the fast parser mishandles); then an incremental parser reads it
+three times: its outline (what it holds, the board's lists, labels and fields), then the actions the mapper
+reads (comments, due-date moves, creations: trimmed to the fields it reads), then the cards one by one. A file
+that is not valid JSON is read once more, whole, only to say where it breaks.
 """
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ BOARD_FIELDS = frozenset({"id", "name", "dateLastActivity", "lists", "labels", "
 # An escaped lone surrogate ("\\ud800" without its pair): the fast parser turns it into '?' or refuses the file.
 LONE_SURROGATE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
                             rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+ESCAPE = re.compile(rb"\\.", re.S)
+# The byte scan keeps quotes and brackets, both kinds of bracket written alike: only the nesting counts.
+BRACKETS = bytes.maketrans(b"{}", b"[]")
+NOT_BRACKETS = bytes(set(range(256)) - set(b'[]{}"'))
 ACTION_KINDS = frozenset({"createCard", "updateCard", "commentCard"})  # what the mapper reads of the actions
 
 
@@ -65,10 +70,15 @@ class _Outline:
 def _read(file: IO[bytes], source: str, parser: Any = None) -> BoardSnapshot:
     file.seek(0)
     start = 3 if file.read(3) == BOM else 0
+    scanned = _scan(file, start)
     if parser is None:  # the fast parser, unless the text escapes a lone surrogate (clean_text then replaces it)
-        parser = ijson.get_backend("python") if _has_lone_surrogate(file, start) else ijson
+        parser = ijson.get_backend("python") if scanned.lone_surrogate else ijson
     try:
-        outline = _outline(parser, file, start, source)
+        # The outline's parser builds values in C, but its paths grow with the nesting: a file the byte scan
+        # cannot show to be shallow is outlined event by event instead, which stops at MAX_DEPTH.
+        outline = _skeleton(parser, file, start) if scanned.shallow else None
+        if outline is None:
+            outline = _outline(parser, file, start, source)
         if outline.top == "object" and outline.types.get("cards") == "array" and outline.types.get("lists") == "array":
             if outline.types.get("actions", "array") not in ("array", "null"):
                 raise ExportError(f"{source}: field 'actions' should be a list in a Trello export")
@@ -128,15 +138,103 @@ def _outline(parser: Any, file: IO[bytes], start: int, source: str) -> _Outline:
     return outline
 
 
-def _has_lone_surrogate(file: IO[bytes], start: int) -> bool:
+class _Skeleton:
+    """The outline from one pass of the parser's own builder (C in the fast parser): every object of the file is
+    built, but those outside the board's small fields are one shared dict, so the cards and actions it meets
+    cost nothing. An object is made before the parser says which key it goes under: a board field whose value
+    is an object (no export has one) spoils the outline, and the event by event one is taken instead."""
+
+    def __init__(self) -> None:
+        self.outline = _Outline()
+        self.key: str | None = None  # the top-level key being read
+        self.top: _TopObject | None = None
+        self.shared: dict[str, Any] = {}
+        self.spoiled = False
+
+    def new_object(self) -> Any:
+        if self.top is None:
+            self.top = _TopObject(self)
+            return self.top
+        return {} if self.key in BOARD_FIELDS else self.shared
+
+
+class _TopObject(dict[str, Any]):
+    """The document's top-level object: records each key's type and keeps the board fields."""
+
+    def __init__(self, skeleton: _Skeleton) -> None:
+        super().__init__()
+        self.skeleton = skeleton
+
+    def __setitem__(self, key: str, value: Any) -> None:  # the parser sets a container as it opens it
+        skeleton = self.skeleton
+        skeleton.key = key
+        skeleton.outline.types[key] = _type_of(value)
+        if key in BOARD_FIELDS:
+            skeleton.outline.board[key] = value
+            skeleton.spoiled |= value is skeleton.shared
+
+
+def _skeleton(parser: Any, file: IO[bytes], start: int) -> _Outline | None:
+    """The outline built by the parser (None if spoiled): a file known to nest no deeper than MAX_DEPTH."""
     file.seek(start)
-    tail = b""
+    skeleton = _Skeleton()
+    try:
+        for value in parser.items(file, "", map_type=skeleton.new_object, buf_size=BUFFER, use_float=True):
+            skeleton.outline.top = "object" if value is skeleton.top else _type_of(value)
+    finally:
+        skeleton.shared.clear()  # it holds itself (an object in an object of the cards): no cycle left behind
+    return None if skeleton.spoiled else skeleton.outline
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if value is None:
+        return "null"
+    return "string" if isinstance(value, str) else "array" if isinstance(value, list) else "object"
+
+
+@dataclass
+class _Scanned:
+    """What the byte scan found: an escaped lone surrogate; whether the nesting is shown to be shallow."""
+
+    lone_surrogate: bool = False
+    shallow: bool = True
+
+
+def _scan(file: IO[bytes], start: int) -> _Scanned:
+    """One pass over the bytes, a megabyte at a time, at the speed of bytes methods: escaped lone surrogates,
+    and a bound on the nesting. Escapes and strings are dropped and the brackets left are paired off, innermost
+    first, round after round; a chunk's unpaired brackets carry into the next. The depth reached is at most the
+    open brackets carried in and out plus the rounds, so a bound within MAX_DEPTH shows the file shallow."""
+    file.seek(start)
+    found = _Scanned()
+    tail = escaped = carried = b""
+    in_string = False
     while chunk := file.read(1 << 20):
         window = tail + chunk
         if (b"\\ud" in window or b"\\uD" in window) and LONE_SURROGATE.search(window):  # the test alone is fast
-            return True
+            found.lone_surrogate = True
         tail = chunk[-12:]  # an escape cut by the chunk's end is whole in the next search
-    return False
+        if not found.shallow:
+            continue
+        text = escaped + chunk
+        whole = text.rstrip(b"\\")  # a backslash ending the chunk escapes the next one's first byte
+        escaped = text[len(whole):]
+        if b"\\" in whole:
+            whole = ESCAPE.sub(b"", whole)
+        # Only quotes and brackets are kept; empty strings (most strings, once bracketless) go first, in C.
+        parts = whole.translate(BRACKETS, NOT_BRACKETS).replace(b'""', b"").split(b'"')
+        outside = b"".join(parts[1::2] if in_string else parts[0::2])
+        in_string ^= len(parts) % 2 == 0
+        brackets, before, rounds = carried + outside, carried.count(b"["), 0
+        while rounds <= MAX_DEPTH and len(paired := brackets.replace(b"[]", b"")) < len(brackets):
+            brackets, rounds = paired, rounds + 1
+        carried = brackets
+        found.shallow = before + rounds + carried.count(b"[") <= MAX_DEPTH
+    return found
 
 
 def _items(parser: Any, file: IO[bytes], start: int, prefix: str, kind: type | None = None) -> Iterator[Any]:

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 from pathlib import Path
 
+import ijson
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from integrations.errors import ExportError
-from integrations.exports import parse_export
+from integrations.exports import MAX_DEPTH, _outline, _scan, _skeleton, parse_export, read_export
 from scheduler.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -127,3 +129,63 @@ def _nested(depth: int, opener: str) -> str:
     opens = "".join('{"a":' if kinds[i % len(kinds)] == "{" else "[" for i in range(depth))
     closes = "".join(OPENERS[kinds[i % len(kinds)]] for i in reversed(range(depth)))
     return opens + "0" + closes
+
+
+# Brackets, quotes and backslashes inside texts are not nesting: the byte scan that bounds the depth must skip them.
+TRICKY = (
+    "Liste à faire : [[[[[ " * 60 + "(copié de Notion)",
+    'Cytat klientki: \\"]]]]]\\" i jeszcze {{{{ — bez pośpiechu \\\\',
+    "Precios: [1] [2] [3]… y el \\u00abdescuento\\u00bb }}}}}}",
+    "plus! 1.5 [[ ok ]] \\\\\\\\ done 🙂",
+)
+
+
+def test_brackets_and_escaped_quotes_in_texts_over_a_chunk_boundary_are_read_as_text(tmp_path: Path):
+    board = copy.deepcopy(TRELLO)
+    for n, card in enumerate(board["cards"][:4]):
+        card["desc"] = json.loads(f'"{TRICKY[n]}"')
+    # A description long enough that the first megabyte ends inside it, on a backslash.
+    filler = json.dumps(board)
+    board["cards"][4]["desc"] = "x" * ((1 << 20) - filler.index('"desc": "', filler.index(board["cards"][4]["id"]))
+                                       - len('"desc": "') - 1) + "\\[[[ fin"
+    export = tmp_path / "board.json"
+    export.write_text(json.dumps(board), encoding="utf-8")
+    assert export.read_bytes()[(1 << 20) - 1:(1 << 20)] == b"\\"
+
+    with export.open("rb") as file:
+        assert _scan(file, 0).shallow
+    snapshot = read_export(export)
+
+    descriptions = {c.id: c.description for c in snapshot.cards}
+    assert [descriptions[c["id"]] for c in board["cards"][:5]] == [c["desc"] for c in board["cards"][:5]]
+
+
+@pytest.mark.parametrize(("depth", "refused"), [(MAX_DEPTH - 10, False), (MAX_DEPTH + 10, True)])
+def test_nesting_just_within_the_bound_is_read_and_just_past_it_refused(tmp_path: Path, depth: int, refused: bool):
+    board = copy.deepcopy(TRELLO)
+    board["cards"][0]["customFieldItems"][0]["value"] = "<nested>"
+    export = tmp_path / "board.json"
+    export.write_text(json.dumps(board).replace('"<nested>"', _nested(depth, "mixed")), encoding="utf-8")
+
+    with export.open("rb") as file:
+        assert _scan(file, 0).shallow is not refused
+    if refused:
+        with pytest.raises(ExportError, match="nested too deeply"):
+            read_export(export)
+    else:
+        assert len(read_export(export).cards) == len(board["cards"])
+
+
+def test_a_board_field_holding_an_object_is_outlined_event_by_event():
+    board = copy.deepcopy(TRELLO)
+    del board["labels"]
+    board["labels"] = {"Newsletter": {"color": "green"}}  # no export has it; after 'checklists', the parser's
+    raw = json.dumps(board).encode()                    # outline has already made the object a throwaway
+
+    assert list(board)[-2:] == ["checklists", "labels"] and _skeleton(ijson, io.BytesIO(raw), 0) is None
+    outline = _outline(ijson, io.BytesIO(raw), 0, "board.json")
+    assert outline.types["labels"] == "object" and outline.board["labels"] == board["labels"]
+    assert len(parse_export(raw, "board.json").cards) == len(board["cards"])
+    for shown in (TRELLO, {**TRELLO, "labels": board["labels"]}):  # after 'dateLastActivity', a field kept whole
+        raw = json.dumps(shown).encode()
+        assert _skeleton(ijson, io.BytesIO(raw), 0) == _outline(ijson, io.BytesIO(raw), 0, "board.json")
