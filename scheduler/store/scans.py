@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 
 from integrations.models import Card
 from rules.periods import period_of_key
@@ -68,25 +68,35 @@ def load_cards(store: Store, client: str, *, since: date | None = None,
         if since is not None:
             return _known(session, client, since, gone_only=True)
         found: dict[CardKey, KnownCard] = {}
-        ids = sorted({card_id for _, card_id in keys})
-        for start in range(0, len(ids), 500):  # bounded IN lists
-            found.update(_known(session, client, None, ids=ids[start:start + 500]))
-        return {key: known for key, known in found.items() if key in keys}
+        for provider in sorted({p for p, _ in keys}):  # the whole primary key: else every card of the client is read
+            ids = sorted(card_id for p, card_id in keys if p == provider)
+            for start in range(0, len(ids), 500):  # bounded IN lists
+                found.update(_known(session, client, None, ids=(provider, ids[start:start + 500])))
+        return found
 
 
 def _known(session, client: str, since: date | None, *, gone_only: bool = False,
-           ids: Sequence[str] | None = None) -> dict[CardKey, KnownCard]:
+           ids: tuple[str, Sequence[str]] | None = None) -> dict[CardKey, KnownCard]:
     query = select(CardRow.provider, CardRow.card_id, CardRow.data, CardRow.digest, CardRow.finding_digest,
                    CardRow.gone_at, CardRow.first_day, CardRow.last_day).where(CardRow.client == client)
     if ids is not None:
-        query = query.where(CardRow.card_id.in_(ids))
-    elif since is not None:  # a card never evaluated has no days: it is loaded
-        reaches = or_(CardRow.last_day >= since, CardRow.last_day.is_(None))
-        query = query.where(and_(CardRow.gone_at.is_not(None), reaches) if gone_only else
-                            or_(CardRow.gone_at.is_(None), reaches))
-    return {(row.provider, row.card_id): KnownCard(
-        card_from_json(row.data), row.digest, row.finding_digest, row.gone_at is not None,
-        (row.first_day, row.last_day) if row.first_day and row.last_day else None) for row in session.execute(query)}
+        queries = [query.where(CardRow.provider == ids[0], CardRow.card_id.in_(ids[1]))]
+    elif since is None:
+        queries = [query]
+    else:  # one query per index: an OR of them reads every card the client ever had, and history grows
+        queries = [query.where(CardRow.gone_at.is_not(None), CardRow.last_day >= since),
+                   query.where(CardRow.last_day.is_(None))]  # a card never evaluated has no days: it is loaded
+        if not gone_only:
+            queries.append(query.where(CardRow.gone_at.is_(None)))
+    found: dict[CardKey, KnownCard] = {}
+    for rows in queries:
+        for row in session.execute(rows):
+            key = (row.provider, row.card_id)
+            if key not in found and not (gone_only and row.gone_at is None):
+                found[key] = KnownCard(card_from_json(row.data), row.digest, row.finding_digest,
+                                       row.gone_at is not None,
+                                       (row.first_day, row.last_day) if row.first_day and row.last_day else None)
+    return found
 
 
 def load_boards(store: Store, client: str) -> dict[tuple[str, str], BoardMemory]:

@@ -73,7 +73,7 @@ class CardRow(Base):
     """Every card a client ever had on a scanned board, as last seen; `gone_at` once it left the board."""
 
     __tablename__ = "cards"
-    __table_args__ = (Index(None, "client", "last_day"),)
+    __table_args__ = (Index(None, "client", "last_day"), Index(None, "client", "gone_at"))
     client: Mapped[str] = mapped_column(String(200), primary_key=True)
     provider: Mapped[str] = mapped_column(String(16), primary_key=True)
     card_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -152,7 +152,7 @@ class IntentRow(Base):
 
     __tablename__ = "intents"
     __table_args__ = (UniqueConstraint("provider", "card_id", "kind", "period_key"),
-                      Index(None, "client", "status"))
+                      Index(None, "client", "status"), Index(None, "client", "period_key"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)  # the ID the VA reviews by
     client: Mapped[str] = mapped_column(String(200))
     provider: Mapped[str] = mapped_column(String(16))

@@ -1,0 +1,60 @@
+"""A scan's reads of the store find their rows by index: a client with years of gone cards and comments must
+not make each scan read them all (the per-scan cost would grow with history; benchmarks/scan_history.py)."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import event, text
+
+from integrations.models import Card
+from scheduler.records.codec import card_to_json, digest
+from scheduler.records.state import ScanWrite, Window
+from scheduler.store import open_store
+from scheduler.store.scans import load_cards, load_client, save_scan
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+def _card(card_id: str, created: datetime) -> tuple[Card, str]:
+    made = Card(id=card_id, title=f"Newsletter nr {card_id} 📨 [1h]", created_at=created, board_id="b1")
+    return made, digest(card_to_json(made))
+
+
+def _statements(store, read) -> list[tuple[str, dict]]:
+    seen: list[tuple[str, dict]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        read()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_scans_card_and_comment_reads_search_an_index_beyond_the_client(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    try:
+        old = [_card(f"old{n}", NOW - timedelta(days=300 + n)) for n in range(30)]
+        save_scan(store, ScanWrite("Bright Path", NOW - timedelta(days=200), new_cards=old,
+                                   days={("trello", c.id): (c.created_at.date(), c.created_at.date()) for c, _ in old}))
+        save_scan(store, ScanWrite("Bright Path", NOW - timedelta(days=100), gone=[("trello", c.id) for c, _ in old]))
+        save_scan(store, ScanWrite("Bright Path", NOW, new_cards=[_card("live", NOW)]))
+        window = Window(date(2026, 11, 1), "2026-10")
+        reads = _statements(store, lambda: (load_client(store, "Bright Path", lambda _: window),
+                                            load_cards(store, "Bright Path", since=date(2026, 10, 1)),
+                                            load_cards(store, "Bright Path", keys={("trello", "old3")})))
+        with store.engine.connect() as connection:
+            plans = {statement: " ".join(row[-1] for row in connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", parameters)) for statement, parameters in reads
+                     if {"cards", "intents"} & set(statement.split()[statement.split().index("FROM") + 1:][:1])}
+            gone = connection.execute(text("SELECT count(*) FROM cards WHERE gone_at IS NOT NULL")).scalar()
+    finally:
+        store.close()
+    assert gone == 30
+    assert len(plans) >= 5, plans  # live, reaching, never evaluated, by key; the comments of recent periods
+    for statement, plan in plans.items():
+        assert "SEARCH" in plan and "(client=?)" not in plan, (statement, plan)
