@@ -24,9 +24,9 @@ class Part(NamedTuple):  # a tuple: scans build one per card with extra hours, a
     extra_amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """The decision for one card."""
+class Finding(NamedTuple):
+    """The decision for one card (a named tuple: a scan builds one per card, and a tuple is built in one call
+    where a frozen dataclass sets its seventeen fields one at a time)."""
 
     card_id: str
     title: str
