@@ -84,8 +84,11 @@ def test_a_worker_whose_database_session_dies_stops_its_schedule_then_takes_the_
     lost = active.wait_for("lock_lost", timeout=60)  # seen after 15 s on a machine shared with other jobs
     again = active.wait_for("active", after=active.logs.index(lost))
 
-    assert again and active.signal(signal.SIGTERM) == 0
-    assert all_posted(world)
+    assert again
+    # Taken again, the schedule scans and posts anew: wait for that before stopping it (a SIGTERM sent at
+    # once could stop the scan between two cards, and the test would blame the lock).
+    wait_until(lambda: all_posted(world), timeout=60, what="the comments after the lock was taken again")
+    assert active.signal(signal.SIGTERM) == 0
 
 
 @pytest.mark.parametrize("url", ["memory", "store"])
