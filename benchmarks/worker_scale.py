@@ -8,7 +8,7 @@ API key, as Trello does. With --vas N, N workers run at once, one per VA, each w
 API key: a hosted fleet's) and state, each reading `--boards` boards (the same boards for every VA, so the
 fake's cost does not grow with N; each VA still reads every one of them with its own token). The workers share
 the key's budget as workers on one host do, through the host's budget file (here in the run's temporary folder).
-Printed: wall time against the rate-limit lower bound, the workers' peak memory, and a second scan.
+Printed: wall time against the rate-limit lower bound, the workers' CPU and peak memory, and a second scan.
 
 The fake must not be what this measures. TrelloSandbox keeps the actions of all its boards in one dict and
 scans them on every request (~70 ms of CPU per board read at 200 boards), and even alone a board's answers
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -144,6 +145,7 @@ def _scan(workers: list[tuple[Path, dict]], sandbox: ShardedTrello) -> dict:
     """`scopekeeper run --once` of every worker at once, each in its own process: wall time until the last
     ends, requests, 429s, the largest process's peak memory."""
     logged, refused = len(sandbox.log), sandbox.rate_limited
+    cpu = _children_cpu()
     started = time.monotonic()
     processes = [subprocess.Popen([sys.executable, "-c", "from scheduler.cli.main import main; main()", "run",
                                    "--once", "--config", str(config)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -159,7 +161,12 @@ def _scan(workers: list[tuple[Path, dict]], sandbox: ShardedTrello) -> dict:
     requests = sandbox.log[logged:]
     return {"wall": wall, "requests": len(requests), "refused": sandbox.rate_limited - refused,
             "span": requests[-1]["at"] - requests[0]["at"] if requests else 0.0, "peak_mb": max(peaks),
-            "workers": len(processes)}
+            "workers": len(processes), "cpu": _children_cpu() - cpu}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _has_tables(url: str) -> bool:
@@ -206,6 +213,8 @@ def _report(options, first: dict, second: dict) -> None:
     print(f"  ratio         {first['wall'] / bound:6.2f} x  (target <= 1.3; the whole run, CPU included)")
     print(f"  requests      {first['span'] / bound:6.2f} x  the bound from first to last request (the rate limits' "
           "share)")
+    print(f"  worker CPU    {first['cpu']:6.1f} s  ({first['cpu'] / first['workers']:.2f} s per worker process, user + "
+          f"system, on {os.cpu_count()} cores)")
     print(f"  peak memory   {first['peak_mb']:6.0f} MB (target < 300 MB; the largest worker process's VmHWM)")
     print(f"second scan     {second['requests']} request(s) (nothing changed), {second['refused']} refused, "
           f"{second['wall']:.1f} s wall, peak memory {second['peak_mb']:.0f} MB")
