@@ -127,14 +127,20 @@ def main() -> None:
     sandbox = ShardedTrello(options.latency, tokens)
     board_ids = [sandbox.load(synthetic_export(options.cards, seed=seed)) for seed in range(1, options.boards + 1)]
     with tempfile.TemporaryDirectory() as folder, LoopbackServer(sandbox.handle) as server:
-        workers = []
+        workers, team = [], Path(folder) / "team"
+        team.mkdir()
+        environment = {**os.environ, "TRELLO_API_KEY": SANDBOX_KEY, TRELLO_URL_ENV: server.url + "/1",
+                       "SCOPEKEEPER_LOG_LEVEL": "WARNING", BUDGETS_DIR_ENV: folder}
         for n, token in enumerate(tokens):
-            config = Path(folder) / f"scopekeeper-{n}.toml"
+            config = (team if options.vas > 1 and not options.process_each else Path(folder)) / f"va-{n + 1:03}.toml"
             state_url = options.state_url or f"sqlite:///{Path(folder) / f'scopekeeper-{n}.db'}"
-            config.write_text(_config(state_url, board_ids, options.clients), encoding="utf-8")
-            workers.append((config, {**os.environ, "TRELLO_API_KEY": SANDBOX_KEY, "TRELLO_TOKEN": token,
-                                     TRELLO_URL_ENV: server.url + "/1", "SCOPEKEEPER_LOG_LEVEL": "WARNING",
-                                     BUDGETS_DIR_ENV: folder}))
+            token_env = f"TRELLO_TOKEN_VA{n + 1}"
+            config.write_text(_config(state_url, board_ids, options.clients, token_env), encoding="utf-8")
+            environment[token_env] = token
+            if options.vas == 1 or options.process_each:
+                workers.append((config, environment))
+        if not workers:  # the team: one process, `run --config FOLDER`
+            workers.append((team, environment))
         first = _scan(workers, sandbox)
         time.sleep(WINDOW)  # the second scan starts with the budgets whole again
         second = _scan(workers, sandbox)
@@ -179,13 +185,17 @@ def _has_tables(url: str) -> bool:
 
 
 def _high_water_mb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM). Not getrusage(RUSAGE_CHILDREN): a child forked
-    from this process, itself large with the fake's boards, would count those pages until its exec."""
+    """The peak resident memory so far (VmHWM) of the process or, larger, of one of its children (a team
+    worker's processes). Not getrusage(RUSAGE_CHILDREN): a child forked from this process, itself large with
+    the fake's boards, would count those pages until its exec."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
+        children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                    for c in (task / "children").read_text().split()]
     except OSError:  # ended meanwhile
         return 0.0
-    return int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else 0.0
+    own = int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else 0.0
+    return max([own, *(_high_water_mb(child) for child in children)])
 
 
 def _bound(requests: int, latency: float, workers: int = 1) -> float:
@@ -199,9 +209,10 @@ def _bound(requests: int, latency: float, workers: int = 1) -> float:
 
 def _report(options, first: dict, second: dict) -> None:
     answered = first["requests"] - first["refused"]  # a 429 spends no budget
-    bound = _bound(answered, options.latency, first["workers"])
+    bound = _bound(answered, options.latency, options.vas)
     cards = options.boards * options.cards
-    fleet = f"{options.vas} VAs (one token each, one API key) x " if options.vas > 1 else ""
+    fleet = (f"{options.vas} VAs (one token each, one API key; "
+             f"{'a process each' if options.process_each else 'one process'}) x " if options.vas > 1 else "")
     print(f"scopekeeper run --once: {fleet}{options.boards} boards x {options.cards} cards ({cards:,} cards "
           f"{'per VA' if fleet else ''}), {options.clients} clients, {options.latency * 1000:.0f} ms per request, "
           f"Trello's {TOKEN_LIMIT} requests per {WINDOW:.0f} s per token and {KEY_LIMIT} per key")
@@ -213,16 +224,16 @@ def _report(options, first: dict, second: dict) -> None:
     print(f"  ratio         {first['wall'] / bound:6.2f} x  (target <= 1.3; the whole run, CPU included)")
     print(f"  requests      {first['span'] / bound:6.2f} x  the bound from first to last request (the rate limits' "
           "share)")
-    print(f"  worker CPU    {first['cpu']:6.1f} s  ({first['cpu'] / first['workers']:.2f} s per worker process, user + "
-          f"system, on {os.cpu_count()} cores)")
+    print(f"  worker CPU    {first['cpu']:6.1f} s  ({first['cpu'] / options.vas:.2f} s per VA, user + system, "
+          f"{first['workers']} process(es) on {os.cpu_count()} cores)")
     print(f"  peak memory   {first['peak_mb']:6.0f} MB (target < 300 MB; the largest worker process's VmHWM)")
     print(f"second scan     {second['requests']} request(s) (nothing changed), {second['refused']} refused, "
           f"{second['wall']:.1f} s wall, peak memory {second['peak_mb']:.0f} MB")
 
 
-def _config(state_url: str, board_ids: list[str], clients: int) -> str:
+def _config(state_url: str, board_ids: list[str], clients: int, token_env: str) -> str:
     text = (f'[scopekeeper]\nstate_url = "{state_url}"\nmode = "review"\nscan_every = "15m"\n'
-            f'[connections.trello]\napi_key_env = "TRELLO_API_KEY"\ntoken_env = "TRELLO_TOKEN"\n')
+            f'[connections.trello]\napi_key_env = "TRELLO_API_KEY"\ntoken_env = "{token_env}"\n')
     for n in range(clients):
         mine = board_ids[n::clients]
         text += CLIENT.format(n=n + 1, boards=", ".join(f'{{ provider = "trello", id = "{b}" }}' for b in mine))
@@ -235,7 +246,9 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--cards", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--vas", type=int, default=1, help="workers run at once, each with its own token")
+    parser.add_argument("--vas", type=int, default=1, help="VAs scanned at once, each with her own token: by one "
+                        "worker process (`run --config FOLDER`)")
+    parser.add_argument("--process-each", action="store_true", help="with --vas: one worker process per VA instead")
     parser.add_argument("--state-url", help="default: a SQLite file in a temporary folder")
     return parser.parse_args()
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Mapping
 from functools import cache, lru_cache
@@ -195,9 +196,16 @@ def same_phrase(a: str, b: str, language: str) -> bool:
     return len(ka) == len(kb) > 0 and all(x & y for x, y in zip(ka, kb, strict=True))
 
 
-@cache
 def _stemmer(language: str) -> snowballstemmer.Stemmer:
-    return snowballstemmer.stemmer(_STEMMER_NAMES[language])
+    """This thread's stemmer: a snowball stemmer keeps the word it works on in itself, so two threads sharing
+    one (a team worker's VAs, the web app beside the worker) garble each other's words."""
+    stemmers: dict[str, snowballstemmer.Stemmer] = _stemmers.__dict__
+    if language not in stemmers:
+        stemmers[language] = snowballstemmer.stemmer(_STEMMER_NAMES[language])
+    return stemmers[language]
+
+
+_stemmers = threading.local()
 
 
 # Text past this many characters is not read for keywords or flags: a pasted 1 MB log would otherwise

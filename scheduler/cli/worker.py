@@ -43,7 +43,9 @@ def _config_option(command):
 
 
 @click.command()
-@_config_option
+@click.option("--config", "config_path", type=click.Path(), envvar="SCOPEKEEPER_CONFIG",
+              help="Configuration file (or $SCOPEKEEPER_CONFIG; default scopekeeper.toml), or a team folder: every "
+                   "*.toml in it is one VA's configuration, all scanned by this one process.")
 @click.option("--once", is_flag=True, help="Scan every client once and exit (status 1 if a scan failed).")
 @click.option("--mode", type=click.Choice(MODES), help="Override scopekeeper.mode for this run.")
 @click.option("--log-format", type=click.Choice(logs.FORMATS), envvar=logs.FORMAT_ENV,
@@ -67,17 +69,20 @@ def run(config_path: str | None, once: bool, mode: str | None, log_format: str |
     Examples:
       scopekeeper run --once --mode dry-run     # preview one scan of every client
       scopekeeper run --log-format json         # run for good, logs as JSON lines
+      scopekeeper run --config team/            # one worker for every VA's file in team/
     """
     logs.configure(log_format, log_level)
+    if config_path and os.path.isdir(config_path):
+        from scheduler.cli.team import run_folder  # a team's modules only when a team runs
+
+        sys.exit(run_folder(config_path, mode, once))
     config = _load(config_path)
     mode = Mode(mode or config.scopekeeper.mode)
     stop, halt = threading.Event(), threading.Event()
-    _stop_on_signals(stop, halt)
+    stop_on_signals(stop, halt)
     store = _open(config, read_only=mode is Mode.DRY_RUN)
     adapters = Adapters(config)
-    notifier = None if mode is Mode.DRY_RUN else Notifier(config, store)
-    worker = Worker(config, store, adapters, mode=mode, stop=halt, show=click.echo, notifier=notifier,
-                    config_path=config_path or DEFAULT_CONFIG)
+    worker = build_worker(config, config_path or DEFAULT_CONFIG, store, adapters, mode, halt, click.echo)
     log.info("scopekeeper run: %d client(s), mode %s, %s", len(config.clients), mode,
              "one scan each" if once else f"every {config.scopekeeper.scan_every}", extra={"event": "start"})
     try:
@@ -92,6 +97,13 @@ def run(config_path: str | None, once: bool, mode: str | None, log_format: str |
         store.close()
     log.info("scopekeeper run stopped", extra={"event": "stop"})
     sys.exit(code)
+
+
+def build_worker(config: AppConfig, config_path: str, store: Store, adapters: Adapters, mode: Mode, halt: threading.Event,
+            show) -> Worker:
+    """The worker of one configuration: `show` prints what a dry run would do."""
+    notifier = None if mode is Mode.DRY_RUN else Notifier(config, store)
+    return Worker(config, store, adapters, mode=mode, stop=halt, show=show, notifier=notifier, config_path=config_path)
 
 
 def _client_option(command):
@@ -337,7 +349,7 @@ def _register_secrets(config: AppConfig) -> None:
     register_url_secrets(config.notify.urls)
 
 
-def _stop_on_signals(*events: threading.Event) -> None:
+def stop_on_signals(*events: threading.Event) -> None:
     def handle(signum, frame) -> None:
         log.info("%s received: stopping after the current card", signal.Signals(signum).name, extra={"event": "signal"})
         for event in events:

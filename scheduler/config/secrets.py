@@ -12,7 +12,8 @@ from scheduler.errors import ScopeKeeperError
 
 KEYRING_SERVICE = "scopekeeper"
 SECRETS_FILE_NAME = "scopekeeper.env"   # beside the configuration, readable by its owner only
-_secrets_file: Path | None = None
+_secrets_file: Path | None = None     # where a saved secret goes: beside the configuration in use
+_secrets_files: list[Path] = []       # every configuration's file this process read (a team worker reads several)
 
 
 class MissingSecret(ScopeKeeperError):
@@ -40,9 +41,15 @@ def get_secret(env_name: str, *, required: bool = True) -> str | None:
 
 
 def use_secrets_file(config_path: str | Path) -> Path:
-    """Read (and save) secrets in the file beside this configuration too; its path."""
+    """Read (and save) secrets in the file beside this configuration too; its path.
+
+    Secrets are found by name: the files of configurations read earlier are still read, after this one's (a
+    team worker checks that its VAs' configurations name different secrets)."""
     global _secrets_file
     _secrets_file = Path(config_path).with_name(SECRETS_FILE_NAME)
+    if _secrets_file in _secrets_files:
+        _secrets_files.remove(_secrets_file)
+    _secrets_files.insert(0, _secrets_file)
     return _secrets_file
 
 
@@ -72,20 +79,22 @@ def save_secret(env_name: str, value: str) -> str:
 _file_lock = threading.Lock()
 
 
-def _file_lines() -> list[str]:
-    if _secrets_file is None:
+def _file_lines(path: Path | None = None) -> list[str]:
+    path = path or _secrets_file
+    if path is None:
         return []
     try:
-        return _secrets_file.read_text(encoding="utf-8").splitlines()
+        return path.read_text(encoding="utf-8").splitlines()
     except OSError:
         return []
 
 
 def _from_file(name: str) -> str | None:
-    for line in _file_lines():
-        key, sep, value = line.partition("=")
-        if sep and key.strip() == name and not key.startswith("#"):
-            return value.strip() or None
+    for path in list(_secrets_files):
+        for line in _file_lines(path):
+            key, sep, value = line.partition("=")
+            if sep and key.strip() == name and not key.startswith("#"):
+                return value.strip() or None
     return None
 
 

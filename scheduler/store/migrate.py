@@ -1,6 +1,7 @@
 """Versioned migrations of the state store (Alembic), run at start-up up to the newest revision."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -12,6 +13,9 @@ from sqlalchemy import Connection, Engine, text
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Two workers starting together on one PostgreSQL database: the second waits, then finds nothing to do.
 _MIGRATION_LOCK = 0x5C0FE_0001
+# Alembic's command keeps its context in module globals: two stores of one process (a team worker's VAs)
+# migrating at once would remove each other's. Taken before the database's lock, so the two never cross.
+_one_at_a_time = threading.Lock()
 
 
 def alembic_config(script_location: Path = MIGRATIONS) -> Config:
@@ -27,7 +31,7 @@ def upgrade(engine: Engine, script_location: Path = MIGRATIONS) -> tuple[str | N
     Returns the revisions before and after.
     """
     config = alembic_config(script_location)
-    with engine.begin() as connection:
+    with _one_at_a_time, engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
