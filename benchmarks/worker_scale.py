@@ -156,9 +156,10 @@ def _scan(workers: list[tuple[Path, dict]], sandbox: ShardedTrello) -> dict:
     processes = [subprocess.Popen([sys.executable, "-c", "from scheduler.cli.main import main; main()", "run",
                                    "--once", "--config", str(config)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True) for config, env in workers]
-    peaks = [0.0] * len(processes)
+    peaks: dict[int, float] = {}  # per process of the workers' trees
     while any(p.poll() is None for p in processes):
-        peaks = [max(peak, _high_water_mb(p.pid)) for peak, p in zip(peaks, processes, strict=True)]
+        for pid in (each for p in processes for each in _tree(p.pid)):
+            peaks[pid] = max(peaks.get(pid, 0.0), _high_water_mb(pid))
         time.sleep(0.05)
     wall = time.monotonic() - started
     for process in processes:
@@ -166,8 +167,8 @@ def _scan(workers: list[tuple[Path, dict]], sandbox: ShardedTrello) -> dict:
             sys.exit(f"scopekeeper run failed ({process.returncode}):\n{process.stderr.read()[-3000:]}")
     requests = sandbox.log[logged:]
     return {"wall": wall, "requests": len(requests), "refused": sandbox.rate_limited - refused,
-            "span": requests[-1]["at"] - requests[0]["at"] if requests else 0.0, "peak_mb": max(peaks),
-            "workers": len(processes), "cpu": _children_cpu() - cpu}
+            "span": requests[-1]["at"] - requests[0]["at"] if requests else 0.0, "peak_mb": max(peaks.values()),
+            "total_mb": sum(peaks.values()), "workers": len(peaks), "cpu": _children_cpu() - cpu}
 
 
 def _children_cpu() -> float:
@@ -184,18 +185,23 @@ def _has_tables(url: str) -> bool:
         engine.dispose()
 
 
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (a team worker's forked processes)."""
+    try:
+        children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+    except OSError:  # ended meanwhile
+        return []
+    return [pid, *(each for child in children for each in _tree(child))]
+
+
 def _high_water_mb(pid: int) -> float:
-    """The peak resident memory so far (VmHWM) of the process or, larger, of one of its children (a team
-    worker's processes). Not getrusage(RUSAGE_CHILDREN): a child forked from this process, itself large with
-    the fake's boards, would count those pages until its exec."""
+    """The process's peak resident memory so far (VmHWM). Not getrusage(RUSAGE_CHILDREN): a child forked from
+    this process, itself large with the fake's boards, would count those pages until its exec."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
-        children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
-                    for c in (task / "children").read_text().split()]
     except OSError:  # ended meanwhile
         return 0.0
-    own = int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else 0.0
-    return max([own, *(_high_water_mb(child) for child in children)])
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else 0.0
 
 
 def _bound(requests: int, latency: float, workers: int = 1) -> float:
@@ -212,7 +218,7 @@ def _report(options, first: dict, second: dict) -> None:
     bound = _bound(answered, options.latency, options.vas)
     cards = options.boards * options.cards
     fleet = (f"{options.vas} VAs (one token each, one API key; "
-             f"{'a process each' if options.process_each else 'one process'}) x " if options.vas > 1 else "")
+             f"{'a worker each' if options.process_each else 'one team worker'}) x " if options.vas > 1 else "")
     print(f"scopekeeper run --once: {fleet}{options.boards} boards x {options.cards} cards ({cards:,} cards "
           f"{'per VA' if fleet else ''}), {options.clients} clients, {options.latency * 1000:.0f} ms per request, "
           f"Trello's {TOKEN_LIMIT} requests per {WINDOW:.0f} s per token and {KEY_LIMIT} per key")
@@ -225,8 +231,9 @@ def _report(options, first: dict, second: dict) -> None:
     print(f"  requests      {first['span'] / bound:6.2f} x  the bound from first to last request (the rate limits' "
           "share)")
     print(f"  worker CPU    {first['cpu']:6.1f} s  ({first['cpu'] / options.vas:.2f} s per VA, user + system, "
-          f"{first['workers']} process(es) on {os.cpu_count()} cores)")
-    print(f"  peak memory   {first['peak_mb']:6.0f} MB (target < 300 MB; the largest worker process's VmHWM)")
+          f"{first['workers']} process(es), {os.cpu_count()} cores)")
+    print(f"  peak memory   {first['peak_mb']:6.0f} MB (target < 300 MB; the largest worker process's VmHWM; "
+          f"{first['total_mb']:.0f} MB summed over its {first['workers']} process(es))")
     print(f"second scan     {second['requests']} request(s) (nothing changed), {second['refused']} refused, "
           f"{second['wall']:.1f} s wall, peak memory {second['peak_mb']:.0f} MB")
 
