@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -28,9 +28,17 @@ def clean_fields(item: Any) -> Any:
     return {key: clean_text(value) if isinstance(value, str) else value for key, value in item.items()}
 
 
+def _all_clean(texts: Iterable[str]) -> bool:
+    """True when none of `texts` holds a lone surrogate: one scan of them all, as nearly every card has none."""
+    joined = "".join(texts)
+    return joined.isascii() or not _SURROGATE.search(joined)
+
+
 def clean_comment(comment: Comment) -> Comment:
     """The comment with clean text, author and id."""
     texts = (comment.id, comment.text, comment.author)
+    if _all_clean(texts):
+        return comment
     cleaned = tuple(map(clean_text, texts))
     if cleaned == texts:
         return comment
@@ -40,6 +48,10 @@ def clean_comment(comment: Comment) -> Comment:
 def clean_card(card: Card) -> Card:
     """The card with every string it carries cleaned (title, description, labels, fields, comments...)."""
     texts = (card.id, card.title, card.board_id, card.description, card.list, card.url)
+    if _all_clean((*texts, *card.labels, *card.custom_fields,
+                  *(v for v in card.custom_fields.values() if isinstance(v, str)),
+                  *(text for c in card.comments for text in (c.id, c.text, c.author)))):
+        return card
     cleaned = tuple(map(clean_text, texts))
     labels = tuple(map(clean_text, card.labels))
     fields = {clean_text(k): clean_text(v) if isinstance(v, str) else v for k, v in card.custom_fields.items()}

@@ -114,11 +114,13 @@ def save_scan(store: Store, write: ScanWrite) -> int:
     """Commit the scan's changes in one transaction; returns how many intents were new."""
     client, now = write.client, write.now
     findings = {(f.provider, f.finding.card_id): f for f in write.findings}
+    days = dict(write.days)
     with store.session() as session:
-        if write.new_cards:  # with their findings' columns: one write per new card
+        if write.new_cards:  # with their findings' and days' columns: one write per new card, not three
             session.execute(table_of(CardRow).insert(), [
                 {**_card_columns(client, card, digest, now), "first_seen": now,
-                 **_finding_of(findings.pop((card.provider, card.id), None))} for card, digest in write.new_cards])
+                 **_finding_of(findings.pop((card.provider, card.id), None)),
+                 **_days_of(days.pop((card.provider, card.id), None))} for card, digest in write.new_cards])
         if write.changed_cards:
             session.execute(update(CardRow), [_card_columns(client, card, digest, now)
                                               for card, digest in write.changed_cards])
@@ -129,9 +131,9 @@ def save_scan(store: Store, write: ScanWrite) -> int:
         if findings:
             session.execute(update(CardRow), [{"client": client, "provider": f.provider, "card_id": f.finding.card_id,
                                                **_finding_of(f)} for f in findings.values()])
-        if write.days:
-            session.execute(update(CardRow), [{"client": client, "provider": p, "card_id": c, "first_day": first,
-                                               "last_day": last} for (p, c), (first, last) in write.days.items()])
+        if days:
+            session.execute(update(CardRow), [{"client": client, "provider": p, "card_id": c, **_days_of(d)}
+                                              for (p, c), d in days.items()])
         if write.findings:
             session.execute(table_of(FindingRow).insert(), [_finding_columns(client, f, now) for f in write.findings])
         for board in write.boards:
@@ -238,6 +240,12 @@ def _finding_of(f: FindingUpdate | None) -> dict:
     if f is None:
         return {"hours": None, "period_key": None, "finding_digest": None}
     return {"hours": f.finding.hours, "period_key": f.finding.period.key, "finding_digest": f.digest}
+
+
+def _days_of(days: tuple[date, date] | None) -> dict:
+    """A card row's columns that say which days its hours may count in."""
+    first, last = days or (None, None)
+    return {"first_day": first, "last_day": last}
 
 
 def _finding_columns(client: str, update: FindingUpdate, now: datetime) -> dict:

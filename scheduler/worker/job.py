@@ -29,6 +29,7 @@ from scheduler.testing_hooks import crash_point
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.evaluate import changeable, evaluate_cards
 from scheduler.worker.execute import Executor
+from scheduler.worker.heap import freeze_start_up
 from scheduler.worker.observe import BoardRead, card_comments, has_changes, read_boards
 from scheduler.worker.plan import (
     CardChanges,
@@ -78,6 +79,7 @@ class Worker:
         self._pruned: dict[str, date] = {}          # the day each client's history was last pruned
         self._lock = threading.Lock()
         self._scanning: dict[str, threading.Lock] = {}  # per client: one scan at a time (scheduled or polled)
+        freeze_start_up()  # every worker process builds a Worker before its first scan
 
     @property
     def adapters(self) -> Adapters:
