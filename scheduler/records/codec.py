@@ -48,9 +48,13 @@ def _entry(data: dict[str, Any]) -> TimeEntry:
                      at=_time(data["at"]), author=data["author"], text=data["text"], problem=data["problem"])
 
 
+# json.dumps with these options would build an encoder per call: a scan fingerprints every card it reads.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
+
+
 def digest(data: Any) -> str:
     """A stable fingerprint of JSON-able data, to tell whether a row needs rewriting."""
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(data).encode()).hexdigest()
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -58,3 +58,21 @@ def test_a_scans_card_and_comment_reads_search_an_index_beyond_the_client(tmp_pa
     assert len(plans) >= 5, plans  # live, reaching, never evaluated, by key; the comments of recent periods
     for statement, plan in plans.items():
         assert "SEARCH" in plan and "(client=?)" not in plan, (statement, plan)
+
+
+def test_a_scan_stores_the_days_of_new_cards_with_them_and_those_of_known_cards_after(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    try:
+        save_scan(store, ScanWrite("Bright Path", NOW - timedelta(days=1), new_cards=[
+            _card("nowy", NOW - timedelta(days=3)), _card("sans-jours", NOW - timedelta(days=2))],
+            days={("trello", "nowy"): (date(2026, 11, 19), date(2026, 11, 21))}))
+        save_scan(store, ScanWrite("Bright Path", NOW, new_cards=[_card("nuevo", NOW)],
+                                   days={("trello", "sans-jours"): (date(2026, 11, 20), date(2026, 11, 20)),
+                                         ("trello", "nuevo"): (date(2026, 11, 22), date(2026, 11, 30))}))
+        with store.engine.connect() as connection:
+            rows = connection.execute(text("SELECT card_id, first_day, last_day FROM cards ORDER BY card_id")).all()
+    finally:
+        store.close()
+    assert [(card_id, str(first), str(last)) for card_id, first, last in rows] == [
+        ("nowy", "2026-11-19", "2026-11-21"), ("nuevo", "2026-11-22", "2026-11-30"),
+        ("sans-jours", "2026-11-20", "2026-11-20")]
