@@ -28,6 +28,7 @@ from scheduler.worker.schedule import run as run_worker
 # at once, each VA's scan ends sooner and the process holds fewer scans in memory.
 AT_ONCE = 4
 
+_STOPPING = {signal.SIGTERM, signal.SIGINT}
 log = logging.getLogger("scopekeeper.run")
 Member = tuple[Path, AppConfig]
 
@@ -81,6 +82,8 @@ def run_share(members: list[Member], mode: str | None, once: bool) -> int:
     own schedule. The worst exit status; a VA's failure never stops the others."""
     stop, halts = threading.Event(), [threading.Event() for _ in members]
     stop_on_signals(stop, *halts)
+    if sys.platform == "linux":  # a forked process starts with them held (below)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
 
     def go(member: Member, halt: threading.Event) -> int:
         path, config = member
@@ -129,16 +132,21 @@ def _in_processes(shares: list[list[Member]], mode: str | None, once: bool) -> i
     context = multiprocessing.get_context("fork")
     children = [context.Process(target=_child, args=(share, mode, once), name=f"scopekeeper-team-{n + 1}")
                 for n, share in enumerate(shares)]
-    for child in children:
-        child.start()
 
     def pass_on(signum, frame) -> None:
         for child in children:
             if child.pid is not None and child.exitcode is None:
                 os.kill(child.pid, signum)
 
-    signal.signal(signal.SIGTERM, pass_on)
-    signal.signal(signal.SIGINT, pass_on)
+    # Held while forking: a stop arriving meanwhile reaches every process once each has its handler.
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        for child in children:
+            child.start()
+        for signum in _STOPPING:
+            signal.signal(signum, pass_on)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
     for child in children:
         child.join()
     return max(EXIT_FAILED if child.exitcode is None or child.exitcode < 0 else child.exitcode for child in children)
