@@ -8,6 +8,7 @@ import tempfile
 from array import array
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 try:
     import fcntl
@@ -15,6 +16,7 @@ except ImportError:  # Windows: each process keeps its own window, and Trello's 
     fcntl = None
 
 BUDGETS_DIR_ENV = "SCOPEKEEPER_BUDGETS_DIR"
+_T = TypeVar("_T")
 
 
 def budgets_dir() -> Path | None:
@@ -37,8 +39,19 @@ class HostWindow:
     def __init__(self, path: Path, limit: int, window: float, clock: Callable[[], float]) -> None:
         self.path, self.limit, self.window, self._clock = path, limit, window, clock
 
+    def count(self) -> int:
+        """The slots taken in the window now, by every process."""
+        return self._locked(lambda live, now: (len(live), False))
+
     def take(self) -> float:
         """Take a slot if one is free (returns 0), else the seconds until one frees (nothing taken)."""
+        def decide(live: array, now: float) -> tuple[float, bool]:
+            wait = 0.0 if len(live) < self.limit else sorted(live)[len(live) - self.limit] + self.window - now
+            return max(wait, 0.0), wait <= 0
+        return self._locked(decide)
+
+    def _locked(self, decide: Callable[[array, float], tuple[_T, bool]]) -> _T:
+        """`decide(live stamps, now)` -> (its answer, whether to take a slot now), under the file's lock."""
         assert fcntl is not None  # budgets_dir() gave no folder without it
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -49,11 +62,11 @@ class HostWindow:
             stamps.frombytes(data[:len(data) - len(data) % stamps.itemsize])
             now = self._clock()
             live = array("d", (s for s in stamps if now - self.window < s <= now))
-            wait = 0.0 if len(live) < self.limit else sorted(live)[len(live) - self.limit] + self.window - now
-            if wait <= 0:
+            answer, take = decide(live, now)
+            if take:
                 live.append(now)
             os.ftruncate(descriptor, 0)
             os.pwrite(descriptor, live.tobytes(), 0)
-            return max(wait, 0.0)
+            return answer
         finally:
             os.close(descriptor)  # closing releases the lock

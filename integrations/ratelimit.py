@@ -50,14 +50,14 @@ class SlidingWindow:
             self._stamps.clear()
             self._stamps.extend([moment - self.window] * self.limit)
 
-    def counted(self, used: int, sent_at: float) -> None:
+    def counted(self, used: int, sent_at: float, *, ours: int | None = None) -> None:
         """The service counts `used` requests in its window now; ours are those taken up to `sent_at` (the
-        answered request's), the rest are others', stamped now: when they were sent is unknown, and stamping
-        them earlier could send ours too soon."""
+        answered request's), or `ours` when another window knows better; the rest are others', stamped now: when
+        they were sent is unknown, and stamping them earlier could send ours too soon."""
         with self._lock:
             now = self._clock()
             self._expire(now)
-            others = used - sum(1 for stamp in self._stamps if stamp <= sent_at)
+            others = used - (sum(1 for stamp in self._stamps if stamp <= sent_at) if ours is None else ours)
             while len(self._others) > max(others, 0):
                 self._others.popleft()  # the oldest of them have left the service's window
             self._others.extend([now] * (others - len(self._others)))

@@ -18,6 +18,7 @@ MAX_JITTER = 1.0
 # Our windows run this much longer than Trello's: a request stamped here when sent reaches Trello a little
 # later, and the two clocks must not disagree at a window's edge (one 429 costs a whole window).
 MARGIN = 0.25
+MAX_MARGIN = 1.5  # how far 429s that only a late arrival explains may lengthen the host's window
 
 log = logging.getLogger("scopekeeper.trello")
 
@@ -95,13 +96,29 @@ class TrelloLimits:
         """After a 429 naming `error`: that window is full until its oldest request ages out (others' counted from
         now), or for Retry-After, plus jitter; returns the pause."""
         window = self.key if error == "API_KEY_LIMIT_EXCEEDED" else self.token
-        window.counted(window.limit, self._clock())
+        if window is self.key and self.host is not None:
+            self._key_refused(self.host)
+        else:
+            window.counted(window.limit, self._clock())
         # Every adapter sharing the window waits too: a refusing Trello hears from this process again only
         # when the window has room, never a stream of retries, so far from the 200 429s per window that block a key.
         pause = max(retry_after or 0.0, window.delay()) + self._rng.uniform(0.0, MAX_JITTER)
         if window.delay() < pause:
             window.block_until(self._clock() + pause)
         return pause
+
+
+    def _key_refused(self, host: HostWindow) -> None:
+        """The key's 429 with the host's window in use: the host's processes are all counted there with their
+        true times, so only the rest of the key's limit is others' (another host, another program), not this
+        process's share of the host's. A 429 the host's count explains is our stamps and Trello's clock
+        disagreeing at the window's edge (a request slow to arrive): the host's window grows a little longer."""
+        try:
+            ours = host.count()
+        except OSError:
+            ours = 0
+        self.key.counted(self.key.limit, self._clock(), ours=ours)
+        host.window = min(host.window + MARGIN, WINDOW + MAX_MARGIN)
 
 
 def _count(value: str | None) -> int | None:

@@ -133,3 +133,36 @@ def test_a_budget_folder_that_cannot_be_written_leaves_the_worker_pacing_itself(
     assert [e["status"] for e in sandbox.log] == [200, 200, 200]
     assert "cannot be used" in caplog.text and str(blocker) in caplog.text
     assert SANDBOX_TOKEN not in caplog.text and SANDBOX_KEY not in caplog.text
+
+
+def test_a_429_the_hosts_count_explains_costs_a_short_pause_not_a_whole_window(tmp_path, monkeypatch):
+    # Four workers of one host fill the key's window; Trello saw the first burst arrive 0.6 s late (a slow
+    # network), so the first request of the next window is refused. The host's file counts all 300 requests:
+    # none were another program's, and no worker holds the key for a whole window on that account.
+    monkeypatch.setenv(BUDGETS_DIR_ENV, str(tmp_path))
+    tokens = [f"token-{n}" for n in range(4)]
+    late = {"first": 300}
+
+    def trello_clock() -> float:
+        late["first"] -= 1
+        return time.monotonic() + (0.6 if late["first"] >= 0 else 0.0)
+
+    sandbox = TrelloSandbox(tokens=tokens, clock=trello_clock)
+    with LoopbackServer(sandbox.handle) as server:
+        workers = [TrelloAdapter(SANDBOX_KEY, t, base_url=server.url + "/1", sleep=lambda s: time.sleep(s),
+                                 rng=random.Random(n)) for n, t in enumerate(tokens)]
+
+        def spend(adapter: TrelloAdapter) -> None:
+            for _ in range(80):  # 320 in all: the last 20 in the key's next window
+                adapter.board_activity()
+
+        threads = [threading.Thread(target=spend, args=(adapter,)) for adapter in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    answered = [e["at"] for e in sandbox.log if e["status"] == 200]
+    assert len(answered) == 320
+    assert sandbox.rate_limited >= 1
+    assert answered[-1] - answered[0] < trello_limits.WINDOW + trello_limits.MAX_MARGIN + 2.0  # not two windows
