@@ -20,6 +20,7 @@ from scheduler.logs import redact
 from scheduler.records.status import Mode
 from scheduler.store import StoreError, open_store
 from scheduler.worker.adapters import Adapters
+from scheduler.worker.heap import freeze_start_up
 from scheduler.worker.schedule import AlreadyRunning
 from scheduler.worker.schedule import run as run_worker
 
@@ -129,6 +130,7 @@ def _run_member(path: Path, config: AppConfig, halt: threading.Event, mode: Mode
 
 def _in_processes(shares: list[list[Member]], mode: str | None, once: bool) -> int:
     """Each share in a forked process; a signal to this one is passed on to them. The worst exit status."""
+    freeze_start_up()  # before forking: the processes share start-up's pages, and no collection walks them
     context = multiprocessing.get_context("fork")
     children = [context.Process(target=_child, args=(share, mode, once), name=f"scopekeeper-team-{n + 1}")
                 for n, share in enumerate(shares)]
