@@ -21,7 +21,7 @@ from scheduler.records.status import Mode
 from scheduler.store import StoreError, open_store
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.heap import freeze_start_up
-from scheduler.worker.schedule import AlreadyRunning
+from scheduler.worker.schedule import MAX_THREADS, AlreadyRunning
 from scheduler.worker.schedule import run as run_worker
 
 # VAs scanned at once per process by --once: three tokens at full speed already fill Trello's budget per API
@@ -86,9 +86,13 @@ def run_share(members: list[Member], mode: str | None, once: bool) -> int:
     if sys.platform == "linux":  # a forked process starts with them held (below)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
 
+    # Running for good, every VA's schedule starts with a scan of each client: at most as many client scans at
+    # once as --once has, whatever the schedules.
+    gate = threading.BoundedSemaphore(AT_ONCE * MAX_THREADS)
+
     def go(member: Member, halt: threading.Event) -> int:
         path, config = member
-        return _guarded(path, config, halt, mode, once, stop)
+        return _guarded(path, config, halt, mode, once, stop, gate)
 
     if once:
         with ThreadPoolExecutor(min(AT_ONCE, len(members)), thread_name_prefix="va") as pool:
@@ -104,9 +108,9 @@ def run_share(members: list[Member], mode: str | None, once: bool) -> int:
 
 
 def _guarded(path: Path, config: AppConfig, halt: threading.Event, mode: str | None, once: bool,
-             stop: threading.Event) -> int:
+             stop: threading.Event, gate: threading.Semaphore) -> int:
     try:
-        return _run_member(path, config, halt, Mode(mode or config.scopekeeper.mode), once, stop)
+        return _run_member(path, config, halt, Mode(mode or config.scopekeeper.mode), once, stop, gate)
     except (AlreadyRunning, StoreError) as err:
         log.error("%s: %s", path.name, redact(str(err)), extra={"event": "team_member_failed"})
     except Exception:  # her scans' own errors are handled inside: this is the unforeseen
@@ -115,13 +119,14 @@ def _guarded(path: Path, config: AppConfig, halt: threading.Event, mode: str | N
 
 
 def _run_member(path: Path, config: AppConfig, halt: threading.Event, mode: Mode, once: bool,
-                stop: threading.Event) -> int:
+                stop: threading.Event, gate: threading.Semaphore) -> int:
     """One VA's worker, as `run --config FILE` runs it (without the web app)."""
     store = open_store(config.scopekeeper.state_url, read_only=mode is Mode.DRY_RUN)
     adapters = Adapters(config)
     try:
         worker = build_worker(config, str(path), store, adapters, mode, halt,
-                              lambda text: click.echo("\n".join(f"[{path.stem}] {line}" for line in text.splitlines())))
+                              lambda text: click.echo("\n".join(f"[{path.stem}] {line}" for line in text.splitlines())),
+                              gate)
         return run_worker(worker, config, stop, once=once)
     finally:
         adapters.close()

@@ -100,10 +100,11 @@ def run(config_path: str | None, once: bool, mode: str | None, log_format: str |
 
 
 def build_worker(config: AppConfig, config_path: str, store: Store, adapters: Adapters, mode: Mode, halt: threading.Event,
-            show) -> Worker:
-    """The worker of one configuration: `show` prints what a dry run would do."""
+                 show, gate: threading.Semaphore | None = None) -> Worker:
+    """The worker of one configuration: `show` prints what a dry run would do; `gate` is a team's."""
     notifier = None if mode is Mode.DRY_RUN else Notifier(config, store)
-    return Worker(config, store, adapters, mode=mode, stop=halt, show=show, notifier=notifier, config_path=config_path)
+    return Worker(config, store, adapters, mode=mode, stop=halt, show=show, notifier=notifier, config_path=config_path,
+                  gate=gate)
 
 
 def _client_option(command):

@@ -6,6 +6,7 @@ services, the store and the outbox. A scan never raises: whatever goes wrong is 
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -65,8 +66,12 @@ class Worker:
 
     def __init__(self, config: AppConfig, store: Store, adapters: Adapters, *, mode: Mode | str,
                  stop: threading.Event, show: Callable[[str], None] = print, notifier: Notifier | None = None,
-                 config_path: str | Path | None = None, clock: Callable[[], datetime] | None = None) -> None:
+                 config_path: str | Path | None = None, clock: Callable[[], datetime] | None = None,
+                 gate: threading.Semaphore | None = None) -> None:
         self.config, self.store, self.mode, self.stop = config, store, Mode(mode), stop
+        # Shared by a team worker's VAs: at most so many client scans at once in the process, whatever their
+        # schedules (all of them start at once), so that memory stays that of a few scans.
+        self._gate = gate or contextlib.nullcontext()
         self._clock = clock or (lambda: datetime.now(UTC))  # a scan's `now` (benchmarks simulate months of scans)
         self.notifier = notifier
         self._config_path = Path(config_path) if config_path is not None else None
@@ -133,7 +138,7 @@ class Worker:
 
     def scan(self, client: Client) -> ScanOutcome:
         """Scan one client; returns the outcome: ok, partial (some boards or comments failed), error or stopped."""
-        with self._client_lock(client.name):
+        with self._client_lock(client.name), self._gate:  # this order everywhere: no two scans wait on each other
             return self.finish(self.observe(client))
 
     def poll(self, clients: list[Client], scan_round: Hashable) -> dict[str, ScanOutcome]:
@@ -156,7 +161,8 @@ class Worker:
             if not lock.acquire(blocking=False):
                 continue
             try:
-                outcomes[client.name] = self.finish(self.observe(client, scan_round))
+                with self._gate:
+                    outcomes[client.name] = self.finish(self.observe(client, scan_round))
             finally:
                 lock.release()
         return outcomes

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from integrations.reference import references_in
 from scheduler.cli.team import cpus
 from scheduler.store import open_store
 from scheduler.store.scans import client_statuses
-from tests.worker.support import TRELLO_CLIENT, Background, config_text, run, wait_until
+from tests.worker.support import TRELLO_CLIENT, Background, config_text, run, use_world_env, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["sqlite"])]  # real `scopekeeper run` processes
 
@@ -114,3 +115,30 @@ def test_a_large_team_is_shared_among_processes_that_all_stop_on_one_sigterm(wor
 def _children(pid: int) -> list[int]:
     return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
             for child in (task / "children").read_text().split()]
+
+
+def test_a_teams_scans_wait_for_a_place_at_the_gate_so_that_a_process_holds_only_a_few_at_once(world, monkeypatch):
+    from scheduler.config.models import load_config
+    from scheduler.records.status import ScanOutcome
+    from scheduler.worker.adapters import Adapters
+    from scheduler.worker.job import Worker
+
+    use_world_env(world, monkeypatch)
+    config = load_config(world.config(mode="review"))
+    store, adapters = open_store(config.scopekeeper.state_url), Adapters(config)
+    gate = threading.BoundedSemaphore(1)
+    worker = Worker(config, store, adapters, mode="review", stop=threading.Event(), show=lambda text: None, gate=gate)
+    outcomes = {}
+    try:
+        gate.acquire()  # another VA's scan has the only place
+        scan = threading.Thread(target=lambda: outcomes.update(first=worker.scan(config.clients[0])))
+        scan.start()
+        scan.join(1.5)
+        assert scan.is_alive() and client_statuses(store) == {}  # waiting, nothing read
+        gate.release()
+        scan.join(60)
+        assert outcomes == {"first": ScanOutcome.OK}
+        assert gate.acquire(blocking=False)  # the place was given back
+    finally:
+        adapters.close()
+        store.close()
