@@ -104,3 +104,27 @@ def test_the_secrets_files_beside_each_team_configuration_are_all_read(tmp_path,
     assert secrets.get_secret("TRELLO_API_KEY") == "key-ben"  # the configuration read last is read first
     secrets.use_secrets_file(tmp_path / "anna" / "scopekeeper.toml")
     assert secrets.get_secret("TRELLO_API_KEY") == "key-anna"
+
+
+def test_config_check_of_a_team_folder_gives_a_line_per_va_and_names_those_that_cannot_run(tmp_path):
+    from click.testing import CliRunner
+
+    from scheduler.cli.main import cli
+
+    team = tmp_path / "team"
+    team.mkdir()
+    for name, trello in (("anna", "TRELLO_TOKEN_ANNA"), ("ben", "TRELLO_TOKEN_BEN"), ("dora", "TRELLO_TOKEN_ANNA")):
+        (team / f"{name}.toml").write_text(VA.format(state=f"sqlite:///{tmp_path / name}.db", trello=trello,
+                                                     asana="ASANA_TOKEN", boards=TRELLO), encoding="utf-8")
+    (team / "eva.toml").write_text('[scopekeeper]\nmode = "loud"\n', encoding="utf-8")
+
+    result = CliRunner().invoke(cli, ["config", "check", str(team)], terminal_width=80)
+
+    assert result.exit_code == 2
+    lines = " ".join(result.output.split())
+    assert f"✓ {team / 'ben.toml'}: 1 client(s), mode review, scan every 15m." in lines
+    assert f"✗ {team / 'anna.toml'}: not run: anna.toml and dora.toml both read their Trello token" in lines
+    assert f"✗ {team / 'dora.toml'}: not run:" in lines
+    assert "eva.toml" in lines and "loud" in lines
+    ben_alone = CliRunner().invoke(cli, ["config", "check", str(team / "ben.toml")], terminal_width=80)
+    assert ben_alone.exit_code == 0 and "Newsletter" in ben_alone.output  # a file still gets the whole summary

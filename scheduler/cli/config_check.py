@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import click
 from rich.console import Console
 
-from scheduler.cli.common import DEFAULT_CONFIG, EXIT_FAILED, load, stdout
+from scheduler.cli.common import DEFAULT_CONFIG, EXIT_FAILED, EXIT_USAGE, load, stdout
 from scheduler.config.models import AppConfig, capacity
 from scheduler.config.retainer_words import retainer_words
+from scheduler.config.team import team_conflicts, team_files
 
 
 @click.group()
@@ -23,16 +26,45 @@ def config() -> None:
 
 
 @config.command("check")
-@click.argument("path", type=click.Path(dir_okay=False), default=DEFAULT_CONFIG, envvar="SCOPEKEEPER_CONFIG")
+@click.argument("path", type=click.Path(), default=DEFAULT_CONFIG, envvar="SCOPEKEEPER_CONFIG")
 def config_check(path: str) -> None:
     """Validate PATH and summarise each client and your weekly capacity (exit 1 when overbooked).
 
+    PATH may be a team folder (`scopekeeper run --config FOLDER`): each VA's file is checked, alone and
+    against the others, in one line each (exit 2 when one cannot run).
+
     \b
-    Example:
+    Examples:
       scopekeeper config check scopekeeper.toml
+      scopekeeper config check team/
     """
+    if os.path.isdir(path):
+        if not check_team(Path(path), stdout()):
+            raise click.exceptions.Exit(EXIT_USAGE)
+        return
     if not print_config_summary(load(path), stdout(), path):
         raise click.exceptions.Exit(EXIT_FAILED)
+
+
+def check_team(folder: Path, console: Console) -> bool:
+    """One line per VA's file of a team folder; False when one cannot run (its problems are printed)."""
+    configs: dict[Path, AppConfig] = {}
+    paths = team_files(folder)
+    for path in paths:
+        try:
+            configs[path] = load(str(path))
+        except click.exceptions.Exit:
+            continue
+    conflicts = team_conflicts(configs)
+    for path, config in configs.items():
+        if path in conflicts:
+            console.print(f"[red]✗[/] {path}: not run: {conflicts[path]}", highlight=False)
+        else:
+            console.print(f"[green]✓[/] {path}: {len(config.clients)} client(s), mode {config.scopekeeper.mode}, "
+                          f"scan every {_duration(config.scopekeeper.scan_every.total_seconds())}.", highlight=False)
+    if not paths:
+        console.print(f"[red]✗[/] {folder}: no configuration (*.toml) in this folder", highlight=False)
+    return bool(paths) and len(configs) == len(paths) and not conflicts
 
 
 @config.command("schema")
