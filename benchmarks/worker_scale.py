@@ -1,13 +1,17 @@
 """`scopekeeper run --once` at scale: 200 Trello boards of 200 cards, 50 ms per request, Trello's token budget.
 
 Run: .venv/bin/python benchmarks/worker_scale.py [--boards 200] [--cards 200] [--clients 20] [--state-url URL]
-     .venv/bin/python benchmarks/worker_scale.py --vas 10 --boards 40 --cards 200 --clients 4   (a fleet)
+     .venv/bin/python benchmarks/worker_scale.py --vas 50 --boards 40 --cards 200 --clients 4   (a team)
+     ... --vas 50 ... --process-each   (the same VAs, one worker process each, for comparison)
 The worker runs as its own process against the Trello sandbox served here on loopback, which answers each
 request after `--latency` seconds and refuses (429) past 100 requests per 10 s per token and 300 per 10 s per
-API key, as Trello does. With --vas N, N workers run at once, one per VA, each with its own token (the same
-API key: a hosted fleet's) and state, each reading `--boards` boards (the same boards for every VA, so the
-fake's cost does not grow with N; each VA still reads every one of them with its own token). The workers share
-the key's budget as workers on one host do, through the host's budget file (here in the run's temporary folder).
+API key, as Trello does. With --vas N, N VAs are scanned at once, each with her own token (the same API key: a
+hosted team's), configuration and state, each reading `--boards` boards (the same boards for every VA, so the
+fake's cost does not grow with N; each VA still reads every one of them with her own token): by one team
+worker, `run --config FOLDER` (threads, and a forked process per core), or with --process-each by one worker
+process per VA. Processes share the key's budget through the host's budget file (here in the run's temporary
+folder). CPU is the worker processes' user + system time; peak memory the largest process's VmHWM, and the sum
+over the worker's processes.
 Printed: wall time against the rate-limit lower bound, the workers' CPU and peak memory, and a second scan.
 
 The fake must not be what this measures. TrelloSandbox keeps the actions of all its boards in one dict and
