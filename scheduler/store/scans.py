@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
+from itertools import islice
 
 from sqlalchemy import delete, func, select, update
 
@@ -37,6 +38,8 @@ from scheduler.store.schema import (
 )
 from scheduler.store.store import Store, insert_new
 
+READ_BATCH = 500  # rows fetched at a time when a scan loads its cards
+WRITE_BATCH = 500  # rows per statement of a scan's write: its memory no longer grows with the board
 SETTLED = (SENT, RECONCILED, REJECTED)  # comments whose fate is known: the only ones history may lose
 
 
@@ -89,8 +92,8 @@ def _known(session, client: str, since: date | None, *, gone_only: bool = False,
         if not gone_only:
             queries.append(query.where(CardRow.gone_at.is_(None)))
     found: dict[CardKey, KnownCard] = {}
-    for rows in queries:
-        for row in session.execute(rows):
+    for rows in queries:  # streamed: a big board's rows (each card's JSON decoded) are never all held at once
+        for row in session.execute(rows.execution_options(yield_per=READ_BATCH)):
             key = (row.provider, row.card_id)
             if key not in found and not (gone_only and row.gone_at is None):
                 found[key] = KnownCard(card_from_json(row.data), row.digest, row.finding_digest,
@@ -117,25 +120,20 @@ def save_scan(store: Store, write: ScanWrite) -> int:
     days = dict(write.days)
     with store.session() as session:
         if write.new_cards:  # with their findings' and days' columns: one write per new card, not three
-            session.execute(table_of(CardRow).insert(), [
+            _in_batches(session, table_of(CardRow).insert(), (
                 {**_card_columns(client, card, digest, now), "first_seen": now,
                  **_finding_of(findings.pop((card.provider, card.id), None)),
-                 **_days_of(days.pop((card.provider, card.id), None))} for card, digest in write.new_cards])
-        if write.changed_cards:
-            session.execute(update(CardRow), [_card_columns(client, card, digest, now)
-                                              for card, digest in write.changed_cards])
+                 **_days_of(days.pop((card.provider, card.id), None))} for card, digest in write.new_cards))
+        _in_batches(session, update(CardRow), (_card_columns(client, card, digest, now)
+                                               for card, digest in write.changed_cards))
         for keys, gone_at in ((write.gone, now), (write.returned, None)):
-            if keys:
-                session.execute(update(CardRow), [{"client": client, "provider": p, "card_id": c, "gone_at": gone_at}
-                                                  for p, c in keys])
-        if findings:
-            session.execute(update(CardRow), [{"client": client, "provider": f.provider, "card_id": f.finding.card_id,
-                                               **_finding_of(f)} for f in findings.values()])
-        if days:
-            session.execute(update(CardRow), [{"client": client, "provider": p, "card_id": c, **_days_of(d)}
-                                              for (p, c), d in days.items()])
-        if write.findings:
-            session.execute(table_of(FindingRow).insert(), [_finding_columns(client, f, now) for f in write.findings])
+            _in_batches(session, update(CardRow), ({"client": client, "provider": p, "card_id": c, "gone_at": gone_at}
+                                                   for p, c in keys))
+        _in_batches(session, update(CardRow), ({"client": client, "provider": f.provider, "card_id": f.finding.card_id,
+                                                **_finding_of(f)} for f in findings.values()))
+        _in_batches(session, update(CardRow), ({"client": client, "provider": p, "card_id": c, **_days_of(d)}
+                                               for (p, c), d in days.items()))
+        _in_batches(session, table_of(FindingRow).insert(), (_finding_columns(client, f, now) for f in write.findings))
         for board in write.boards:
             _save_board(session, client, board)
         for entry in write.ledger:
@@ -153,6 +151,14 @@ def save_scan(store: Store, write: ScanWrite) -> int:
         if write.prune_before is not None:
             prune_history(session, client, write.prune_before)
     return created
+
+
+def _in_batches(session, statement, rows: Iterable[dict]) -> None:
+    """Execute `statement` for each of `rows`, WRITE_BATCH at a time: a scan of a big board never holds all its
+    rows' parameters (a card's JSON among them) at once."""
+    rows = iter(rows)
+    while batch := list(islice(rows, WRITE_BATCH)):
+        session.execute(statement, batch)
 
 
 def prune_history(session, client: str, before: datetime) -> tuple[int, int]:

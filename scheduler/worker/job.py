@@ -28,6 +28,7 @@ from scheduler.store.scans import load_boards, load_cards, load_client, record_s
 from scheduler.store.schema import APPROVED, PENDING_REVIEW
 from scheduler.testing_hooks import crash_point
 from scheduler.worker.adapters import Adapters
+from scheduler.worker.arenas import limit_arenas
 from scheduler.worker.evaluate import changeable, evaluate_cards
 from scheduler.worker.execute import Executor
 from scheduler.worker.heap import freeze_start_up
@@ -72,6 +73,7 @@ class Worker:
         # Shared by a team worker's VAs: at most so many client scans at once in the process, whatever their
         # schedules (all of them start at once), so that memory stays that of a few scans.
         self._gate = gate or contextlib.nullcontext()
+        limit_arenas()  # before the scans start their threads
         self._clock = clock or (lambda: datetime.now(UTC))  # a scan's `now` (benchmarks simulate months of scans)
         self.notifier = notifier
         self._config_path = Path(config_path) if config_path is not None else None
@@ -216,6 +218,7 @@ class Worker:
                 log.error("could not record the scan's outcome: %s", redact(str(err)), extra={"client": client.name})
             if self.notifier is not None and outcome is not ScanOutcome.STOPPED:
                 self._notify(observed)
+        observed.state, observed.reads, observed.changes = None, [], None
         log.info("scan %s in %.1f s: %d comment(s) posted%s", outcome, time.monotonic() - observed.clock, posted,
                  f"; {len(problems)} problem(s)" if problems else "", extra={"client": client.name,
                                                                              "event": "scan_done"})

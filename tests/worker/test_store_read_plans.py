@@ -3,14 +3,17 @@ not make each scan read them all (the per-scan cost would grow with history; ben
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, func, select, text
 
 from integrations.models import Card
 from scheduler.records.codec import card_to_json, digest
 from scheduler.records.state import ScanWrite, Window
 from scheduler.store import open_store
-from scheduler.store.scans import load_cards, load_client, save_scan
+from scheduler.store.scans import READ_BATCH, WRITE_BATCH, load_cards, load_client, save_scan
+from scheduler.store.schema import CardRow
+from scheduler.worker.arenas import limit_arenas
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -20,11 +23,13 @@ def _card(card_id: str, created: datetime) -> tuple[Card, str]:
     return made, digest(card_to_json(made))
 
 
-def _statements(store, read) -> list[tuple[str, dict]]:
-    seen: list[tuple[str, dict]] = []
+def _statements(store, read, kinds: tuple[str, ...] = ("SELECT",)) -> list[tuple[str, Any]]:
+    """The statements starting with one of `kinds` sent while `read` ran, with their parameters (a list of
+    rows for an executemany)."""
+    seen: list[tuple[str, Any]] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(kinds):
             seen.append((statement, parameters))
 
     event.listen(store.engine, "before_cursor_execute", record)
@@ -76,3 +81,59 @@ def test_a_scan_stores_the_days_of_new_cards_with_them_and_those_of_known_cards_
     assert [(card_id, str(first), str(last)) for card_id, first, last in rows] == [
         ("nowy", "2026-11-19", "2026-11-21"), ("nuevo", "2026-11-22", "2026-11-30"),
         ("sans-jours", "2026-11-20", "2026-11-20")]
+
+
+TITLES = ["Newsletter de novembre 📨 [1h]", "**Urgent**: fix the chekout page asap!!", "Faktura za listopad – proszę [2h]",
+          "No hace falta diseño, solo subir las fotos 🙏"]
+
+
+def _numbered(n: int, *, retitled: bool = False) -> tuple[Card, str]:
+    title = TITLES[n % len(TITLES)] + (" (again)" if retitled else "")
+    made = Card(id=f"c{n:05d}", title=title, created_at=NOW - timedelta(hours=n), board_id="b1",
+                description=f"Card {n}: as discussed on the call", custom_fields={"Hours": float(n % 3)})
+    return made, digest(card_to_json(made))
+
+
+def _writes(store, action) -> list[int]:
+    """The number of rows each INSERT or UPDATE of cards sent to the database carried."""
+    return [len(parameters) if isinstance(parameters, list) else 1
+            for _, parameters in _statements(store, action, ("INSERT INTO CARDS", "UPDATE CARDS"))]
+
+
+def test_a_big_scan_is_written_in_batches_and_read_back_whole(state_url):
+    """A big board's scan is written and read back in batches (its memory no longer grows with the board,
+    benchmarks/worker_memory.py), and no card is lost or written twice at a batch's edge."""
+    count = 2 * WRITE_BATCH + 37  # two whole batches and a part, for the edges
+    assert count > 2 * READ_BATCH
+    cards = [_numbered(n) for n in range(count)]
+    store = open_store(state_url)
+    try:
+        days = {("trello", c.id): (c.created_at.date(), c.created_at.date()) for c, _ in cards}
+        first = _writes(store, lambda: save_scan(store, ScanWrite("Bright Path", NOW, new_cards=cards, days=days)))
+        changed = [_numbered(n, retitled=True) for n in range(0, count, 2)]
+        gone = [("trello", c.id) for c, _ in cards[1::4]]
+        second = _writes(store, lambda: save_scan(store, ScanWrite("Bright Path", NOW + timedelta(hours=1),
+                                                                   changed_cards=changed, gone=gone)))
+        state = load_client(store, "Bright Path")
+        with store.reading() as session:
+            rows = session.execute(select(func.count()).select_from(CardRow)).scalar()
+    finally:
+        store.close()
+    assert first and max(first) <= WRITE_BATCH
+    assert sum(first) == count  # each card inserted once, its days with it
+    assert second and max(second) <= WRITE_BATCH and sum(second) == len(changed) + len(gone)
+    assert rows == count
+    assert len(state.cards) == count
+    retitled = {card.id: card for card, _ in changed}
+    for card, fingerprint in cards:
+        known = state.cards[("trello", card.id)]
+        expected = retitled.get(card.id, card)
+        assert known.card.title == expected.title and known.card.description == card.description
+        assert known.digest == (digest(card_to_json(expected)) if card.id in retitled else fingerprint)
+        assert known.gone == (("trello", card.id) in gone)
+        assert known.days == days[("trello", card.id)]
+
+
+def test_the_worker_limits_mallocs_arenas_on_glibc():
+    # This machine's Python runs on glibc (the Docker image too): the setting must take.
+    assert limit_arenas() is True
