@@ -1,6 +1,7 @@
 """A client's state as a scan reads it, and a scan's writes: plain records the planner and the store share."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,7 +42,17 @@ class OutboxEntry:
     id: int
     status: str
     edited: bool
-    text: str
+    text: str = ""                     # its comment's text, or "" where the store gave only its fingerprint
+    fingerprint: bytes | None = None   # text_fingerprint(text): a scan holds thousands of these, not the texts
+
+    def reads(self, text: str) -> bool:
+        """Whether this entry's comment is worded `text`."""
+        return self.text == text if self.fingerprint is None else self.fingerprint == text_fingerprint(text)
+
+
+def text_fingerprint(text: str) -> bytes:
+    """A comment's text in 16 bytes: to tell whether a queued comment's wording changed."""
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 class Window(NamedTuple):

@@ -1,7 +1,7 @@
 """What a client's scan reads from the store before it starts, and writes back in one transaction."""
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from itertools import islice
 
@@ -21,6 +21,7 @@ from scheduler.records.state import (
     OutboxEntry,
     ScanWrite,
     Window,
+    text_fingerprint,
 )
 from scheduler.records.status import ScanOutcome
 from scheduler.store.schema import (
@@ -56,9 +57,11 @@ def load_client(store: Store, client: str, window: Callable[[datetime | None], W
                        IntentRow.status, IntentRow.edited, IntentRow.text).where(IntentRow.client == client)
         if first is not None:  # keys sort in time order within a period kind
             query = query.where(IntentRow.period_key >= first.comments_from)
-        intents = {(row.provider, row.card_id, row.kind, row.period_key): OutboxEntry(row.id, row.status, row.edited,
-                                                                                      row.text)
-                   for row in session.execute(query)}
+        # Streamed, each text kept as its fingerprint: a client's thousands of queued comments are compared with
+        # the new wording, never shown.
+        intents = {(row.provider, row.card_id, row.kind, row.period_key): OutboxEntry(
+            row.id, row.status, row.edited, fingerprint=text_fingerprint(row.text))
+            for row in session.execute(query.execution_options(yield_per=READ_BATCH))}
         boards = _boards(session, client)
     return ClientState(cards, boards, intents, {row.period_key: row.used for row in ledger},
                        first.cards_from if first else None, evaluated_at)
@@ -138,12 +141,13 @@ def save_scan(store: Store, write: ScanWrite) -> int:
             _save_board(session, client, board)
         for entry in write.ledger:
             session.merge(LedgerRow(client=client, updated_at=now, **_fields(entry)))
-        created = insert_new(session, table_of(IntentRow), [
+        created = sum(insert_new(session, table_of(IntentRow), batch) for batch in _batches(
             {**_fields(i), "client": client, "status": write.intent_status, "edited": False, "attempts": 0,
-             "created_at": now, "updated_at": now} for i in write.intents])
-        insert_new(session, table_of(IntentRow), [
-            {**_fields(i), "client": client, "status": RECONCILED, "edited": False, "attempts": 0, "remote_id": remote,
-             "created_at": now, "updated_at": now, "sent_at": now} for i, remote in write.found])
+             "created_at": now, "updated_at": now} for i in write.intents))
+        for batch in _batches({**_fields(i), "client": client, "status": RECONCILED, "edited": False, "attempts": 0,
+                               "remote_id": remote, "created_at": now, "updated_at": now, "sent_at": now}
+                              for i, remote in write.found):
+            insert_new(session, table_of(IntentRow), batch)
         for intent_id, text in write.rewordings:
             session.execute(update(IntentRow).where(IntentRow.id == intent_id, IntentRow.status == PENDING_REVIEW,
                                                     IntentRow.edited.is_(False))
@@ -154,11 +158,17 @@ def save_scan(store: Store, write: ScanWrite) -> int:
 
 
 def _in_batches(session, statement, rows: Iterable[dict]) -> None:
-    """Execute `statement` for each of `rows`, WRITE_BATCH at a time: a scan of a big board never holds all its
-    rows' parameters (a card's JSON among them) at once."""
+    """Execute `statement` for each of `rows`, WRITE_BATCH at a time."""
+    for batch in _batches(rows):
+        session.execute(statement, batch)
+
+
+def _batches(rows: Iterable[dict]) -> Iterator[list[dict]]:
+    """`rows` WRITE_BATCH at a time: a scan of a big board never holds all its rows' parameters (a card's JSON,
+    a comment's text) at once."""
     rows = iter(rows)
     while batch := list(islice(rows, WRITE_BATCH)):
-        session.execute(statement, batch)
+        yield batch
 
 
 def prune_history(session, client: str, before: datetime) -> tuple[int, int]:

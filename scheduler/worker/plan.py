@@ -101,7 +101,7 @@ def new_and_reworded(planned: Iterable[NewIntent], state: ClientState) -> tuple[
         entry = state.intents.get(intent_key(intent))
         if entry is None:
             new.append(intent)
-        elif entry.status == OutboxStatus.PENDING_REVIEW and not entry.edited and entry.text != intent.text:
+        elif entry.status == OutboxStatus.PENDING_REVIEW and not entry.edited and not entry.reads(intent.text):
             reworded.append((entry.id, intent.text))
     return new, reworded
 

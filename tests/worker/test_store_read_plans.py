@@ -9,7 +9,7 @@ from sqlalchemy import event, func, select, text
 
 from integrations.models import Card
 from scheduler.records.codec import card_to_json, digest
-from scheduler.records.state import ScanWrite, Window
+from scheduler.records.state import NewIntent, ScanWrite, Window
 from scheduler.store import open_store
 from scheduler.store.scans import READ_BATCH, WRITE_BATCH, load_cards, load_client, save_scan
 from scheduler.store.schema import CardRow
@@ -112,8 +112,12 @@ def test_a_big_scan_is_written_in_batches_and_read_back_whole(state_url):
         first = _writes(store, lambda: save_scan(store, ScanWrite("Bright Path", NOW, new_cards=cards, days=days)))
         changed = [_numbered(n, retitled=True) for n in range(0, count, 2)]
         gone = [("trello", c.id) for c, _ in cards[1::4]]
+        texts = {card.id: f"Hola Marta 👋 «{card.title}» no entra en el plan: {n % 5} h extra." for n, (card, _) in
+                 enumerate(cards)}
+        queued = [NewIntent("trello", "b1", card.id, "extra_hours", "2026-11", f"SK-{n:06x}", texts[card.id], card.title,
+                            "") for n, (card, _) in enumerate(cards)]
         second = _writes(store, lambda: save_scan(store, ScanWrite("Bright Path", NOW + timedelta(hours=1),
-                                                                   changed_cards=changed, gone=gone)))
+                                                                   changed_cards=changed, gone=gone, intents=queued)))
         state = load_client(store, "Bright Path")
         with store.reading() as session:
             rows = session.execute(select(func.count()).select_from(CardRow)).scalar()
@@ -132,6 +136,9 @@ def test_a_big_scan_is_written_in_batches_and_read_back_whole(state_url):
         assert known.digest == (digest(card_to_json(expected)) if card.id in retitled else fingerprint)
         assert known.gone == (("trello", card.id) in gone)
         assert known.days == days[("trello", card.id)]
+        entry = state.intents[("trello", card.id, "extra_hours", "2026-11")]
+        assert entry.status == "pending_review" and entry.reads(texts[card.id])
+        assert not entry.reads(texts[card.id].replace(" h extra", " h"))
 
 
 def test_the_worker_limits_mallocs_arenas_on_glibc():

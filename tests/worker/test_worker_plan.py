@@ -8,7 +8,7 @@ from integrations.models import Card
 from integrations.reference import references_in
 from scheduler.config.models import parse_config
 from scheduler.records.codec import card_to_json, digest
-from scheduler.records.state import BoardUpdate, ClientState, KnownCard, NewIntent, OutboxEntry
+from scheduler.records.state import BoardUpdate, ClientState, KnownCard, NewIntent, OutboxEntry, text_fingerprint
 from scheduler.worker.observe import BoardRead
 from scheduler.worker.plan import apply_reads, ledger, new_and_reworded, planned_comments
 from scheduler.worker.scan import rules_for
@@ -78,6 +78,25 @@ def test_queued_wording_follows_the_findings_unless_the_va_edited_it():
 
     assert [i.card_id for i in new] == ["c4"]
     assert reworded == [(1, "new")]
+
+
+def test_queued_wording_is_compared_by_fingerprint_when_the_store_kept_no_text():
+    # The store gives thousands of queued comments as fingerprints: a wording change is still seen, an equal
+    # wording (accents, emoji, markdown and all) is not.
+    same = "Bonjour Claire ! La refonte du **logo** 🎨 n'est pas incluse dans le forfait : 2 h à 45 €."
+    before = "Dzień dobry, Pani Anno: ta prośba (faktura za listopad) wykracza poza umowę, 3 h."
+    after = "Dzień dobry, Pani Anno: ta prośba (faktura za listopad) wykracza poza umowę, 3,5 h."
+    recorded = {"c1": OutboxEntry(1, "pending_review", False, fingerprint=text_fingerprint(same)),
+                "c2": OutboxEntry(2, "pending_review", False, fingerprint=text_fingerprint(before)),
+                "c3": OutboxEntry(3, "pending_review", True, fingerprint=text_fingerprint(before))}
+    state = ClientState({}, {}, {("trello", card, "extra_hours", "2026-11"): e for card, e in recorded.items()})
+    planned = [NewIntent("trello", "b1", card_id, "extra_hours", "2026-11", f"SK-00000{card_id[-1]}", text, "", "")
+               for card_id, text in (("c1", same), ("c2", after), ("c3", after))]
+
+    new, reworded = new_and_reworded(planned, state)
+
+    assert new == [] and reworded == [(2, after)]
+    assert recorded["c2"].reads(before) and not recorded["c2"].reads(after)
 
 
 def test_no_comments_on_cards_from_before_the_previous_period():
