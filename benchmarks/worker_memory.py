@@ -14,13 +14,13 @@ Printed per command: the process's peak resident memory (VmHWM of its own memory
 getrusage of children, which counts a vfork'd child's parent, this big process) and its CPU seconds, as
 min-max over the runs. Target (issue 17): under 200 MB each.
 
-Measured (2 cores, --cards 10000): config check 107 MB, scan 108 MB; run --once 242 MB (first scan) and
-255 MB (re-scan) before the store's rows were written in batches and read back streamed (queued comments as
-fingerprints), the scan's reads let go once recorded and malloc's arenas capped at one; 193-204 MB and
-201-202 MB after (the first scan's peak depends on how the reads and the evaluations overlap): the target is
-still missed by a few MB. The worker's fixed cost is 143 MB (--cards 100: its imports ~78 MB, the lemma
-tables); three clients' boards of 10,000 cards held at once (run --once reads them all before the one thread
-that evaluates is done) add the rest; a board's answer decoded is ~28 MB at its peak.
+Measured (2 cores, --cards 10000 --runs 2): config check 107 MB, scan 108 MB; run --once 245 MB (first scan)
+and 256-257 MB (re-scan) before the store's rows were written in batches and read back streamed (queued
+comments as fingerprints), the scan's reads let go once recorded and malloc's arenas capped at one; 193-204 MB
+and 201-207 MB after (the first scan's peak depends on how the reads and the evaluations overlap), CPU alike:
+the target is still missed by a few MB. The worker's fixed cost is 143 MB (--cards 100: its imports ~78 MB,
+the lemma tables); three clients' boards of 10,000 cards held at once (run --once reads them all before its one
+evaluating thread is done with the first) add the rest; a board's answer decoded is ~28 MB at its peak.
 """
 from __future__ import annotations
 
