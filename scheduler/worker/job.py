@@ -218,6 +218,7 @@ class Worker:
                 log.error("could not record the scan's outcome: %s", redact(str(err)), extra={"client": client.name})
             if self.notifier is not None and outcome is not ScanOutcome.STOPPED:
                 self._notify(observed)
+        # run --once holds every client's scan until all are done: this one's cards need not wait with it.
         observed.state, observed.reads, observed.changes = None, [], None
         log.info("scan %s in %.1f s: %d comment(s) posted%s", outcome, time.monotonic() - observed.clock, posted,
                  f"; {len(problems)} problem(s)" if problems else "", extra={"client": client.name,
