@@ -171,7 +171,7 @@ def _documents(config: AppConfig, clients: list[Client], source: ReportSource, w
     stems = file_stems(c.name for c in config.clients)
     reports = []
     for client in clients:
-        if not source.cards(client.name):
+        if not source.has_cards(client.name):
             common.say("warning:", "yellow", f"no cards known for {client.name}: the worker has not scanned its boards "
                      "yet (scopekeeper run), or give --from-export")
         try:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from rules.periods import ContractPeriod, following, period_of
 from scheduler.config.models import AppConfig, Client, rules_for
-from scheduler.reports.source import ReportSource
+from scheduler.reports.source import ReportSource, cards_from
 
 # How far back a scheduled run looks for ended periods not invoiced yet: a month and a few missed weeks.
 LOOKBACK = timedelta(days=62)
@@ -53,12 +53,14 @@ def period_end(period: ContractPeriod, tz: ZoneInfo) -> datetime:
 
 
 def period_invoice(client: Client, source: ReportSource, period: ContractPeriod, now: datetime) -> Invoice:
-    """The client's invoice for one contract period, from every card known at `now`.
+    """The client's invoice for one contract period, from the cards known at `now` (those its figures depend on).
 
     Evaluated as of `now`, not of the period's end: time logged later for days of the period (an Asana
     entry, a back-dated plus!) still belongs to it, and later periods never change an earlier one's figures.
     """
-    result = rules_for(client).evaluate(source.cards(client.name), now, source.hours_used(client.name))
+    rules = rules_for(client)
+    cards = cards_from(source, rules, client.name, period.start)  # the period's and later ones': not all history
+    result = rules.evaluate(cards, now, source.hours_used(client.name))
     lines = []
     for finding in result.findings:
         part = finding.part_of(period.key)

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from integrations.reference import make_reference
 from rules.findings import Finding, ScanResult
-from rules.periods import ContractPeriod
+from rules.periods import ContractPeriod, period_of, period_of_day
 from scheduler.config.models import AppConfig, Client, capacity, rules_for
-from scheduler.reports.source import NOT_SENT, STATUS_GROUPS, ReportSource
+from scheduler.reports.source import NOT_SENT, STATUS_GROUPS, ReportSource, cards_from
 from scheduler.reports.weeks import ReportWeek
 
 VA, CLIENT = "va", "client"
@@ -143,21 +143,23 @@ def client_report(config: AppConfig, client: Client, source: ReportSource, week:
                   *, audience: str = VA) -> ClientReport:
     """The client's contract period containing the week's last day, as of its end (or `now`, if earlier).
 
-    Figures come from the rules over every card the source knows; VA reports are in the VA's language,
+    Figures come from the rules over the cards of the two periods shown (`cards_from`), as over every card; VA reports are in the VA's language,
     client-safe ones in the client's, without flags, evidence, the review list or rejected requests.
     """
     tz = ZoneInfo(client.timezone)
     if now < datetime.combine(week.monday, time(0), tz):
         raise ValueError(f"week {week.key} has not started yet")
     as_of = min(week.end_in(tz), now.astimezone(tz))
-    cards = source.cards(client.name)
-    providers = {card.id: card.provider for card in cards}
     rules = rules_for(client)
+    shown = period_of(as_of, client.contract.period, tz)
+    before = period_of_day(shown.start - timedelta(days=1), client.contract.period)
+    cards = cards_from(source, rules, client.name, before.start)  # the two periods shown, the ledger for the rest
+    providers = {card.id: card.provider for card in cards}
     history = source.hours_used(client.name)
     result = rules.evaluate(cards, as_of, history)
     previous_end = datetime.combine(result.period.start, time(0), tz) - timedelta(microseconds=1)
     previous = rules.evaluate(cards, previous_end, history)
-    lines = _Lines(client, audience, providers, source.comment_statuses(client.name), tz)
+    lines = _Lines(client, audience, providers, source.comment_statuses(client.name, (shown.key, before.key)), tz)
     current, before = lines.of(result), lines.of(previous)
     hours = result.hours
     return ClientReport(

@@ -1,7 +1,8 @@
 """Where reports read cards and comment statuses: the worker's state store, or export files."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
@@ -9,6 +10,8 @@ from typing import Protocol
 from integrations.errors import ExportError
 from integrations.exports import read_export
 from integrations.models import Card
+from rules.evaluate import ClientRules
+from rules.periods import period_of_day
 from scheduler.config.models import AppConfig, Client
 from scheduler.records.status import OutboxStatus
 
@@ -26,12 +29,18 @@ NOT_SENT = "not_sent"
 class ReportSource(Protocol):
     """What a report reads: scheduler.store.Store provides it, ExportSource does offline."""
 
-    def cards(self, client_name: str) -> Sequence[Card]:
-        """Every card known for the client, archived and deleted ones included (their hours still count)."""
+    def cards(self, client_name: str, since: date | None = None) -> Sequence[Card]:
+        """Every card known for the client, archived and deleted ones included (their hours still count); with
+        `since`, at least those whose hours may count on that local day or later (ClientRules.days)."""
         ...
 
-    def comment_statuses(self, client_name: str) -> Mapping[str, str]:
-        """Outbox status per reference make_reference(provider, card_id, kind, period_key)."""
+    def has_cards(self, client_name: str) -> bool:
+        """Whether any card of the client is known."""
+        ...
+
+    def comment_statuses(self, client_name: str, periods: Collection[str] | None = None) -> Mapping[str, str]:
+        """Outbox status per reference make_reference(provider, card_id, kind, period_key), of the comments of
+        the contract period keys `periods` at least (None: all)."""
         ...
 
     def hours_used(self, client_name: str) -> Mapping[str, Decimal]:
@@ -70,14 +79,36 @@ class ExportSource:
             warnings.extend(snapshot.warnings)
         return cls(cards, warnings)
 
-    def cards(self, client_name: str) -> Sequence[Card]:
-        return self._cards.get(client_name, ())
+    def cards(self, client_name: str, since: date | None = None) -> Sequence[Card]:
+        return self._cards.get(client_name, ())  # already in memory: every card, whatever `since`
 
-    def comment_statuses(self, client_name: str) -> Mapping[str, str]:
+    def has_cards(self, client_name: str) -> bool:
+        return bool(self._cards.get(client_name))
+
+    def comment_statuses(self, client_name: str, periods: Collection[str] | None = None) -> Mapping[str, str]:
         return {}
 
     def hours_used(self, client_name: str) -> Mapping[str, Decimal]:
         return {}  # an export holds every card: the rules find the periods from the cards themselves
+
+
+def cards_from(source: ReportSource, rules: ClientRules, client_name: str, day: date) -> Sequence[Card]:
+    """The cards a report needs to evaluate the contract periods from `day`'s on: those whose hours may count
+    in them, and every card of each earlier period those reach into (a period is evaluated whole or not at all).
+
+    Evaluated with the ledger (`hours_used`) standing for the periods before, they give the findings and hours
+    that every card gives for these periods: a card created since the earliest of them reaches it (its
+    creation day), so the ledger's older totals were made from the same cards. Reports cost what the periods
+    they show hold, not the client's whole history.
+    """
+    kind = rules.contract.period
+    start = period_of_day(day, kind).start
+    while True:
+        cards = source.cards(client_name, since=start)
+        earliest = min((rules.days(card)[0] for card in cards), default=start)
+        if earliest >= start:
+            return cards
+        start = period_of_day(earliest, kind).start
 
 
 def _owner(config: AppConfig, provider: str, board_id: str) -> Client | None:

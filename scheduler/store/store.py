@@ -4,9 +4,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from alembic.util.exc import CommandError
@@ -74,19 +74,32 @@ class Store:
         with self._turns or nullcontext(), Session(bind, expire_on_commit=False) as session, session.begin():
             yield session
 
-    def cards(self, client_name: str) -> list[Card]:
-        """Every card known for the client as last seen, including cards since archived or deleted."""
+    def cards(self, client_name: str, since: date | None = None) -> list[Card]:
+        """Every card known for the client as last seen, including cards since archived or deleted; with `since`,
+        those whose hours may count on that local day or later, and those no scan has evaluated yet."""
+        query = (select(CardRow.created_at, CardRow.card_id, CardRow.data).where(CardRow.client == client_name)
+                 .order_by(CardRow.created_at, CardRow.card_id))
         with self.reading() as session:
-            rows = session.scalars(select(CardRow.data).where(CardRow.client == client_name)
-                                   .order_by(CardRow.created_at, CardRow.card_id))
-            return [card_from_json(data) for data in rows]
+            if since is None:
+                return [card_from_json(row.data) for row in session.execute(query)]
+            # One query per index: an OR of them reads every card the client ever had, and history grows.
+            rows = [*session.execute(query.where(CardRow.last_day >= since)),
+                    *session.execute(query.where(CardRow.last_day.is_(None)))]
+            return [card_from_json(row.data) for row in sorted(rows, key=lambda row: (row.created_at, row.card_id))]
 
-    def comment_statuses(self, client_name: str) -> dict[str, str]:
-        """Outbox state per comment reference (make_reference(provider, card_id, kind, period_key))."""
+    def has_cards(self, client_name: str) -> bool:
+        """Whether any scan stored a card of the client."""
         with self.reading() as session:
-            rows = session.execute(select(IntentRow.reference, IntentRow.status)
-                                   .where(IntentRow.client == client_name))
-            return dict(rows.all())
+            return session.scalar(select(CardRow.card_id).where(CardRow.client == client_name).limit(1)) is not None
+
+    def comment_statuses(self, client_name: str, periods: Collection[str] | None = None) -> dict[str, str]:
+        """Outbox state per comment reference (make_reference(provider, card_id, kind, period_key)); with
+        `periods`, of the comments of those contract period keys alone."""
+        query = select(IntentRow.reference, IntentRow.status).where(IntentRow.client == client_name)
+        if periods is not None:
+            query = query.where(IntentRow.period_key.in_(sorted(periods)))
+        with self.reading() as session:
+            return dict(session.execute(query).all())
 
     def hours_used(self, client_name: str) -> dict[str, Decimal]:
         """The ledger: in-scope hours used per contract period key (a rollover's earlier periods)."""

@@ -10,10 +10,10 @@ import socketserver
 import ssl
 import subprocess
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from email import policy
 from email.message import EmailMessage
@@ -146,10 +146,13 @@ class StatusSource:
     cards_by_client: Mapping[str, Sequence[Card]]
     statuses: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
-    def cards(self, client_name: str) -> Sequence[Card]:
+    def cards(self, client_name: str, since: date | None = None) -> Sequence[Card]:
         return self.cards_by_client.get(client_name, ())
 
-    def comment_statuses(self, client_name: str) -> Mapping[str, str]:
+    def has_cards(self, client_name: str) -> bool:
+        return bool(self.cards(client_name))
+
+    def comment_statuses(self, client_name: str, periods: Collection[str] | None = None) -> Mapping[str, str]:
         return self.statuses.get(client_name, {})
 
     def hours_used(self, client_name: str) -> Mapping[str, Decimal]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Collection, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -53,10 +53,13 @@ class _Source:
     def __init__(self, cards: Sequence[Card]) -> None:
         self._cards = list(cards)
 
-    def cards(self, client_name: str) -> Sequence[Card]:
+    def cards(self, client_name: str, since: date | None = None) -> Sequence[Card]:
         return self._cards
 
-    def comment_statuses(self, client_name: str) -> Mapping[str, str]:
+    def has_cards(self, client_name: str) -> bool:
+        return bool(self.cards(client_name))
+
+    def comment_statuses(self, client_name: str, periods: Collection[str] | None = None) -> Mapping[str, str]:
         return {}
 
     def hours_used(self, client_name: str) -> Mapping[str, Decimal]:
