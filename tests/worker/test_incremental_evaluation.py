@@ -1,20 +1,31 @@
 """Incremental evaluation gives what evaluating every card gives: one worker scanning months of a changing board
 (it evaluates only the periods that can still change) against a fresh worker at every scan (a process's first
-scan evaluates every card), each on its own state store, both reading the same Trello sandbox."""
+scan evaluates every card), each on its own state store, both reading the same Trello sandbox. Reports and
+invoices, which load the cards of the periods they show, give the same files as from every stored card."""
 from __future__ import annotations
 
 import random
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta
+from collections.abc import Collection
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from integrations.models import Card
 from integrations.sandbox.server import LoopbackServer
 from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox
+from rules.periods import period_of_day
 from scheduler.config.models import load_config
+from scheduler.reports.documents import client_documents
+from scheduler.reports.invoices import period_invoice
+from scheduler.reports.invoicing import billable_csv
+from scheduler.reports.model import CLIENT, VA, client_report
+from scheduler.reports.weeks import week_of
 from scheduler.store import open_store
 from scheduler.store.schema import CardRow, FindingRow, IntentRow, LedgerRow
 from scheduler.testing_hooks import TRELLO_URL_ENV
@@ -81,6 +92,7 @@ TERMS = {
     "both": 'rollover = "both"\ngrace_hours = 0.5\nbilling_increment_minutes = 15\n',
 }
 SCANS = 28
+START = datetime(2026, 10, 20, 14, 0, tzinfo=UTC)
 
 
 def _history(store) -> dict:
@@ -111,7 +123,7 @@ def _history(store) -> dict:
 def test_incremental_scans_record_what_evaluating_every_card_records(tmp_path: Path, monkeypatch, seed: int,
                                                                        language: str, period: str, terms: str) -> None:
     rng = random.Random(seed)
-    now = [datetime(2026, 10, 20, 14, 0, tzinfo=UTC)]
+    now = [START]
     tokens = {"TOKEN_INCREMENTAL": uuid.uuid4().hex, "TOKEN_FULL": uuid.uuid4().hex}  # a request budget each
     sandbox = TrelloSandbox(clock=lambda: now[0].timestamp(), enforce_limits=False, tokens=tokens.values())
     board = sandbox.add_board("Bright Path", number_fields=["Hours"])
@@ -142,6 +154,8 @@ def test_incremental_scans_record_what_evaluating_every_card_records(tmp_path: P
                           show=lambda text: None, clock=lambda: now[0])
 
         steady = worker(incremental)
+        billed = 0
+        long_running = sandbox.add_card(board, titles[0], desc="Every week, until we say stop 🙂")["id"]
         try:
             for step in range(SCANS):
                 now[0] += timedelta(hours=rng.choice((1, 7, 30, 80, 200, 500)))
@@ -149,11 +163,17 @@ def test_incremental_scans_record_what_evaluating_every_card_records(tmp_path: P
                 _change(sandbox, board, live, titles, rng, now[0], add=True)
                 for _ in range(rng.randint(0, 2)):
                     _change(sandbox, board, live, titles, rng, now[0])
+                if long_running and rng.random() < 0.6:  # a card kept open for months: time logged again and again
+                    sandbox.add_comment(long_running, f"plus! {rng.choice(('', '-2d ', '-9d '))}1/1")
+                elif long_running and step > SCANS * 2 // 3 and rng.random() < 0.3:
+                    sandbox.delete_card(long_running)  # it leaves the board; its hours still count
+                    long_running = None
                 steady.scan(steady.config.clients[0])
                 fresh = worker(full)  # a new process: its first scan evaluates every card
                 fresh.scan(fresh.config.clients[0])
                 if step % 7 == 6 or step == SCANS - 1:
                     assert _history(steady.store) == _history(fresh.store), f"scan {step + 1}"
+                    billed += _assert_reports_alike(steady.config, steady.store, now[0])
             final = _history(steady.store)
         finally:
             for store, adapters in opened:
@@ -164,6 +184,49 @@ def test_incremental_scans_record_what_evaluating_every_card_records(tmp_path: P
     assert any(card[3] is not None for card in final["cards"])
     assert any(row[5] > 0 for row in final["ledger"])
     assert final["intents"]
+    assert billed  # the reports compared bill hours beyond the contract
+    spans = [(last - first).days for _, _, _, _, first, last in final["cards"] if first and last]
+    assert max(spans) > (40 if period == "week" else 70)  # a card with time logged across several periods
+
+
+class _EveryCard:
+    """The store's cards, ledger and comments, all of them whatever a report asks: what reports read before."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def cards(self, client_name: str, since: date | None = None) -> list[Card]:
+        return self.store.cards(client_name)
+
+    def has_cards(self, client_name: str) -> bool:
+        return bool(self.store.cards(client_name))
+
+    def comment_statuses(self, client_name: str, periods: Collection[str] | None = None) -> dict[str, str]:
+        return self.store.comment_statuses(client_name)
+
+    def hours_used(self, client_name: str) -> dict[str, Decimal]:
+        return self.store.hours_used(client_name)
+
+
+def _assert_reports_alike(config, store, now: datetime) -> int:
+    """Every week's report (the VA's and the client's) and every period's invoice since the walk began: the same
+    bytes from the cards of the periods shown as from every card. Returns how many invoice lines they billed."""
+    client = config.clients[0]
+    tz = ZoneInfo(client.timezone)
+    day, billed = START.astimezone(tz).date(), 0
+    while day <= now.astimezone(tz).date():
+        week = week_of(day)
+        for audience in (VA, CLIENT):
+            files = [client_documents(client_report(config, client, source, week, now, audience=audience),
+                                      ["html", "markdown", "csv"], "bright-path").files for source in
+                     (store, _EveryCard(store))]
+            assert files[0] == files[1], f"{week.key} {audience}"
+        period = period_of_day(day, client.contract.period)
+        invoices = [period_invoice(client, source, period, now) for source in (store, _EveryCard(store))]
+        assert billable_csv(invoices[:1], client.language) == billable_csv(invoices[1:], client.language), period.key
+        billed += len(invoices[0].billable)
+        day += timedelta(days=7)
+    return billed
 
 
 def _change(sandbox: TrelloSandbox, board: str, live: list[str], titles, rng: random.Random, now: datetime,
