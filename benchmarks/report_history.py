@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/report_history.py [--weeks 10,100,600] [--cards-per-week 20] [--long-running N]
      [--out DIR]
-One weekly client (rollover of unused hours, so earlier periods matter) on a SQLite state store written as the
+One weekly client (with `--rollover unused`, the default, earlier periods' hours carry over) on a SQLite state store written as the
 worker leaves it: every card with its days, the ledger of every week, a comment planned for each finding with
 one. `--long-running N`: N cards with time logged every week since the first (a card kept open for years).
 Printed per history length: the CPU of the last complete week's report (model and HTML, Markdown and CSV
@@ -46,7 +46,7 @@ language = "fr"
 name = "Bright Path"
 language = "fr"
 timezone = "Europe/Paris"
-boards = [{ provider = "trello", id = "5f0c1a2b3c4d5e6f7a8b9c0d" }]
+boards = [{{ provider = "trello", id = "5f0c1a2b3c4d5e6f7a8b9c0d" }}]
 
 [clients.contract]
 hours = 6
@@ -54,9 +54,7 @@ period = "week"
 overage_rate = 40
 currency = "EUR"
 hours_field = "Hours"
-rollover = "unused"
-rollover_cap_hours = 4
-consultation_url = "https://calendly.com/example/consultation"
+{rollover}consultation_url = "https://calendly.com/example/consultation"
 
 [[clients.contract.services]]
 name = "Newsletter"
@@ -134,10 +132,12 @@ def main() -> None:
     parser.add_argument("--weeks", default="10,100,600", help="history lengths, comma-separated")
     parser.add_argument("--cards-per-week", type=int, default=20)
     parser.add_argument("--long-running", type=int, default=0)
+    parser.add_argument("--rollover", choices=("unused", "none"), default="unused")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
-    config = parse_config(CONFIG)
+    config = parse_config(CONFIG.format(rollover='rollover = "unused"\nrollover_cap_hours = 4\n'
+                                        if args.rollover == "unused" else ""))
     with tempfile.TemporaryDirectory() as tmp:
         for weeks in (int(w) for w in args.weeks.split(",")):
             cards = history(weeks, args.cards_per_week, args.long_running)

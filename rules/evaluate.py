@@ -132,11 +132,13 @@ class ClientRules:
         self._templates = {kind: template(kind, language, templates, address) for kind in Templates.model_fields}
 
     def evaluate(self, cards: Iterable[CardLike], now: datetime,
-                 history: Mapping[str, Decimal] | None = None) -> ScanResult:
+                 history: Mapping[str, Decimal] | None = None, whole_from: date | None = None) -> ScanResult:
         """Findings for every card created up to `now`, and the hours of the period containing it.
 
         `history`: in-scope hours used per earlier contract period key (the store's ledger), for periods
-        no card given here falls in; with rollover, the periods from the earliest one on carry hours.
+        no card given here falls in, and for every period starting before `whole_from` (the caller gives all the
+        cards of the periods from `whole_from` on, and only some of the earlier ones'); with rollover, the
+        periods from the earliest one on carry hours.
         """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
@@ -152,7 +154,8 @@ class ClientRules:
             # kept (a scan's many short-lived objects are what the garbage collector spends its time on).
             judged.append(a if a.parts and a.scope.verdict == "in_scope" else self._finding(a, None, current))
         assessed = [j for j in judged if not isinstance(j, Finding)]  # in creation order, as the ledger needs
-        billed, balances = self._plain_ledger(assessed) if self._plain else self._ledger(assessed, current, history or {})
+        billed, balances = (self._plain_ledger(assessed) if self._plain
+                            else self._ledger(assessed, current, history or {}, whole_from))
         findings = tuple([j if isinstance(j, Finding) else self._finding(j, billed.get(j.card.id), current)
                           for j in judged])
         return ScanResult(self.client, current, self._summary(findings, current, balances.get(current.key)), findings)
@@ -296,8 +299,8 @@ class ClientRules:
             evidence.append(f"not a discount request: {found['no_discount']}")  # never a discount reply
         return tuple(ordered), tuple(evidence)
 
-    def _ledger(self, assessed: Sequence[_Assessed], current: ContractPeriod,
-                history: Mapping[str, Decimal]) -> tuple[dict[str, _Billed], dict[str, Balance]]:
+    def _ledger(self, assessed: Sequence[_Assessed], current: ContractPeriod, history: Mapping[str, Decimal],
+                whole_from: date | None) -> tuple[dict[str, _Billed], dict[str, Balance]]:
         """Extra hours per card: in-scope cards (`assessed`, those with hours) consume each period's available
         hours in creation order."""
         work: dict[str, list[tuple[_Assessed, Decimal]]] = defaultdict(list)
@@ -306,7 +309,7 @@ class ClientRules:
             for period, hours in a.parts:
                 work[period.key].append((a, hours))
                 periods[period.key] = period
-        balances = self._balances(periods, work, history)
+        balances = self._balances(periods, work, history, whole_from)
         shares: dict[str, list[Part]] = defaultdict(list)
         for key, items in work.items():
             available, before = balances[key].available, _ZERO
@@ -337,11 +340,13 @@ class ClientRules:
         return billed, {}
 
     def _balances(self, periods: Mapping[str, ContractPeriod], work: Mapping[str, Sequence[tuple[_Assessed, Decimal]]],
-                  history: Mapping[str, Decimal]) -> dict[str, Balance]:
+                  history: Mapping[str, Decimal], whole_from: date | None) -> dict[str, Balance]:
         """Each period's balance; with rollover, every period from the earliest known one is settled in turn."""
         def used(key: str) -> Decimal:
             items = work.get(key)
-            return sum((h for _, h in items), _ZERO) if items else history.get(key, _ZERO)
+            if items and (whole_from is None or periods[key].start >= whole_from):
+                return sum((h for _, h in items), _ZERO)
+            return history.get(key, _ZERO)
 
         if not self._rolls:
             return {key: settle(self._terms, [used(key)])[0] for key in periods}  # each period on its own

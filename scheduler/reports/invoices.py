@@ -59,8 +59,8 @@ def period_invoice(client: Client, source: ReportSource, period: ContractPeriod,
     entry, a back-dated plus!) still belongs to it, and later periods never change an earlier one's figures.
     """
     rules = rules_for(client)
-    cards = cards_from(source, rules, client.name, period.start)  # the period's and later ones': not all history
-    result = rules.evaluate(cards, now, source.hours_used(client.name))
+    cards, whole_from = cards_from(source, rules, client.name, period.start)  # not the whole history
+    result = rules.evaluate(cards, now, source.hours_used(client.name), whole_from)
     lines = []
     for finding in result.findings:
         part = finding.part_of(period.key)

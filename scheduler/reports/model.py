@@ -153,12 +153,12 @@ def client_report(config: AppConfig, client: Client, source: ReportSource, week:
     rules = rules_for(client)
     shown = period_of(as_of, client.contract.period, tz)
     before = period_of_day(shown.start - timedelta(days=1), client.contract.period)
-    cards = cards_from(source, rules, client.name, before.start)  # the two periods shown, the ledger for the rest
+    cards, whole_from = cards_from(source, rules, client.name, before.start)  # the ledger stands for the rest
     providers = {card.id: card.provider for card in cards}
     history = source.hours_used(client.name)
-    result = rules.evaluate(cards, as_of, history)
+    result = rules.evaluate(cards, as_of, history, whole_from)
     previous_end = datetime.combine(result.period.start, time(0), tz) - timedelta(microseconds=1)
-    previous = rules.evaluate(cards, previous_end, history)
+    previous = rules.evaluate(cards, previous_end, history, whole_from)
     lines = _Lines(client, audience, providers, source.comment_statuses(client.name, (shown.key, before.key)), tz)
     current, before = lines.of(result), lines.of(previous)
     hours = result.hours

@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from integrations.errors import ExportError
 from integrations.exports import read_export
@@ -92,22 +92,33 @@ class ExportSource:
         return {}  # an export holds every card: the rules find the periods from the cards themselves
 
 
-def cards_from(source: ReportSource, rules: ClientRules, client_name: str, day: date) -> Sequence[Card]:
+class Shown(NamedTuple):
+    """The cards a report evaluates, and the first day of the periods they hold whole (`ClientRules.evaluate`'s
+    `whole_from`: the ledger stands for the earlier ones)."""
+
+    cards: Sequence[Card]
+    whole_from: date
+
+
+def cards_from(source: ReportSource, rules: ClientRules, client_name: str, day: date) -> Shown:
     """The cards a report needs to evaluate the contract periods from `day`'s on: those whose hours may count
-    in them, and every card of each earlier period those reach into (a period is evaluated whole or not at all).
+    in them, and every card of each earlier period that a card created since reaches (time logged back).
 
     Evaluated with the ledger (`hours_used`) standing for the periods before, they give the findings and hours
-    that every card gives for these periods: a card created since the earliest of them reaches it (its
-    creation day), so the ledger's older totals were made from the same cards. Reports cost what the periods
-    they show hold, not the client's whole history.
+    that every card gives for these periods: a card created since the earliest whole period reaches it (its
+    creation day), so the ledger's older totals were made from the same cards. A card created earlier (time
+    logged for months) counts by its hours in these periods, which their own cards and the ledger decide; its
+    earlier periods may be cut, and no report lists its whole finding. Reports cost what the periods they show
+    hold, not the client's whole history.
     """
     kind = rules.contract.period
-    start = period_of_day(day, kind).start
+    start = shown = period_of_day(day, kind).start
     while True:
         cards = source.cards(client_name, since=start)
-        earliest = min((rules.days(card)[0] for card in cards), default=start)
+        earliest = min((rules.days(card)[0] for card in cards if card.created_at.astimezone(rules.tz).date() >= shown),
+                       default=start)
         if earliest >= start:
-            return cards
+            return Shown(cards, start)
         start = period_of_day(earliest, kind).start
 
 

@@ -220,3 +220,33 @@ def test_plus_back_dating_is_judged_on_the_clients_calendar(zone, month):
     c = _trello("Newsletter", said)
     f = rules("en", tz=zone, hours=10).evaluate([c], at("2026-12-05T12:00:00Z")).findings[0]
     assert [p.period.key for p in f.periods] == [month]
+
+
+def test_periods_before_whole_from_count_by_the_ledger_when_their_cards_are_cut():
+    """A report gives a card with time logged for months, and only the cards of the periods it shows: the hours
+    carried into them come from the ledger, as if every card had been given."""
+    weekly = TimeEntry("e0", "plus", 0, at=at("2026-09-02T10:00:00Z"))
+    logged = tuple(replace(weekly, id=f"e{n}", minutes=m, at=at(day)) for n, (day, m) in enumerate(
+        [("2026-09-02T10:00:00Z", 600), ("2026-10-07T10:00:00Z", 1200), ("2026-11-04T10:00:00Z", 900)]))
+    ongoing = replace(_work("Newsletter every week 📰 (ongoing)", "2026-09-01T15:00:00Z", 0), time_entries=logged,
+                      custom_fields={})
+    september = [_work("Instagram posts, septembre promo -20%", "2026-09-10T15:00:00Z", 22)]
+    october = [_work("**newsletter** October, urgent!!", "2026-10-14T15:00:00Z", 30)]
+    november = [_work("Facebook posts, not urgent", "2026-11-12T15:00:00Z", 16),
+                _work("Newsletter: Black Friday teaser", "2026-11-20T15:00:00Z", 20)]
+    contract = _monthly(rollover="both", grace_hours=1)
+    now = at("2026-11-30T15:00:00Z")
+    every = contract.evaluate([ongoing, *september, *october, *november], now)
+    ledger: dict[str, Decimal] = {}
+    for finding in every.findings:
+        for part in finding.periods:
+            ledger[part.period.key] = ledger.get(part.period.key, D(0)) + part.hours
+    assert ledger == {"2026-09": D(32), "2026-10": D(50), "2026-11": D(51)}
+    cut = contract.evaluate([ongoing, *november], now, ledger, date(2026, 11, 1))
+    assert cut.hours == every.hours and cut.hours.carried_in < 0  # October's overrun, from the ledger
+    shown = {f.card_id: f for f in every.findings if f.period.key == "2026-11"}
+    assert {f.card_id: f for f in cut.findings if f.period.key == "2026-11"} == shown
+    assert [p for f in cut.findings for p in f.periods if p.period.key == "2026-11"] == [
+        p for f in every.findings for p in f.periods if p.period.key == "2026-11"]
+    # Without whole_from the cut periods would count the long card's hours alone: October would be under plan.
+    assert contract.evaluate([ongoing, *november], now, ledger).hours != every.hours
