@@ -1,10 +1,13 @@
 """Per-scan CPU over months of scans of a slowly changing Trello board: does a scan's cost grow with history?
 
 Run: .venv/bin/python benchmarks/scan_history.py [--scans 600] [--cards 200] [--hours-per-scan 4] [--state-url URL]
+     [--long-running N]
 One client, one board on the Trello sandbox (served on loopback), a state store on SQLite. Simulated time moves
 `--hours-per-scan` between scans (600 scans x 4 h = 100 days, so contract periods end and new ones begin). Before
 each scan the client adds a card (a third of them with hours, some out of scope) and deletes the oldest one, so
 the board keeps its size while the store's history grows. Each scan is the worker's own `Worker.scan`.
+`--long-running N`: N more cards stay on the board throughout and get time logged (a `plus!` comment) once a day,
+as a card kept open for months does.
 
 Printed: the worker's CPU per scan (process CPU minus the sandbox's own, measured around its answers) for the
 first and the last 50 scans, and their ratio (flat: within 0.9-1.1); the store's cards and findings rows.
@@ -107,6 +110,8 @@ def main() -> None:
             sandbox.set_number(card["id"], "Hours", 1 + n % 4)
         return card["id"]
 
+    long_running = [sandbox.add_card(board, f"Newsletter every week, ongoing {n}")["id"]
+                    for n in range(options.long_running)]
     live = []
     for n in range(options.cards):  # a board with a history: cards added at the rate the scans will add them
         now[0] = START - timedelta(hours=options.hours_per_scan * (options.cards - n))
@@ -126,10 +131,15 @@ def main() -> None:
         client = config.clients[0]
         worker.scan(client)  # the first scan evaluates every card once: not what this measures
         costs = []
+        logged = now[0]
         for _ in range(options.scans):
             now[0] += timedelta(hours=options.hours_per_scan)
             live.append(add_card())
             sandbox.delete_card(live.pop(0))
+            if now[0] - logged >= timedelta(days=1):
+                logged = now[0]
+                for card_id in long_running:
+                    sandbox.add_comment(card_id, "plus! 0.5/0.5")
             sandbox.log.clear()  # the fake's request log would grow the heap the worker's garbage collector walks
             cpu, served = time.process_time(), metered.cpu
             worker.scan(client)
@@ -145,7 +155,8 @@ def main() -> None:
 def _report(options, costs: list[float], cards: int, findings: int, end: datetime) -> None:
     first, last = costs[:SAMPLE], costs[-SAMPLE:]
     print(f"{options.scans} scans of a {options.cards}-card Trello board, {options.hours_per_scan} h apart "
-          f"(to {end:%Y-%m-%d}); before each scan one card added and the oldest deleted")
+          f"(to {end:%Y-%m-%d}); before each scan one card added and the oldest deleted; "
+          f"{options.long_running} long-running card(s) with time logged daily")
     print(f"store at the end: {cards} cards ({cards - options.cards - 1} of them gone), {findings} findings rows")
     for label, sample in (("first", first), ("last", last)):
         print(f"  {label} {SAMPLE} scans: median {statistics.median(sample) * 1000:6.1f} ms CPU, "
@@ -160,6 +171,7 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--cards", type=int, default=200)
     parser.add_argument("--hours-per-scan", type=float, default=4.0)
     parser.add_argument("--state-url", help="default: a SQLite file in a temporary folder")
+    parser.add_argument("--long-running", type=int, default=0)
     return parser.parse_args()
 
 
