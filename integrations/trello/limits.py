@@ -16,7 +16,7 @@ TOKEN_LIMIT = 100
 KEY_LIMIT = 300
 MAX_JITTER = 1.0
 # Our windows run this much longer than Trello's: a request stamped here when sent reaches Trello a little
-# later, and the two clocks must not disagree at a window's edge (one 429 costs a whole window).
+# later, and the two clocks must not disagree at a window's edge (a 429 costs a retry and a pause).
 MARGIN = 0.25
 MAX_MARGIN = 1.5  # how far 429s that only a late arrival explains may lengthen the host's window
 
@@ -106,7 +106,6 @@ class TrelloLimits:
         if window.delay() < pause:
             window.block_until(self._clock() + pause)
         return pause
-
 
     def _key_refused(self, host: HostWindow) -> None:
         """The key's 429 with the host's window in use: the host's processes are all counted there with their
