@@ -92,18 +92,19 @@ def test_what_other_processes_spent_of_the_key_is_learnt_from_its_counter(clock)
     assert times[11] - times[0] == pytest.approx(trello_limits.WINDOW + trello_limits.MARGIN)  # not 19 s and more
 
 
-def test_processes_of_one_host_take_the_keys_slots_from_one_file_and_meet_no_429(tmp_path, monkeypatch):
-    # Four workers of a fleet, each its own "process": a sleep of its own gives each its own windows in the
-    # limiter's registry, as separate processes have; what they share is the host's budget file.
-    monkeypatch.setenv(BUDGETS_DIR_ENV, str(tmp_path))
-    tokens = [f"token-{n}" for n in range(4)]
-    sandbox = TrelloSandbox(tokens=tokens)  # Trello's budgets on the real clock: 300 per 10 s for the key
+FLEET = [f"token-{n}" for n in range(4)]
+
+
+def _fleet_spends_320(sandbox: TrelloSandbox) -> None:
+    """Four workers of one host, each its own "process" (a sleep of its own gives each its own windows in the
+    limiter's registry, as separate processes have), 80 requests each at once: the last 20 need the key's next
+    window. What they share is the host's budget file."""
     with LoopbackServer(sandbox.handle) as server:
         fleet = [TrelloAdapter(SANDBOX_KEY, t, base_url=server.url + "/1", sleep=lambda s: time.sleep(s),
-                               rng=random.Random(n)) for n, t in enumerate(tokens)]
+                               rng=random.Random(n)) for n, t in enumerate(FLEET)]
 
         def spend(adapter: TrelloAdapter) -> None:
-            for _ in range(80):  # 320 in all: the last 20 need the key's next window
+            for _ in range(80):
                 adapter.board_activity()
 
         threads = [threading.Thread(target=spend, args=(adapter,)) for adapter in fleet]
@@ -111,6 +112,13 @@ def test_processes_of_one_host_take_the_keys_slots_from_one_file_and_meet_no_429
             thread.start()
         for thread in threads:
             thread.join(timeout=60)
+
+
+def test_processes_of_one_host_take_the_keys_slots_from_one_file_and_meet_no_429(tmp_path, monkeypatch):
+    # Four workers of a fleet share the key through the host's budget file.
+    monkeypatch.setenv(BUDGETS_DIR_ENV, str(tmp_path))
+    sandbox = TrelloSandbox(tokens=FLEET)  # Trello's budgets on the real clock: 300 per 10 s for the key
+    _fleet_spends_320(sandbox)
 
     times = [e["at"] for e in sandbox.log]
     assert len(times) == 320 and sandbox.rate_limited == 0
@@ -140,27 +148,14 @@ def test_a_429_the_hosts_count_explains_costs_a_short_pause_not_a_whole_window(t
     # network), so the first request of the next window is refused. The host's file counts all 300 requests:
     # none were another program's, and no worker holds the key for a whole window on that account.
     monkeypatch.setenv(BUDGETS_DIR_ENV, str(tmp_path))
-    tokens = [f"token-{n}" for n in range(4)]
     late = {"first": 300}
 
     def trello_clock() -> float:
         late["first"] -= 1
         return time.monotonic() + (0.6 if late["first"] >= 0 else 0.0)
 
-    sandbox = TrelloSandbox(tokens=tokens, clock=trello_clock)
-    with LoopbackServer(sandbox.handle) as server:
-        workers = [TrelloAdapter(SANDBOX_KEY, t, base_url=server.url + "/1", sleep=lambda s: time.sleep(s),
-                                 rng=random.Random(n)) for n, t in enumerate(tokens)]
-
-        def spend(adapter: TrelloAdapter) -> None:
-            for _ in range(80):  # 320 in all: the last 20 in the key's next window
-                adapter.board_activity()
-
-        threads = [threading.Thread(target=spend, args=(adapter,)) for adapter in workers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+    sandbox = TrelloSandbox(tokens=FLEET, clock=trello_clock)
+    _fleet_spends_320(sandbox)
 
     answered = [e["at"] for e in sandbox.log if e["status"] == 200]
     assert len(answered) == 320
