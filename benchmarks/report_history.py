@@ -76,9 +76,9 @@ BOARD = "5f0c1a2b3c4d5e6f7a8b9c0d"
 END = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # a Wednesday: the last complete week is the one before
 
 
-def history(weeks: int, per_week: int, long_running: int) -> list[Card]:
-    """`weeks` weeks of cards before END, a few with hours; long-running cards log time every week."""
-    start, cards = END - timedelta(weeks=weeks), []
+def history(weeks: int, per_week: int, long_running: int, end: datetime = END) -> list[Card]:
+    """`weeks` weeks of cards before `end`, a few with hours; long-running cards log time every week."""
+    start, cards = end - timedelta(weeks=weeks), []
     for n in range(weeks * per_week):
         created = start + timedelta(minutes=n * 7 * 24 * 60 // per_week + 5)
         fields = {"Hours": (1, 2, 3.5, 0.5)[n // 2 % 4]} if n % 2 == 0 else {}

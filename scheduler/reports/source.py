@@ -101,8 +101,9 @@ class Shown(NamedTuple):
 
 
 def cards_from(source: ReportSource, rules: ClientRules, client_name: str, day: date) -> Shown:
-    """The cards a report needs to evaluate the contract periods from `day`'s on: those whose hours may count
-    in them, and every card of each earlier period that a card created since reaches (time logged back).
+    """The cards a report (or a web page, web.shown) needs to evaluate the contract periods from `day`'s on: those
+    whose hours may count in them, and every card of each earlier period that a card created since reaches (time
+    logged back).
 
     Evaluated with the ledger (`hours_used`) standing for the periods before, they give the findings and hours
     that every card gives for these periods: a card created since the earliest whole period reaches it (its

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 
 from scheduler.logs import redact
 from scheduler.records.state import NewIntent
@@ -52,14 +52,17 @@ class Outbox:
             row = session.get(IntentRow, intent_id)
             return _intent(row) if row else None
 
-    def listed(self, statuses: Iterable[str], *, client: str | None = None,
-               ids: Iterable[int] | None = None, live_cards_only: bool = False) -> list[Intent]:
-        """Intents in these states, oldest first; live_cards_only leaves out cards gone from their board."""
+    def listed(self, statuses: Iterable[str], *, client: str | None = None, ids: Iterable[int] | None = None,
+               cards: Iterable[tuple[str, str]] | None = None, live_cards_only: bool = False) -> list[Intent]:
+        """Intents in these states, oldest first; `cards` (provider, card id) keeps those of these cards alone;
+        live_cards_only leaves out cards gone from their board."""
         query = select(IntentRow).where(IntentRow.status.in_(list(statuses))).order_by(IntentRow.id)
         if client is not None:
             query = query.where(IntentRow.client == client)
         if ids is not None:
             query = query.where(IntentRow.id.in_(list(ids)))
+        if cards is not None:  # by provider and card, the outbox's unique index: not every comment ever made
+            query = query.where(tuple_(IntentRow.provider, IntentRow.card_id).in_(sorted(set(cards))))
         if live_cards_only:
             gone = select(CardRow.card_id).where(CardRow.client == IntentRow.client,
                                                  CardRow.provider == IntentRow.provider,

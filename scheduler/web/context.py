@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from scheduler.config.secrets import use_secrets_file
 from scheduler.store import Store
 from scheduler.store.schema import CardRow
 from scheduler.web.security import LoginTokens, Sessions, allowed_hosts, is_loopback
+from scheduler.web.shown import evaluate_shown, first_needed
 from scheduler.worker.adapters import Adapters
 from scheduler.worker.execute import Executor
 from scheduler.worker.hooks import public_url, sync_webhooks
@@ -29,10 +31,12 @@ EVALUATION_SECONDS = 60.0
 
 
 def card_fingerprints(store: Store) -> dict[str, tuple]:
-    """Per client: how many cards the store has and when one last changed (one query for all clients)."""
+    """Per client: how many cards the store has, when one last changed and when the first was created (one query
+    for all clients)."""
     with store.reading() as session:
-        return {client: (count, latest) for client, count, latest in session.execute(
-            select(CardRow.client, func.count(), func.max(CardRow.updated_at)).group_by(CardRow.client))}
+        return {client: (count, latest, earliest) for client, count, latest, earliest in session.execute(
+            select(CardRow.client, func.count(), func.max(CardRow.updated_at), func.min(CardRow.created_at))
+            .group_by(CardRow.client))}
 
 
 def logins_path(config_path: Path) -> Path:
@@ -116,19 +120,23 @@ class WebContext:
                 known = self._rules[client.name] = (client, rules_for(client))
             return known[1]
 
-    def evaluation(self, client: Client, fingerprints: dict[str, tuple] | None = None) -> tuple[list[Card], ScanResult | None]:
-        """The client's stored cards and their findings now; reused while neither the cards nor the client's
+    def evaluation(self, client: Client, fingerprints: dict[str, tuple] | None = None,
+                   cards: Collection[tuple[str, str]] = ()) -> tuple[list[Card], ScanResult | None]:
+        """The client's cards the pages show and their findings now (web.shown): the current period's, the latest
+        ones, and those of `cards` (provider, card id) at least. Reused while neither the cards nor the client's
         configuration changed, for at most EVALUATION_SECONDS (findings depend on the clock too)."""
         fingerprint = (fingerprints if fingerprints is not None else card_fingerprints(self.store)).get(client.name)
+        rules, now = self.rules(client), datetime.now(UTC)
+        day = first_needed(self.store, rules, client.name, now, cards)
         with self._lock:
             known = self._evaluations.get(client.name)
-            if known and known[0] == client and known[1] == fingerprint and time.monotonic() - known[2] < EVALUATION_SECONDS:
-                return known[3], known[4]
-        cards = self.store.cards(client.name)
-        result = self.rules(client).evaluate(cards, datetime.now(UTC)) if cards else None
+            if known and known[0] == client and known[1] == fingerprint and known[3].first <= day \
+                    and time.monotonic() - known[2] < EVALUATION_SECONDS:
+                return known[3].cards, known[3].result
+        shown = evaluate_shown(self.store, rules, client.name, now, day, fingerprint[2] if fingerprint else None)
         with self._lock:
-            self._evaluations[client.name] = (client, fingerprint, time.monotonic(), cards, result)
-        return cards, result
+            self._evaluations[client.name] = (client, fingerprint, time.monotonic(), shown)
+        return shown.cards, shown.result
 
     def executor(self) -> Executor:
         return Executor(self.store, self.adapters, threading.Event())

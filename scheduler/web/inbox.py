@@ -78,15 +78,16 @@ def build_inbox(context: WebContext) -> Inbox:
     by_client: dict[str, list[Intent]] = {}
     for intent in intents:
         by_client.setdefault(intent.client, []).append(intent)
-    gone = _gone_cards(context)
     fingerprints = card_fingerprints(context.store)
     inboxes = []
     for client in config.clients:
         inbox = ClientInbox(client)
-        cards, inbox.result = context.evaluation(client, fingerprints)
+        mine = by_client.get(client.name, [])
+        cards, inbox.result = context.evaluation(client, fingerprints,
+                                                 {(i.provider, i.card_id) for i in mine if i.status == PENDING_REVIEW})
         findings = {f.card_id: f for f in inbox.result.findings} if inbox.result else {}
         words = {card.id: card.description for card in cards}
-        for intent in by_client.get(client.name, []):
+        for intent in mine:
             if intent.status == PENDING_REVIEW:
                 inbox.queued.append(Queued(intent, editable_text(intent).rstrip(),
                                            _shortened(words.get(intent.card_id, "")), findings.get(intent.card_id)))
@@ -95,12 +96,13 @@ def build_inbox(context: WebContext) -> Inbox:
             else:
                 inbox.rejected.append(intent)
         inbox.rejected = inbox.rejected[-REJECTED_SHOWN:][::-1]
-        commented = {i.card_id for i in by_client.get(client.name, [])}
+        commented = {i.card_id for i in mine}
         if inbox.result:
-            inbox.yours = [f for f in inbox.result.findings
-                           if (f.verdict == "needs_review" or set(f.flags) - {"discount_request"})
-                           and f.period.key == inbox.result.period.key and f.card_id not in commented
-                           and (client.name, f.card_id) not in gone]
+            yours = [f for f in inbox.result.findings
+                     if (f.verdict == "needs_review" or set(f.flags) - {"discount_request"})
+                     and f.period.key == inbox.result.period.key and f.card_id not in commented]
+            gone = _gone_cards(context, client.name, [f.card_id for f in yours])
+            inbox.yours = [f for f in yours if f.card_id not in gone]
         inboxes.append(inbox)
     return Inbox(inboxes, problems(context, config))
 
@@ -108,7 +110,7 @@ def build_inbox(context: WebContext) -> Inbox:
 def queued_one(context: WebContext, intent: Intent) -> Queued:
     """One comment waiting for review, with why it was written (after an undo or an edit)."""
     client = next((c for c in context.current().clients if c.name == intent.client), None)
-    cards, result = context.evaluation(client) if client else ([], None)
+    cards, result = context.evaluation(client, cards=[(intent.provider, intent.card_id)]) if client else ([], None)
     finding = next((f for f in result.findings if f.card_id == intent.card_id), None) if result else None
     words = next((card.description for card in cards if card.id == intent.card_id), "")
     return Queued(intent, editable_text(intent).rstrip(), _shortened(words), finding)
@@ -160,9 +162,15 @@ def what_to_do(detail: str) -> str:
     return "ScopeKeeper tries again at the next scan. If this stays for a day, look at the Status page."
 
 
-def _gone_cards(context: WebContext) -> set[tuple[str, str]]:
+def _gone_cards(context: WebContext, client: str, card_ids: list[str]) -> set[str]:
+    """Which of these cards of the client left their boards (only these: the client's gone cards grow with time)."""
+    gone: set[str] = set()
     with context.store.reading() as session:
-        return set(session.execute(select(CardRow.client, CardRow.card_id).where(CardRow.gone_at.is_not(None))))
+        for start in range(0, len(card_ids), 500):  # bounded IN lists
+            gone.update(session.scalars(select(CardRow.card_id).where(
+                CardRow.client == client, CardRow.card_id.in_(card_ids[start:start + 500]),
+                CardRow.gone_at.is_not(None))))
+    return gone
 
 
 def _shortened(text: str) -> str:

@@ -17,8 +17,8 @@ from scheduler.store.schema import STATUSES
 from scheduler.web.app import render, with_form
 from scheduler.web.context import WebContext, card_fingerprints
 from scheduler.web.contract_form import INCREMENTS, LANGUAGES, RESPONSES, ROLLOVERS, form_of, read_form, save
+from scheduler.web.shown import RECENT
 
-RECENT = 8
 OUTCOME_WORDS = {"pending_review": "comment waiting for you", "approved": "comment approved, posting soon",
                  "rejected": "you chose not to answer", "pending": "comment being posted", "sent": "comment posted",
                  "unknown": "comment being confirmed", "reconciled": "comment posted"}
@@ -42,19 +42,19 @@ class ClientSummary:
 
 def summaries(context: WebContext) -> list[ClientSummary]:
     config = context.current()
-    statuses: dict[str, dict[str, str]] = {}
-    for intent in Outbox(context.store).listed(STATUSES):
-        statuses.setdefault(intent.client, {})[intent.card_id] = intent.status
+    outbox = Outbox(context.store)
     found = []
     fingerprints = card_fingerprints(context.store)
     pages = ClientPages(context.store).issued()
     for client in config.clients:
-        _, result = context.evaluation(client, fingerprints)
-        status = statuses.get(client.name, {})
+        cards, result = context.evaluation(client, fingerprints)
         findings = list(result.findings) if result else []
-        current = [f for f in findings if result and f.period.key == result.period.key]
-        out = [(f, OUTCOME_WORDS.get(status.get(f.card_id, ""), "no comment yet"))
-               for f in current if f.verdict == "out_of_scope"]
+        out_of_scope = [f for f in findings if result and f.period.key == result.period.key
+                        and f.verdict == "out_of_scope"]
+        providers = {card.id: card.provider for card in cards}
+        status = {intent.card_id: intent.status for intent in outbox.listed(
+            STATUSES, client=client.name, cards=[(providers[f.card_id], f.card_id) for f in out_of_scope])}
+        out = [(f, OUTCOME_WORDS.get(status.get(f.card_id, ""), "no comment yet")) for f in out_of_scope]
         recent = sorted(findings, key=lambda f: f.created_at, reverse=True)[:RECENT]
         found.append(ClientSummary(client, result, out, recent, pages.get(client.name)))
     return found
