@@ -107,9 +107,10 @@ class History:
         return rules.evaluate(self.context.store.cards(client), datetime.now(UTC))
 
 
-def _config(folder: Path) -> Path:
+def _config(folder: Path, languages=tuple(CLIENTS)) -> Path:
     text = f'[scopekeeper]\nstate_url = "sqlite:///{folder / "state.db"}"\nlanguage = "en"\n'
-    for language, (name, zone, service, service_words, outside, outside_words, _) in CLIENTS.items():
+    for language in languages:
+        name, zone, service, service_words, outside, outside_words, _ = CLIENTS[language]
         text += (f'\n[[clients]]\nname = "{name}"\nlanguage = "{language}"\ntimezone = "{zone}"\n'
                  f'boards = [{{ provider = "trello", id = "{BOARDS[language]}" }}]\n')
         text += CONTRACT.format(service=service, service_words=str(service_words).replace("'", '"'),
@@ -278,3 +279,30 @@ def test_a_rejection_put_back_from_an_earlier_week_gets_its_finding(history) -> 
         assert item.words == "Potrzebujemy **planu** na nowy rok, bez pośpiechu"
     finally:
         assert outbox.reject(intent.id)
+
+
+def test_a_client_with_few_cards_months_apart_shows_them_all(tmp_path: Path) -> None:
+    """Fewer than the clients page's 8 latest cards in all: it goes back to the first one, and no further."""
+    path = _config(tmp_path, ("es",))
+    config = load_config(path)
+    client = config.clients[0]
+    store = open_store(config.scopekeeper.state_url)
+    try:
+        now = datetime.now(UTC)
+        texts = CLIENTS["es"][6]
+        cards = [Card(id=f"es-{back}", title=texts[n][0].format(n=back), created_at=now - timedelta(weeks=back),
+                      board_id=BOARDS["es"], description=texts[n][1], custom_fields={"Hours": 2} if n == 0 else {},
+                      url=f"https://trello.com/c/es-{back}")
+                 for n, back in enumerate((30, 20, 10))]
+        rules = rules_for(client)
+        result = rules.evaluate(cards, now)
+        save_scan(store, ScanWrite(client.name, now, new_cards=[(card, card.id) for card in cards],
+                                   ledger=ledger(result), days={("trello", c.id): rules.days(c) for c in cards}))
+        save_scan(store, ScanWrite(client.name, now, gone=[("trello", c.id) for c in cards]))
+        [summary] = summaries(web_context(path, config, store))
+        assert summary.recent == sorted(result.findings, key=lambda f: f.created_at, reverse=True)
+        assert [f.card_id for f in summary.recent] == ["es-10", "es-20", "es-30"]
+        assert summary.result is not None and summary.result.hours == result.hours
+        assert summary.result.hours.carried_in > 0 and summary.out_of_scope == []
+    finally:
+        store.close()
