@@ -101,6 +101,18 @@ class _Billed(NamedTuple):
     available: Decimal | None  # hours available in the card's own period, when rollover applies
 
 
+class _Settled(NamedTuple):
+    """Cards' parts as last evaluated, standing for their shares of the periods before `before`."""
+
+    parts: Mapping[str, Sequence[Part]]
+    before: date | None
+
+    def part(self, card_id: str, period: ContractPeriod) -> Part | None:
+        if self.before is None or period.start >= self.before:
+            return None
+        return next((p for p in self.parts.get(card_id, ()) if p.period.key == period.key), None)
+
+
 class ClientRules:
     """One client's contract compiled for fast evaluation of many cards."""
 
@@ -132,13 +144,16 @@ class ClientRules:
         self._templates = {kind: template(kind, language, templates, address) for kind in Templates.model_fields}
 
     def evaluate(self, cards: Iterable[CardLike], now: datetime,
-                 history: Mapping[str, Decimal] | None = None, whole_from: date | None = None) -> ScanResult:
+                 history: Mapping[str, Decimal] | None = None, whole_from: date | None = None,
+                 settled: Mapping[str, Sequence[Part]] | None = None) -> ScanResult:
         """Findings for every card created up to `now`, and the hours of the period containing it.
 
-        `history`: in-scope hours used per earlier contract period key (the store's ledger), for periods
-        no card given here falls in, and for every period starting before `whole_from` (the caller gives all the
-        cards of the periods from `whole_from` on, and only some of the earlier ones'); with rollover, the
-        periods from the earliest one on carry hours.
+        `history`: in-scope hours used per earlier contract period key (the store's ledger), for every period
+        starting before `whole_from` (the caller gives all the cards of the periods from `whole_from` on, and only
+        some of the earlier ones'), or without `whole_from`, for periods no card given here has hours in; with
+        rollover, the periods from the earliest one on carry hours.
+        `settled`: card id -> the card's parts as last evaluated; in the periods before `whole_from` they stand
+        for its share of the period's hours (the cards before it there were not given).
         """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
@@ -154,8 +169,9 @@ class ClientRules:
             # kept (a scan's many short-lived objects are what the garbage collector spends its time on).
             judged.append(a if a.parts and a.scope.verdict == "in_scope" else self._finding(a, None, current))
         assessed = [j for j in judged if not isinstance(j, Finding)]  # in creation order, as the ledger needs
-        billed, balances = (self._plain_ledger(assessed) if self._plain
-                            else self._ledger(assessed, current, history or {}, whole_from))
+        kept = _Settled(settled or {}, whole_from)
+        billed, balances = (self._plain_ledger(assessed, kept) if self._plain
+                            else self._ledger(assessed, current, history or {}, whole_from, kept))
         findings = tuple([j if isinstance(j, Finding) else self._finding(j, billed.get(j.card.id), current)
                           for j in judged])
         return ScanResult(self.client, current, self._summary(findings, current, balances.get(current.key)), findings)
@@ -170,6 +186,12 @@ class ClientRules:
             if day is not None:
                 first, last = min(first, day), max(last, day)
         return first, last
+
+    def counted(self, card: CardLike, today: date) -> dict[str, Decimal]:
+        """The in-scope hours this card adds to each contract period (by key) as of `today`: a change to the card
+        changes the periods where these differ, and its share of no other."""
+        a = self._assess(card, today)
+        return {period.key: hours for period, hours in a.parts} if a.scope.verdict == "in_scope" else {}
 
     def _assess(self, card: CardLike, today: date) -> _Assessed:
         reading = self._read(tuple(card.labels), card.title, card.description or "")
@@ -300,7 +322,7 @@ class ClientRules:
         return tuple(ordered), tuple(evidence)
 
     def _ledger(self, assessed: Sequence[_Assessed], current: ContractPeriod, history: Mapping[str, Decimal],
-                whole_from: date | None) -> tuple[dict[str, _Billed], dict[str, Balance]]:
+                whole_from: date | None, kept: _Settled) -> tuple[dict[str, _Billed], dict[str, Balance]]:
         """Extra hours per card: in-scope cards (`assessed`, those with hours) consume each period's available
         hours in creation order."""
         work: dict[str, list[tuple[_Assessed, Decimal]]] = defaultdict(list)
@@ -313,13 +335,17 @@ class ClientRules:
         shares: dict[str, list[Part]] = defaultdict(list)
         for key, items in work.items():
             available, before = balances[key].available, _ZERO
+            early = kept.before is not None and periods[key].start < kept.before
             for a, hours in items:
-                share = overage(self._terms, available, before, hours)
+                part = kept.part(a.card.id, periods[key]) if early else None
+                if part is None:
+                    share = overage(self._terms, available, before, hours)
+                    part = self._part(periods[key], hours, share)
                 before += hours
-                shares[a.card.id].append(self._part(periods[key], hours, share))
+                shares[a.card.id].append(part)
         return {card_id: self._billed(parts, balances) for card_id, parts in shares.items()}, balances
 
-    def _plain_ledger(self, assessed: Sequence[_Assessed]) -> tuple[dict[str, _Billed], dict[str, Balance]]:
+    def _plain_ledger(self, assessed: Sequence[_Assessed], kept: _Settled) -> tuple[dict[str, _Billed], dict[str, Balance]]:
         """The ledger without rollover, grace nor rounding (most contracts, kept fast): each period on its own,
         the card that crosses the limit carries the part over it, later cards all of theirs."""
         used: dict[str, Decimal] = defaultdict(Decimal)
@@ -328,6 +354,9 @@ class ClientRules:
         for a in assessed:
             parts: list[Part] = []
             for period, hours in a.parts:
+                if kept.before is not None and (part := kept.part(a.card.id, period)) is not None:
+                    parts.append(part)
+                    continue
                 before = used[period.key]
                 after = used[period.key] = before + hours
                 if after > limit:
@@ -342,14 +371,15 @@ class ClientRules:
     def _balances(self, periods: Mapping[str, ContractPeriod], work: Mapping[str, Sequence[tuple[_Assessed, Decimal]]],
                   history: Mapping[str, Decimal], whole_from: date | None) -> dict[str, Balance]:
         """Each period's balance; with rollover, every period from the earliest known one is settled in turn."""
-        def used(key: str) -> Decimal:
-            items = work.get(key)
-            if items and (whole_from is None or periods[key].start >= whole_from):
-                return sum((h for _, h in items), _ZERO)
-            return history.get(key, _ZERO)
+        def used(period: ContractPeriod) -> Decimal:
+            items = work.get(period.key)
+            # A period given whole has the hours of its cards, none if no card has hours there any more.
+            if items if whole_from is None else period.start >= whole_from:
+                return sum((h for _, h in items or ()), _ZERO)
+            return history.get(period.key, _ZERO)
 
         if not self._rolls:
-            return {key: settle(self._terms, [used(key)])[0] for key in periods}  # each period on its own
+            return {key: settle(self._terms, [used(period)])[0] for key, period in periods.items()}  # each on its own
         known = list(periods.values())
         for key in history:
             try:
@@ -363,7 +393,7 @@ class ClientRules:
         while period <= last:
             chain.append(period)
             period = following(period)
-        settled = settle(self._terms, [used(p.key) for p in chain])
+        settled = settle(self._terms, [used(p) for p in chain])
         return {p.key: b for p, b in zip(chain, settled, strict=True)}
 
     def _part(self, period: ContractPeriod, hours: Decimal, share: Share) -> Part:

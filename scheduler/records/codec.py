@@ -1,12 +1,17 @@
-"""Cards as JSON for the store, and back; comments are left out (the outbox keeps ScopeKeeper's own)."""
+"""Cards (and their hours per period) as JSON for the store, and back; comments are left out (the outbox keeps
+ScopeKeeper's own)."""
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from integrations.models import Card, DueChange, TimeEntry
+from rules.findings import Part
+from rules.periods import period_of_key
 
 
 def card_to_json(card: Card) -> dict[str, Any]:
@@ -33,6 +38,17 @@ def card_from_json(data: dict[str, Any]) -> Card:
         completed=data["completed"], modified_at=_time(data["modified_at"]),
         time_entries=tuple(_entry(e) for e in data.get("time_entries", ())),
     )
+
+
+def parts_to_json(parts: Iterable[Part]) -> list[list[str]]:
+    """A card's hours per contract period: [period key, hours, extra hours, owed, extra amount] each."""
+    return [[p.period.key, str(p.hours), str(p.extra_hours), str(p.owed), str(p.extra_amount)] for p in parts]
+
+
+def parts_from_json(data: list[list[str]]) -> tuple[Part, ...]:
+    """The parts `parts_to_json` was given, each Decimal written as it was."""
+    return tuple(Part(period_of_key(key), Decimal(hours), Decimal(extra), Decimal(owed), Decimal(amount))
+                 for key, hours, extra, owed, amount in data)
 
 
 def _entry_json(entry: TimeEntry) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from integrations.models import Card
-from rules.findings import Finding
+from rules.findings import Finding, Part
 from scheduler.records.status import OutboxStatus
 
 CardKey = tuple[str, str]              # (provider, card id)
@@ -24,6 +24,7 @@ class KnownCard:
     finding_digest: str | None
     gone: bool
     days: tuple[date, date] | None = None  # the local days its hours may count in, as last evaluated
+    parts: tuple[Part, ...] | None = None  # its hours per period as last evaluated, if its days span several
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +143,7 @@ class ScanWrite:
     intent_status: OutboxStatus = OutboxStatus.PENDING_REVIEW
     rewordings: list[tuple[int, str]] = field(default_factory=list)     # (intent id, new text)
     days: dict[CardKey, tuple[date, date]] = field(default_factory=dict)  # cards whose days are new or changed
+    parts: dict[CardKey, tuple[Part, ...]] = field(default_factory=dict)  # cards whose parts are new or changed
     prune_before: datetime | None = None  # history older than this goes (the retention policy), if set
     # Comments whose reference is already on their card (posted before this store lost them), with the
     # posted comment's id: recorded as reconciled, never posted.

@@ -8,9 +8,10 @@ from itertools import islice
 from sqlalchemy import delete, func, select, update
 
 from integrations.models import Card
+from rules.findings import Part
 from rules.periods import period_of_key
 from scheduler.logs import redact
-from scheduler.records.codec import card_from_json, card_to_json
+from scheduler.records.codec import card_from_json, card_to_json, parts_from_json, parts_to_json
 from scheduler.records.state import (
     BoardMemory,
     BoardUpdate,
@@ -84,7 +85,7 @@ def load_cards(store: Store, client: str, *, since: date | None = None,
 def _known(session, client: str, since: date | None, *, gone_only: bool = False,
            ids: tuple[str, Sequence[str]] | None = None) -> dict[CardKey, KnownCard]:
     query = select(CardRow.provider, CardRow.card_id, CardRow.data, CardRow.digest, CardRow.finding_digest,
-                   CardRow.gone_at, CardRow.first_day, CardRow.last_day).where(CardRow.client == client)
+                   CardRow.gone_at, CardRow.first_day, CardRow.last_day, CardRow.parts).where(CardRow.client == client)
     if ids is not None:
         queries = [query.where(CardRow.provider == ids[0], CardRow.card_id.in_(ids[1]))]
     elif since is None:
@@ -101,7 +102,8 @@ def _known(session, client: str, since: date | None, *, gone_only: bool = False,
             if key not in found and not (gone_only and row.gone_at is None):
                 found[key] = KnownCard(card_from_json(row.data), row.digest, row.finding_digest,
                                        row.gone_at is not None,
-                                       (row.first_day, row.last_day) if row.first_day and row.last_day else None)
+                                       (row.first_day, row.last_day) if row.first_day and row.last_day else None,
+                                       parts_from_json(row.parts) if row.parts is not None else None)
     return found
 
 
@@ -120,13 +122,14 @@ def save_scan(store: Store, write: ScanWrite) -> int:
     """Commit the scan's changes in one transaction; returns how many intents were new."""
     client, now = write.client, write.now
     findings = {(f.provider, f.finding.card_id): f for f in write.findings}
-    days = dict(write.days)
+    days, parts = dict(write.days), dict(write.parts)
     with store.session() as session:
-        if write.new_cards:  # with their findings' and days' columns: one write per new card, not three
+        if write.new_cards:  # with their findings', days' and parts' columns: one write per new card, not four
             _in_batches(session, table_of(CardRow).insert(), (
                 {**_card_columns(client, card, digest, now), "first_seen": now,
                  **_finding_of(findings.pop((card.provider, card.id), None)),
-                 **_days_of(days.pop((card.provider, card.id), None))} for card, digest in write.new_cards))
+                 **_days_of(days.pop((card.provider, card.id), None)),
+                 "parts": _parts_of(parts.pop((card.provider, card.id), None))} for card, digest in write.new_cards))
         _in_batches(session, update(CardRow), (_card_columns(client, card, digest, now)
                                                for card, digest in write.changed_cards))
         for keys, gone_at in ((write.gone, now), (write.returned, None)):
@@ -136,6 +139,8 @@ def save_scan(store: Store, write: ScanWrite) -> int:
                                                 **_finding_of(f)} for f in findings.values()))
         _in_batches(session, update(CardRow), ({"client": client, "provider": p, "card_id": c, **_days_of(d)}
                                                for (p, c), d in days.items()))
+        _in_batches(session, update(CardRow), ({"client": client, "provider": p, "card_id": c, "parts": _parts_of(kept)}
+                                               for (p, c), kept in parts.items()))
         _in_batches(session, table_of(FindingRow).insert(), (_finding_columns(client, f, now) for f in write.findings))
         for board in write.boards:
             _save_board(session, client, board)
@@ -262,6 +267,10 @@ def _days_of(days: tuple[date, date] | None) -> dict:
     """A card row's columns that say which days its hours may count in."""
     first, last = days or (None, None)
     return {"first_day": first, "last_day": last}
+
+
+def _parts_of(parts: Sequence[Part] | None) -> list[list[str]] | None:
+    return parts_to_json(parts) if parts is not None else None
 
 
 def _finding_columns(client: str, update: FindingUpdate, now: datetime) -> dict:

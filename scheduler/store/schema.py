@@ -94,6 +94,9 @@ class CardRow(Base):
     # when it reaches into the periods that can still change. None until a scan evaluated it.
     first_day: Mapped[date | None] = mapped_column(Date)
     last_day: Mapped[date | None] = mapped_column(Date)
+    # Of a card whose days span several contract periods: its hours per period as last evaluated (rules' Part,
+    # records.codec), which stand for its share of the periods that cannot change any more. None: not known yet.
+    parts: Mapped[list | None] = mapped_column(JSON)
 
 
 class BoardRow(Base):

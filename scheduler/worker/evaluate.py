@@ -3,23 +3,25 @@ contract periods that can still change, the ledger's totals standing for the ear
 
 A period can still change when it is the current one, when the previous evaluation fell in it (since then it
 may have ended, which changes its comments' wording, and time logged for a day that has since come now counts),
-or when a card reaching into it changed. Every other period was evaluated, its comments planned and its totals
-put in the ledger while it could still change, and nothing it depends on has changed since. The periods from the earliest such one
-to the current one are evaluated whole: every card whose hours may count in them (`ClientRules.days`), and
-then every period those cards reach into, so no evaluated period misses a card and none is cut in two.
+or when a card's hours there changed. Every other period was evaluated, its comments planned and its totals put
+in the ledger while it could still change, and nothing it depends on has changed since. The periods from the
+earliest such one to the current one are evaluated whole: every card whose hours may count in them
+(`ClientRules.days`). A card reaching into earlier periods too (time logged for months) brings its parts there
+as last evaluated (`KnownCard.parts`); one without them brings every period it reaches, so no evaluated period
+misses a card and none is cut in two.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from integrations.models import Card
 from rules.evaluate import ClientRules
-from rules.findings import ScanResult
-from rules.periods import period_of, period_of_day
-from scheduler.records.state import CardKey, ClientState, Window
+from rules.findings import Part, ScanResult
+from rules.periods import period_of, period_of_day, period_of_key
+from scheduler.records.state import CardKey, ClientState, KnownCard, Window
 from scheduler.store import Store
 from scheduler.store.scans import load_cards
 from scheduler.worker.plan import CardChanges, previous_period_start
@@ -35,6 +37,8 @@ class Evaluation:
     cards: dict[CardKey, Card]
     live: dict[str, Card]                       # card id -> card, of the evaluated cards still on their boards
     days: dict[CardKey, Days] = field(default_factory=dict)
+    parts: dict[CardKey, tuple[Part, ...]] = field(default_factory=dict)
+    whole_from: date = date.min                 # the periods from this day on were evaluated whole
 
 
 def changeable(now: datetime, kind: str, timezone: ZoneInfo) -> Callable[[datetime | None], Window]:
@@ -58,17 +62,20 @@ def evaluate_cards(store: Store, rules: ClientRules, client: str, state: ClientS
     """
     kind = rules.contract.period
     days = {key: rules.days(card) for key, card in changes.cards.items()}
+    settled: dict[CardKey, tuple[Part, ...]] = {}
     if state.since is None:
         chosen = list(changes.cards)
+        whole_from = date.min  # every card is given: a period none of them has hours in any more has none
     else:
         start = state.since
-        for card, _ in (*changes.new, *changes.changed):  # a changed card reopens its periods, old and new
-            key = (card.provider, card.id)
-            known = state.cards.get(key)
-            for first, _ in filter(None, (days[key], known and (known.days or rules.days(known.card)))):
+        today = now.astimezone(rules.tz).date()
+        touched = {(card.provider, card.id) for card, _ in (*changes.new, *changes.changed)}
+        for key in touched:
+            if (first := _reopens(rules, state.cards.get(key), changes.cards[key], days[key], today)) is not None:
                 start = min(start, period_of_day(first, kind).start)
+        settled = {key: known.parts for key, known in state.cards.items() if known.parts is not None}
         while True:
-            chosen, start = _reaching(days, start, kind)
+            chosen, start = _reaching(days, start, kind, settled, touched)
             if start >= state.since:
                 break
             more = {key: known for key, known in load_cards(store, client, since=start).items()
@@ -77,20 +84,52 @@ def evaluate_cards(store: Store, rules: ClientRules, client: str, state: ClientS
             changes.cards.update((key, known.card) for key, known in more.items())
             changes.gone.update(more)
             days.update((key, rules.days(known.card)) for key, known in more.items())
+            settled.update((key, known.parts) for key, known in more.items() if known.parts is not None)
             state.since = start
+        whole_from = start
     cards = {key: changes.cards[key] for key in chosen}
-    result = rules.evaluate(cards.values(), now, state.hours_used)
+    result = rules.evaluate(cards.values(), now, state.hours_used, whole_from=whole_from,
+                            settled={key[1]: settled[key] for key in chosen if key in settled and days[key][0] < whole_from})
     live = {card.id: card for key, card in cards.items() if key not in changes.gone}
     stored = {key: known.days for key, known in state.cards.items()}
-    return Evaluation(result, cards, live, {key: days[key] for key in chosen if stored.get(key) != days[key]})
+    return Evaluation(result, cards, live, {key: days[key] for key in chosen if stored.get(key) != days[key]},
+                      _new_parts(result, cards, days, state, kind), whole_from)
 
 
-def _reaching(days: Mapping[CardKey, Days], start: date, kind: str) -> tuple[list[CardKey], date]:
-    """The cards whose hours may count on `start` or later, and the first day of the earliest period they reach."""
+def _reopens(rules: ClientRules, known: KnownCard | None, card: Card, days: Days, today: date) -> date | None:
+    """The first day of the earliest period whose hours a new or changed card changes, or None.
+
+    A card with parts as last evaluated changes only the periods where its in-scope hours differ (time logged
+    today opens today's period alone); any other opens every period it reached before or reaches now."""
+    if known is not None and known.parts is not None and known.card.created_at == card.created_at:
+        before, after = rules.counted(known.card, today), rules.counted(card, today)
+        changed = [period_of_key(key).start for key in before.keys() | after.keys() if before.get(key) != after.get(key)]
+        return min(changed, default=None)
+    return min(first for first, _ in filter(None, (days, known and (known.days or rules.days(known.card)))))
+
+
+def _new_parts(result: ScanResult, cards: Mapping[CardKey, Card], days: Mapping[CardKey, Days],
+               state: ClientState, kind: str) -> dict[CardKey, tuple[Part, ...]]:
+    """The parts to store: those of the evaluated cards whose days span several periods, where they changed."""
+    findings = {f.card_id: f for f in result.findings}
+    found = {}
+    for key in cards:
+        first, last = days[key]
+        if first != last and period_of_day(first, kind).end < last and (finding := findings.get(key[1])) is not None:
+            known = state.cards.get(key)
+            if known is None or known.parts != finding.periods:
+                found[key] = finding.periods
+    return found
+
+
+def _reaching(days: Mapping[CardKey, Days], start: date, kind: str, settled: Collection[CardKey],
+              touched: Collection[CardKey]) -> tuple[list[CardKey], date]:
+    """The cards whose hours may count on `start` or later, or that changed; and the first day of the earliest
+    period those without parts as last evaluated reach."""
     chosen, earliest = [], start
     for key, (first, last) in days.items():
-        if last >= start:
+        if last >= start or key in touched:
             chosen.append(key)
-            if first < earliest:
+            if first < earliest and key not in settled:
                 earliest = first
     return chosen, period_of_day(earliest, kind).start if earliest < start else start

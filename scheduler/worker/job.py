@@ -238,8 +238,8 @@ class Worker:
             result = evaluation.result
             by_id = {card.id: card for card in evaluation.cards.values()}
             write.findings = finding_updates(result, by_id, {k[1]: v.finding_digest for k, v in state.cards.items()})
-            write.ledger = ledger(result)
-            write.days = evaluation.days
+            write.ledger = ledger(result, evaluation.whole_from, state.hours_used)
+            write.days, write.parts = evaluation.days, evaluation.parts
             observed.period = next((e for e in write.ledger if e.period_key == result.period.key), None)
             write.intents, write.rewordings = new_and_reworded(
                 planned_comments(result, evaluation.live, self.config.signature(client)), state)

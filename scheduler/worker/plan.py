@@ -10,7 +10,7 @@ from decimal import Decimal
 from integrations.models import Card, Comment
 from integrations.reference import make_reference, references_in, with_reference
 from rules.findings import Finding, ScanResult
-from rules.periods import ContractPeriod, period_of_day
+from rules.periods import ContractPeriod, period_of_day, period_of_key
 from scheduler.records.codec import card_to_json, digest
 from scheduler.records.state import CardKey, ClientState, FindingUpdate, IntentKey, LedgerEntry, NewIntent
 from scheduler.records.status import Mode, OutboxStatus
@@ -141,10 +141,17 @@ def finding_digest(f: Finding) -> str:
                    str(f.extra_hours), str(f.extra_amount), [list(message) for message in f.messages]])
 
 
-def ledger(result: ScanResult) -> list[LedgerEntry]:
-    """Hours per contract period of every card evaluated, and the current period even when it has none."""
+def ledger(result: ScanResult, whole_from: date | None = None, known: Iterable[str] = ()) -> list[LedgerEntry]:
+    """Hours per contract period of every card evaluated, and the current period even when it has none; of the
+    periods from `whole_from` on, when only those were evaluated whole, where the periods of the ledger's `known`
+    keys that no card has hours in any more have none."""
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
     periods = {result.period.key: result.period}
+    if whole_from is not None:
+        weeks = "-W" in result.period.key
+        for key in known:
+            if ("-W" in key) == weeks and (period := _period(key)) and whole_from <= period.start <= result.period.start:
+                periods[key] = period
     for f in result.findings:
         periods[f.period.key] = f.period
         for part in f.periods:  # in-scope hours, by the period they were worked in
@@ -156,10 +163,19 @@ def ledger(result: ScanResult) -> list[LedgerEntry]:
     hours = result.hours
     entries = []
     for key, period in sorted(periods.items()):
+        if whole_from is not None and period.start < whole_from:
+            continue
         done, extra_hours, extra_amount = totals[key]
         entries.append(LedgerEntry(key, period.start, period.end, hours.contracted, done, extra_hours, extra_amount,
                                    hours.currency))
     return entries
+
+
+def _period(key: str) -> ContractPeriod | None:
+    try:
+        return period_of_key(key)
+    except ValueError:  # not a key this version writes
+        return None
 
 
 def plan_text(client: str, new: list[NewIntent], mode: Mode, waiting: int, budget: int) -> str:

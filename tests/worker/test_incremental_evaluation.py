@@ -14,11 +14,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from integrations.models import Card
 from integrations.sandbox.server import LoopbackServer
-from integrations.sandbox.trello import SANDBOX_KEY, TrelloSandbox
+from integrations.sandbox.trello import SANDBOX_KEY, SANDBOX_TOKEN, TrelloSandbox
+from rules.evaluate import ClientRules
 from rules.periods import period_of_day
 from scheduler.config.models import load_config
 from scheduler.reports.documents import client_documents
@@ -156,6 +157,7 @@ def test_incremental_scans_record_what_evaluating_every_card_records(tmp_path: P
         steady = worker(incremental)
         billed = 0
         long_running = sandbox.add_card(board, titles[0], desc="Every week, until we say stop 🙂")["id"]
+        logged = [sandbox.add_comment(long_running, "plus! 1/1")["id"]]
         try:
             for step in range(SCANS):
                 now[0] += timedelta(hours=rng.choice((1, 7, 30, 80, 200, 500)))
@@ -164,7 +166,11 @@ def test_incremental_scans_record_what_evaluating_every_card_records(tmp_path: P
                 for _ in range(rng.randint(0, 2)):
                     _change(sandbox, board, live, titles, rng, now[0])
                 if long_running and rng.random() < 0.6:  # a card kept open for months: time logged again and again
-                    sandbox.add_comment(long_running, f"plus! {rng.choice(('', '-2d ', '-9d '))}1/1")
+                    logged.append(sandbox.add_comment(long_running, f"plus! {rng.choice(('', '-2d ', '-9d ', '-35d '))}1/1")["id"])
+                elif long_running and rng.random() < 0.2:  # renamed: its scope, so its hours in every period, may change
+                    sandbox.update_card(long_running, name=rng.choice(titles))
+                elif long_running and rng.random() < 0.2:  # time logged weeks ago corrected
+                    sandbox.edit_comment(rng.choice(logged), f"plus! {rng.choice((0.5, 3))}/3")
                 elif long_running and step > SCANS * 2 // 3 and rng.random() < 0.3:
                     sandbox.delete_card(long_running)  # it leaves the board; its hours still count
                     long_running = None
@@ -247,3 +253,67 @@ def _change(sandbox: TrelloSandbox, board: str, live: list[str], titles, rng: ra
         sandbox.move_due(rng.choice(live), now + timedelta(days=rng.randint(1, 9)))
     else:  # archived, deleted or moved away: the card leaves the board
         sandbox.delete_card(live.pop(rng.randrange(len(live))))
+
+
+def test_a_card_with_time_logged_for_months_no_longer_brings_back_every_card_since_it_began(tmp_path: Path,
+                                                                                             monkeypatch) -> None:
+    """Its parts in the periods that cannot change stand for it there: a scan evaluates the open periods' cards
+    and it, not every card since the month it was created; a correction to time logged months ago reopens that
+    month (and those after it, whole) for one scan, and its hours there are counted again."""
+    now = [datetime(2026, 9, 1, 9, 0, tzinfo=UTC)]
+    sandbox = TrelloSandbox(clock=lambda: now[0].timestamp(), enforce_limits=False)
+    board = sandbox.add_board("Bright Path", number_fields=["Hours"])
+    titles = CARDS["pl"]["titles"]
+    evaluated: list[int] = []
+    evaluate = ClientRules.evaluate
+
+    def counting(self, cards, *args, **kwargs):  # the rules run as ever; the test learns how many cards they got
+        cards = list(cards)
+        evaluated.append(len(cards))
+        return evaluate(self, cards, *args, **kwargs)
+
+    monkeypatch.setattr(ClientRules, "evaluate", counting)
+    with LoopbackServer(sandbox.handle) as server:
+        monkeypatch.setenv("TRELLO_API_KEY", SANDBOX_KEY)
+        monkeypatch.setenv("TRELLO_TOKEN", SANDBOX_TOKEN)
+        monkeypatch.setenv(TRELLO_URL_ENV, server.url + "/1")
+        path = tmp_path / "scopekeeper.toml"
+        path.write_text(CONFIG.format(state_url=f"sqlite:///{tmp_path / 'state.db'}", token_env="TRELLO_TOKEN",
+                                      language="pl", board=board, period="month", terms=TERMS["unused"], hours=4,
+                                      **{k: v for k, v in CARDS["pl"].items() if k != "titles"}), encoding="utf-8")
+        config = load_config(path)
+        store, adapters = open_store(config.scopekeeper.state_url), Adapters(config)
+        worker = Worker(config, store, adapters, mode=config.scopekeeper.mode, stop=threading.Event(),
+                        show=lambda text: None, clock=lambda: now[0])
+        ongoing = sandbox.add_card(board, "Newsletter co tydzień – aż do odwołania 🙂", desc="**Stałe zlecenie**")["id"]
+        first_log = sandbox.add_comment(ongoing, "plus! 1/1")["id"]
+        made: list[str] = []
+        try:
+            for day in range(100):  # a card a day, each gone two days later; time logged on the ongoing one daily
+                now[0] += timedelta(days=1)
+                made.append(sandbox.add_card(board, titles[day % len(titles)], desc="Szczegóły w załączniku.")["id"])
+                sandbox.set_number(made[-1], "Hours", 0.5)
+                if len(made) > 2:
+                    sandbox.delete_card(made.pop(0))
+                sandbox.add_comment(ongoing, "plus! 0.5/0.5")
+                worker.scan(config.clients[0])
+            with store.reading() as session:
+                stored = session.scalar(select(func.count()).select_from(CardRow))
+                parts = session.scalar(select(CardRow.parts).where(CardRow.card_id == ongoing))
+                september = session.scalar(select(LedgerRow.used).where(LedgerRow.period_key == "2026-09"))
+            # December's scans: the month's cards, the days its previous month may still change, and the ongoing card.
+            assert stored == 101 and max(evaluated[-5:]) <= 12, evaluated[-5:]
+            assert [key for key, *_ in parts][:4] == ["2026-09", "2026-10", "2026-11", "2026-12"]
+            now[0] += timedelta(hours=1)
+            sandbox.edit_comment(first_log, "plus! 3/3")  # September's first entry corrected in December
+            worker.scan(config.clients[0])
+            with store.reading() as session:
+                corrected = session.scalar(select(LedgerRow.used).where(LedgerRow.period_key == "2026-09"))
+            now[0] += timedelta(hours=1)
+            sandbox.add_comment(ongoing, "plus! 0.5/0.5")
+            worker.scan(config.clients[0])
+        finally:
+            adapters.close()
+            store.close()
+    assert corrected == september + 2  # September reopened: 3 h instead of 1 (and every month since, whole)
+    assert evaluated[-2] == stored and evaluated[-1] <= 12  # the next scan is back to December's cards
