@@ -250,3 +250,40 @@ def test_periods_before_whole_from_count_by_the_ledger_when_their_cards_are_cut(
         p for f in every.findings for p in f.periods if p.period.key == "2026-11"]
     # Without whole_from the cut periods would count the long card's hours alone: October would be under plan.
     assert contract.evaluate([ongoing, *november], now, ledger).hours != every.hours
+
+
+def test_settled_parts_stand_for_a_long_card_in_the_periods_before_whole_from():
+    """A scan gives the open period's cards and a card with time logged for months, whose parts as last evaluated
+    stand for it in the closed periods: its finding is the one every card gives, and a closed period the ledger
+    says was used that no given card has hours in any more counts none from `whole_from` on."""
+    logged = tuple(TimeEntry(f"e{n}", "plus", minutes, at=at(day)) for n, (day, minutes) in enumerate(
+        [("2026-09-22T10:00:00Z", 600), ("2026-10-07T10:00:00Z", 1200), ("2026-11-04T10:00:00Z", 900)]))
+    ongoing = replace(_work("Newsletter co tydzień 📰 (stałe)", "2026-09-20T15:00:00Z", 0), time_entries=logged,
+                      custom_fields={})
+    earlier = [_work("Instagram posts for the september promo -20%", "2026-09-10T15:00:00Z", 35),
+               _work("**Newsletter** October, urgent!!", "2026-10-14T15:00:00Z", 30)]
+    november = [_work("Newsletter: Black Friday teaser, not urgent", "2026-11-20T15:00:00Z", 20)]
+    contract = _monthly(rollover="unused")
+    now = at("2026-11-30T15:00:00Z")
+    every = contract.evaluate([ongoing, *earlier, *november], now)
+    whole = {f.card_id: f for f in every.findings}
+    ledger: dict[str, Decimal] = {}
+    for finding in every.findings:
+        for part in finding.periods:
+            ledger[part.period.key] = ledger.get(part.period.key, D(0)) + part.hours
+    assert ledger == {"2026-09": D(45), "2026-10": D(50), "2026-11": D(35)}
+    del ledger["2026-11"]
+    assert [p.extra_hours for p in whole[ongoing.id].periods] == [D(5), D(0), D(0)]  # behind September's 35 h
+    kept = {ongoing.id: whole[ongoing.id].periods}
+    cut = contract.evaluate([ongoing, *november], now, ledger, date(2026, 11, 1), settled=kept)
+    assert {f.card_id: f for f in cut.findings} == {ongoing.id: whole[ongoing.id], november[0].id: whole[november[0].id]}
+    assert cut.hours == every.hours
+    # Without them its September and October shares would be reckoned as if it were those months' only card.
+    alone = contract.evaluate([ongoing, *november], now, ledger, date(2026, 11, 1))
+    assert [p.extra_hours for p in alone.findings[0].periods] == [D(0), D(0), D(0)]
+    # A period given whole counts its cards' hours, none if the ledger's total came from hours since removed.
+    stale = contract.evaluate([ongoing, *november], now, {**ledger, "2026-11": D(60)}, date(2026, 11, 1), settled=kept)
+    assert stale.hours == every.hours
+    emptied = contract.evaluate([], now, {"2026-10": D(50)}, date(2026, 10, 1))  # October's 50 h all removed
+    assert emptied.hours.carried_in == D(40)  # its unused 40 h roll into November
+    assert contract.evaluate([], now, {"2026-10": D(50)}).hours.carried_in == 0  # not given whole: the ledger's
