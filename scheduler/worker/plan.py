@@ -51,12 +51,13 @@ def apply_reads(state: ClientState, reads: Iterable[BoardRead]) -> CardChanges:
         for card in read.cards:
             key = (card.provider, card.id)
             seen.add(key)
-            fingerprint = digest(card_to_json(card))
             known = state.cards.get(key)
             if known is None:
-                changes.new.append((card, fingerprint))
-            elif known.digest != fingerprint:
-                changes.changed.append((card, fingerprint))
+                changes.new.append((card, digest(card_to_json(card))))
+            elif card is not known.card:  # an incremental read gives back the very cards it did not change
+                fingerprint = digest(card_to_json(card))
+                if known.digest != fingerprint:
+                    changes.changed.append((card, fingerprint))
             changes.cards[key] = card
             if key in changes.gone:
                 changes.gone.discard(key)
