@@ -18,7 +18,7 @@ from .discount import names_price
 from .findings import Finding, Flag, HoursSummary, Part, Response, ScanResult
 from .hours import card_hours, is_tracked, logged_evidence, logged_hours, strip_tags
 from .matching import Hit, PhraseMatcher
-from .periods import ContractPeriod, following, period_of, period_of_day, period_of_key
+from .periods import ContractPeriod, following, period_of, period_of_day, periods_of_keys
 from .retainer import Balance, Share, overage, settle
 from .scope import Field, Scope, ScopeMatcher
 from .text import readable, words
@@ -380,14 +380,7 @@ class ClientRules:
 
         if not self._rolls:
             return {key: settle(self._terms, [used(period)])[0] for key, period in periods.items()}  # each on its own
-        known = list(periods.values())
-        for key in history:
-            try:
-                period = period_of_key(key)
-            except ValueError:
-                continue
-            if ("-W" in key) == (self.contract.period == "week"):
-                known.append(period)
+        known = [*periods.values(), *periods_of_keys(history, self.contract.period)]
         chain: list[ContractPeriod] = []
         period, last = min(known), max(known)
         while period <= last:

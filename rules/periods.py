@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
@@ -54,3 +55,16 @@ def period_of_key(key: str) -> ContractPeriod:
         return period_of_day(date(int(year), int(month), 1), "month")
     except ValueError:
         raise ValueError(f"{key!r} is not a contract period such as 2026-11 (a month) or 2026-W47 (an ISO week)") from None
+
+
+def periods_of_keys(keys: Iterable[str], kind: str) -> list[ContractPeriod]:
+    """The periods of `kind` among these keys (a ledger's), leaving out those of the other kind and any key this
+    version does not write."""
+    found: list[ContractPeriod] = []
+    for key in keys:
+        if ("-W" in key) == (kind == "week"):
+            try:
+                found.append(period_of_key(key))
+            except ValueError:
+                continue
+    return found

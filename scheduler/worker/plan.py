@@ -10,7 +10,7 @@ from decimal import Decimal
 from integrations.models import Card, Comment
 from integrations.reference import make_reference, references_in, with_reference
 from rules.findings import Finding, ScanResult
-from rules.periods import ContractPeriod, period_of_day, period_of_key
+from rules.periods import ContractPeriod, kind_of, period_of_day, periods_of_keys
 from scheduler.records.codec import card_to_json, digest
 from scheduler.records.state import CardKey, ClientState, FindingUpdate, IntentKey, LedgerEntry, NewIntent
 from scheduler.records.status import Mode, OutboxStatus
@@ -149,10 +149,8 @@ def ledger(result: ScanResult, whole_from: date | None = None, known: Iterable[s
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
     periods = {result.period.key: result.period}
     if whole_from is not None:
-        weeks = "-W" in result.period.key
-        for key in known:
-            if ("-W" in key) == weeks and (period := _period(key)) and whole_from <= period.start <= result.period.start:
-                periods[key] = period
+        periods.update((p.key, p) for p in periods_of_keys(known, kind_of(result.period))
+                       if whole_from <= p.start <= result.period.start)
     for f in result.findings:
         periods[f.period.key] = f.period
         for part in f.periods:  # in-scope hours, by the period they were worked in
@@ -170,13 +168,6 @@ def ledger(result: ScanResult, whole_from: date | None = None, known: Iterable[s
         entries.append(LedgerEntry(key, period.start, period.end, hours.contracted, done, extra_hours, extra_amount,
                                    hours.currency))
     return entries
-
-
-def _period(key: str) -> ContractPeriod | None:
-    try:
-        return period_of_key(key)
-    except ValueError:  # not a key this version writes
-        return None
 
 
 def plan_text(client: str, new: list[NewIntent], mode: Mode, waiting: int, budget: int) -> str:
