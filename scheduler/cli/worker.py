@@ -351,10 +351,15 @@ def _register_secrets(config: AppConfig) -> None:
 
 
 def stop_on_signals(*events: threading.Event) -> None:
-    def handle(signum, frame) -> None:
-        log.info("%s received: stopping after the current card", signal.Signals(signum).name, extra={"event": "signal"})
+    def stopping(name: str) -> None:
+        log.info("%s received: stopping after the current card", name, extra={"event": "signal"})
         for event in events:
             event.set()
+
+    def handle(signum, frame) -> None:
+        # The handler runs in the main thread between two of its steps, maybe inside stop.wait() holding the
+        # event's lock (or a log handler's): setting the event there would wait on that lock for ever.
+        threading.Thread(target=stopping, args=(signal.Signals(signum).name,), name="stop-signal", daemon=True).start()
 
     signal.signal(signal.SIGTERM, handle)
     signal.signal(signal.SIGINT, handle)
