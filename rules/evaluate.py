@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any, NamedTuple, Protocol, cast
 from zoneinfo import ZoneInfo
 
+from . import collector
 from . import flags as fl
 from .clauses import FieldText
 from .comments import Message, Placeholders, hours_phrase, money, named_period_words, period_words, template
@@ -157,6 +158,11 @@ class ClientRules:
         """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
+        with collector.paused():
+            return self._evaluate(cards, now, history or {}, whole_from, _Settled(settled or {}, whole_from))
+
+    def _evaluate(self, cards: Iterable[CardLike], now: datetime, history: Mapping[str, Decimal],
+                  whole_from: date | None, kept: _Settled) -> ScanResult:
         today = now.astimezone(self.tz).date()
         if not isinstance(cards, Sized):
             cards = list(cards)
@@ -169,9 +175,8 @@ class ClientRules:
             # kept (a scan's many short-lived objects are what the garbage collector spends its time on).
             judged.append(a if a.parts and a.scope.verdict == "in_scope" else self._finding(a, None, current))
         assessed = [j for j in judged if not isinstance(j, Finding)]  # in creation order, as the ledger needs
-        kept = _Settled(settled or {}, whole_from)
         billed, balances = (self._plain_ledger(assessed, kept) if self._plain
-                            else self._ledger(assessed, current, history or {}, whole_from, kept))
+                            else self._ledger(assessed, current, history, whole_from, kept))
         findings = tuple([j if isinstance(j, Finding) else self._finding(j, billed.get(j.card.id), current)
                           for j in judged])
         return ScanResult(self.client, current, self._summary(findings, current, balances.get(current.key)), findings)
