@@ -47,8 +47,8 @@ class BoardService(Protocol):
         """Post `text` on the card; the new comment's id. UnknownOutcome when the answer was lost."""
         ...
 
-    def comments(self, card_id: str, /) -> list[Comment]:
-        """Every comment on the card, oldest first."""
+    def comments(self, card_id: str, /, since: datetime | None = None) -> list[Comment]:
+        """The card's comments posted at `since` or later (every one without it), oldest first."""
         ...
 
     def find_comment(self, card_id: str, reference: str, /) -> Comment | None:

@@ -221,16 +221,18 @@ class AsanaAdapter:
                                  "reconcile by reading the task's stories", provider="asana")
         return str(gid)
 
-    def comments(self, task_gid: str) -> list[Comment]:
-        """The task's comment stories, oldest first: ceil(s/100) requests for s stories."""
+    def comments(self, task_gid: str, since: datetime | None = None) -> list[Comment]:
+        """The task's comment stories posted at `since` or later (every one without it), oldest first: ceil(s/100)
+        requests for s stories (the stories API has no date filter)."""
         stories = self._http.list_all(f"GET /tasks/{task_gid}/stories", self._stories.get_stories_for_task,
                                       task_gid, params={"opt_fields": STORY_OPT_FIELDS})
-        return [clean_comment(Comment(
+        comments = [clean_comment(Comment(
             id=str(story.get("gid") or ""),
             text=str(story.get("text") or ""),
             created_at=p.instant(story.get("created_at"), "created_at"),
             author=str((story.get("created_by") or {}).get("name") or ""),
         )) for story in stories if story.get("resource_subtype") == "comment_added"]
+        return comments if since is None else [c for c in comments if c.created_at >= since]
 
     def find_comment(self, task_gid: str, reference: str) -> Comment | None:
         """The comment story on one task carrying `ref <reference>`, if any (reconciliation)."""

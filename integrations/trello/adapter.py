@@ -210,9 +210,11 @@ class TrelloAdapter:
         """Trello has no time tracking of its own: plus! comments come with the cards (no request)."""
         return {}
 
-    def comments(self, card_id: str) -> list[Comment]:
-        """Every comment on the card, oldest first: one request per 1000 comments."""
-        return sorted(comments_of(self._pages(f"/cards/{card_id}/actions", CARD_COMMENTS)), key=lambda c: c.created_at)
+    def comments(self, card_id: str, since: datetime | None = None) -> list[Comment]:
+        """The card's comments posted at `since` or later (every one without it), oldest first: one request per
+        1000 comments."""
+        query = CARD_COMMENTS if since is None else {**CARD_COMMENTS, "since": _iso(since)}
+        return sorted(comments_of(self._pages(f"/cards/{card_id}/actions", query)), key=lambda c: c.created_at)
 
     def find_comment(self, card_id: str, reference: str) -> Comment | None:
         """The card's earliest comment carrying `reference` (e.g. 'SK-3f2a9c'), or None."""

@@ -6,10 +6,11 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from integrations.errors import AuthError, IntegrationError, NotFound
 from integrations.models import BoardSnapshot, Card, Comment, merge_incremental
+from rules.periods import period_of_key
 from scheduler.config.models import Client
 from scheduler.logs import redact
 from scheduler.records.state import BoardMemory, BoardUpdate, CardKey, ClientState, NewIntent
@@ -174,21 +175,25 @@ def card_comments(adapters: Adapters, client: Client, intents: Iterable[NewInten
                   read: Mapping[CardKey, Card]) -> tuple[dict[CardKey, tuple[Comment, ...]], set[CardKey], list[str]]:
     """The comments on the cards `intents` are for: from this scan's whole reads where the service sends them with
     the cards (Trello; `read` holds only those), else asked, one request per card (Asana, or a card not read
-    whole this scan).
+    whole this scan), for those posted since the earliest of the intents' periods began (`_posted_since`).
 
     Also the cards that could not be asked (their comments must wait: they might be there already), and why.
     """
     comments: dict[CardKey, tuple[Comment, ...]] = {}
     unchecked: set[CardKey] = set()
     problems: list[str] = []
-    for key in dict.fromkeys((i.provider, i.card_id) for i in intents):
+    since: dict[CardKey, datetime] = {}
+    for intent in intents:
+        key, start = (intent.provider, intent.card_id), _posted_since(intent.period_key)
+        since[key] = min(since.get(key, start), start)
+    for key, after in since.items():
         provider, card_id = key
         try:
             adapter = adapters.for_provider(provider)
             if adapter.cards_carry_comments and key in read:
                 comments[key] = read[key].comments
             else:
-                comments[key] = tuple(adapter.comments(card_id))
+                comments[key] = tuple(adapter.comments(card_id, since=after))
         except IntegrationError as err:  # MissingCredentials included
             unchecked.add(key)
             if not isinstance(err, NotFound):  # a card deleted meanwhile needs no comment
@@ -196,6 +201,14 @@ def card_comments(adapters: Adapters, client: Client, intents: Iterable[NewInten
                                 f"the next scan: {redact(str(err))}")
                 log.warning("%s", problems[-1], extra={"client": client.name, "card": card_id})
     return comments, unchecked, problems
+
+
+def _posted_since(period_key: str) -> datetime:
+    """The earliest a comment about a contract period can have been posted: no card has hours or a finding in a
+    period before it begins. A card's comments since then are all it needs reading, however long its history (a
+    card kept open for months, time logged on it daily). Two days early: the period begins at midnight in the
+    client's timezone (up to 14 h ahead of UTC), and the service's clock may differ from ours."""
+    return datetime.combine(period_of_key(period_key).start - timedelta(days=2), time(), UTC)
 
 
 def _guarded(client: Client, provider: str, board_id: str, read) -> BoardRead:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from datetime import UTC, datetime
 
 import pytest
 
@@ -151,3 +152,17 @@ def test_writes_and_reads_respect_their_concurrency_limits(sandbox, connect, tas
 
     assert sandbox.peak_in_flight == {"POST": 3, "GET": 4}
     assert len(sandbox.comments(task)) == 9
+
+
+def test_comments_since_a_moment_leave_out_the_older_stories(sandbox, adapter, task):
+    now = sandbox.clock
+    sandbox.clock = lambda: datetime(2026, 10, 30, 23, 59, tzinfo=UTC)
+    sandbox.add_comment(task, "Octubre: ¿puedes revisar el boletín? 🙏")
+    sandbox.clock = lambda: datetime(2026, 11, 2, 9, 15, tzinfo=UTC)
+    sandbox.add_comment(task, "Listo ✅ ref SK-0123456789")
+    sandbox.clock = now
+
+    recent = adapter.comments(task, since=datetime(2026, 10, 31, tzinfo=UTC))
+
+    assert [c.text for c in recent] == ["Listo ✅ ref SK-0123456789"]
+    assert len(adapter.comments(task)) == 2

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 
 from integrations._parse import objectid_time
+from integrations.sandbox.trello import ME
 from integrations.reference import make_reference
 from rules.periods import period_of
 from scheduler.store.schema import BoardRow, CardRow
@@ -137,3 +138,31 @@ def test_a_card_read_from_its_actions_has_its_comments_asked_before_a_new_commen
     period = period_of(created, "month", ZoneInfo("UTC")).key
     assert set(worker.store.comment_statuses(TRELLO_CLIENT)) - before == {
         make_reference("trello", misc, "consultation", period)}
+
+
+def test_a_card_with_a_long_history_has_only_the_comments_of_its_period_asked(world, make_worker):
+    sandbox = world.trello
+    [misc] = [c["id"] for c in sandbox.cards.values() if c["name"] == "Misc"]
+    now = sandbox.clock
+    sandbox.clock = lambda: datetime(2025, 3, 4, 10, tzinfo=UTC).timestamp()  # a card open for a long time
+    for n in range(1_100):
+        sandbox.add_comment(misc, f"Update {n}: done ✅" if n % 2 else f"**Week {n}** – can u check? 🙏")
+    sandbox.clock = now
+    worker = make_worker(mode="review")
+    client = worker.config.client(TRELLO_CLIENT)
+    assert worker.scan(client) == "ok"
+    sandbox.update_card(misc, name="Content strategy for the spring")  # now a consultation: a new comment
+    created = objectid_time(misc)
+    assert created is not None
+    period = period_of(created, "month", ZoneInfo("UTC"))
+    reference = make_reference("trello", misc, "consultation", period.key)
+    # Already on the card: posted by a store since lost (it must not be queued again).
+    sandbox.add_comment(misc, f"Happy to help with strategy 🙂 ref {reference}", member=ME)
+
+    mark = len(sandbox.log)
+    assert worker.scan(client) == "ok"
+
+    asked = [e for e in sandbox.log[mark:] if e["path"] == f"/1/cards/{misc}/actions"]
+    # One page, from two days before the period began: not the 1,100 older comments' two pages.
+    assert [e["query"].get("since") for e in asked] == [f"{period.start - timedelta(days=2)}T00:00:00.000Z"]
+    assert worker.store.comment_statuses(TRELLO_CLIENT)[reference] == "reconciled"
