@@ -248,11 +248,15 @@ class ClientRules:
             Decimal, str | None, tuple[tuple[ContractPeriod, Decimal], ...]]:
         """Logged time counts in the period of the day it was logged on (client timezone), up to today."""
         by_period: dict[ContractPeriod, Decimal] = defaultdict(Decimal)
+        periods: dict[date, ContractPeriod] = {}  # most days have several entries, and most periods many days
         entries = 0
         for entry, hours in counted:
             day = entry.entered_on or entry.at.astimezone(self.tz).date()
             if day <= today:
-                by_period[period_of_day(day, self.contract.period)] += hours
+                period = periods.get(day)
+                if period is None:
+                    period = periods[day] = period_of_day(day, self.contract.period)
+                by_period[period] += hours
                 entries += 1
         parts = tuple((p, h.normalize()) for p, h in sorted(by_period.items()) if h > 0)
         total = sum((h for _, h in parts), _ZERO).normalize()

@@ -107,10 +107,17 @@ def logged_hours(entries: Sequence[Any], source: str) -> tuple[list[tuple[Any, D
         if entry.problem:
             problems.append(f"{SOURCE_NAMES.get(source, source)}: '{entry.text}' counted 0 h ({entry.problem})")
             continue
-        minutes = Decimal(str(entry.minutes))
-        if minutes.is_finite():
-            counted.append((entry, minutes / _SIXTY))
+        hours = _entry_hours(entry.minutes)
+        if hours is not None:
+            counted.append((entry, hours))
     return counted, tuple(problems)
+
+
+@lru_cache(maxsize=1024)
+def _entry_hours(minutes: float) -> Decimal | None:
+    """An entry's minutes in hours, None if not a finite number; entries repeat a few values (30, 60, 90 min...)."""
+    exact = Decimal(str(minutes))
+    return exact / _SIXTY if exact.is_finite() else None
 
 
 def logged_evidence(hours: Decimal, entries: int, source: str) -> str:
