@@ -11,7 +11,7 @@ from integrations.models import Card
 from rules.findings import Part
 from rules.periods import period_of_key
 from scheduler.logs import redact
-from scheduler.records.codec import card_from_json, card_to_json, parts_from_json, parts_to_json
+from scheduler.records.codec import LongCards, card_to_json, parts_from_json, parts_to_json
 from scheduler.records.state import (
     BoardMemory,
     BoardUpdate,
@@ -43,6 +43,9 @@ from scheduler.store.store import Store, insert_new
 READ_BATCH = 500  # rows fetched at a time when a scan loads its cards
 WRITE_BATCH = 500  # rows per statement of a scan's write: its memory no longer grows with the board
 SETTLED = (SENT, RECONCILED, REJECTED)  # comments whose fate is known: the only ones history may lose
+# A card with time logged for months is loaded at every scan while its period is open: decoding its hundreds of
+# entries each time would make a scan's cost grow with the card's age.
+_LONG_CARDS = LongCards()
 
 
 def load_client(store: Store, client: str, window: Callable[[datetime | None], Window] | None = None) -> ClientState:
@@ -100,7 +103,7 @@ def _known(session, client: str, since: date | None, *, gone_only: bool = False,
         for row in session.execute(rows.execution_options(yield_per=READ_BATCH)):
             key = (row.provider, row.card_id)
             if key not in found and not (gone_only and row.gone_at is None):
-                found[key] = KnownCard(card_from_json(row.data), row.digest, row.finding_digest,
+                found[key] = KnownCard(_LONG_CARDS.card(row.data, row.digest), row.digest, row.finding_digest,
                                        row.gone_at is not None,
                                        (row.first_day, row.last_day) if row.first_day and row.last_day else None,
                                        parts_from_json(row.parts) if row.parts is not None else None)

@@ -2,13 +2,14 @@
 not make each scan read them all (the per-scan cost would grow with history; benchmarks/scan_history.py)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event, func, select, text
 
-from integrations.models import Card
-from scheduler.records.codec import card_to_json, digest
+from integrations.models import Card, TimeEntry
+from scheduler.records.codec import LongCards, card_to_json, digest
 from scheduler.records.state import NewIntent, ScanWrite, Window
 from scheduler.store import open_store
 from scheduler.store.scans import READ_BATCH, WRITE_BATCH, load_cards, load_client, save_scan
@@ -144,3 +145,34 @@ def test_a_big_scan_is_written_in_batches_and_read_back_whole(state_url):
 def test_the_worker_limits_mallocs_arenas_on_glibc():
     # This machine's Python runs on glibc (the Docker image too): the setting must take.
     assert limit_arenas() is True
+
+
+def _logged_for_months(days: int, *, title: str = "Newsletter every week – ongoing ✉️") -> tuple[Card, str]:
+    began = NOW - timedelta(days=200)
+    entries = tuple(TimeEntry(id=f"p{n:04d}", source="plus", minutes=30.0, at=began + timedelta(days=n),
+                              author="Ania", text=f"plus! 0.5/0.5 tydzień {n}") for n in range(days))
+    made = Card(id="long", title=title, created_at=began, board_id="b1", time_entries=entries)
+    return made, digest(card_to_json(made))
+
+
+def test_a_card_logged_on_for_months_is_decoded_once_while_it_does_not_change(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    try:
+        save_scan(store, ScanWrite("Bright Path", NOW, new_cards=[_logged_for_months(120), _numbered(1)]))
+        first, again = (load_client(store, "Bright Path").cards for _ in range(2))
+        save_scan(store, ScanWrite("Bright Path", NOW, changed_cards=[_logged_for_months(121)]))
+        changed = load_client(store, "Bright Path").cards
+    finally:
+        store.close()
+    long, short = ("trello", "long"), ("trello", "c00001")
+    assert again[long].card is first[long].card  # its 120 entries were not read again
+    assert again[short].card is not first[short].card and again[short].card == first[short].card
+    assert len(changed[long].card.time_entries) == 121 and changed[long].card.time_entries[:120] == first[long].card.time_entries
+
+
+def test_long_cards_are_kept_decoded_up_to_a_bound_on_their_entries():
+    kept = LongCards(entries_from=16, max_entries=250)
+    cards = [card_to_json(replace(_logged_for_months(100)[0], id=f"long{n}")) for n in range(3)]
+    first = [kept.card(data, digest(data)) for data in cards]  # the third goes past 250 entries: a fresh start
+    assert kept.card(cards[2], digest(cards[2])) is first[2]
+    assert kept.card(cards[0], digest(cards[0])) is not first[0] and kept.card(cards[0], digest(cards[0])) == first[0]
