@@ -61,7 +61,7 @@ def evaluate_cards(store: Store, rules: ClientRules, client: str, state: ClientS
     Gone cards reaching into a period the changes open are loaded from the store on the way.
     """
     kind = rules.contract.period
-    days = {key: rules.days(card) for key, card in changes.cards.items()}
+    days = _days(rules, changes.cards, state)
     settled: dict[CardKey, tuple[Part, ...]] = {}
     if state.since is None:
         chosen = list(changes.cards)
@@ -83,7 +83,7 @@ def evaluate_cards(store: Store, rules: ClientRules, client: str, state: ClientS
             state.cards.update(more)
             changes.cards.update((key, known.card) for key, known in more.items())
             changes.gone.update(more)
-            days.update((key, rules.days(known.card)) for key, known in more.items())
+            days.update((key, known.days or rules.days(known.card)) for key, known in more.items())
             settled.update((key, known.parts) for key, known in more.items() if known.parts is not None)
             state.since = start
         whole_from = start
@@ -94,6 +94,19 @@ def evaluate_cards(store: Store, rules: ClientRules, client: str, state: ClientS
     stored = {key: known.days for key, known in state.cards.items()}
     return Evaluation(result, cards, live, {key: days[key] for key in chosen if stored.get(key) != days[key]},
                       _new_parts(result, cards, days, state, kind), whole_from)
+
+
+def _days(rules: ClientRules, cards: Mapping[CardKey, Card], state: ClientState) -> dict[CardKey, Days]:
+    """Each card's days (`ClientRules.days`): as stored for a card the store gave unchanged, when this process
+    evaluated every card since the client's rules last changed (a card logged on for months has hundreds of
+    entries to visit); else worked out."""
+    if state.since is None:  # a whole evaluation: it writes the days that differ (a new timezone moves them all)
+        return {key: rules.days(card) for key, card in cards.items()}
+    days = {}
+    for key, card in cards.items():
+        known = state.cards.get(key)
+        days[key] = known.days if known is not None and known.days and known.card is card else rules.days(card)
+    return days
 
 
 def _reopens(rules: ClientRules, known: KnownCard | None, card: Card, days: Days, today: date) -> date | None:
