@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -92,3 +93,20 @@ def test_cards_come_back_as_stored_with_their_due_date_moves(store):
     assert store.cards("Bright Path") == [card]
     assert store.cards("Somebody else") == []
     assert load_client(store, "Bright Path").cards[("trello", "c1")].digest == digest(card_to_json(card))
+
+
+def test_the_comments_of_some_cards_are_listed_by_provider_and_card_together(store):
+    # The web app's inbox and client pages ask for a few cards' comments out of a client's thousands; the same
+    # card id under another service is another card.
+    mine = [intent("c1", reference="SK-000001"), intent("c2", reference="SK-000002"),
+            replace(intent("c1", reference="SK-000003"), provider="asana"),
+            intent("c1", kind="extra_hours", reference="SK-000004")]
+    save_scan(store, ScanWrite("Bright Path", NOW, intents=mine, intent_status="pending_review"))
+    save_scan(store, ScanWrite("Zorza Studio", NOW, intents=[intent("c1", reference="SK-000005")],
+                               intent_status="pending_review"))
+
+    listed = Outbox(store).listed(("pending_review",), client="Bright Path",
+                                  cards=[("trello", "c1"), ("asana", "c9"), ("trello", "c1")])
+
+    assert [i.reference for i in listed] == ["SK-000001", "SK-000004"]
+    assert Outbox(store).listed(("pending_review",), client="Bright Path", cards=[]) == []
