@@ -61,8 +61,8 @@ class LongCards:
         card = card_from_json(data)
         if len(card.time_entries) >= self._entries_from:
             with self._lock:
-                if kept is not None and self._cards.pop(key, None) is not None:
-                    self._held -= len(kept[1].time_entries)
+                if (replaced := self._cards.pop(key, None)) is not None:
+                    self._held -= len(replaced[1].time_entries)
                 if self._held + len(card.time_entries) > self._max_entries:
                     self._cards.clear()
                     self._held = 0
