@@ -4,7 +4,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 
 # A scan keeps several objects per card alive until it ends: the collector's full passes, which walk the
@@ -21,7 +21,7 @@ _since = 0.0  # monotonic time of the last full pass, or of the pause's start
 
 
 @contextmanager
-def paused() -> Iterator[None]:
+def paused() -> Generator[None]:
     """Run the block with the collector off; it comes back as it was when no scan is left running."""
     global _scans, _resume, _since
     with _lock:
