@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from functools import partial
 from itertools import compress
 from typing import Any, Generic, NamedTuple, TypeVar, cast
 
@@ -15,8 +16,9 @@ V = TypeVar("V")
 Keys = tuple[frozenset[str], ...]  # the match keys of each word of a phrase
 # (number of words, keys of each word, target, keyword as written)
 _Phrase = tuple[int, Keys, T, str]
-# The phrases a word starts: (those of two words or more, longest first; (target, keyword) of one-word ones)
-_Starts = tuple[tuple[_Phrase[T], ...], tuple[tuple[T, str], ...]]
+# The phrases a word starts: (those of two words or more, longest first; the keys of their second words, all
+# together; (target, keyword) of one-word ones)
+_Starts = tuple[tuple[_Phrase[T], ...], frozenset[str], tuple[tuple[T, str], ...]]
 # A word that starts none: an empty tuple, which `find` skips as false without unpacking it
 _STARTS_NONE = cast("_Starts[Any]", ())
 _MEMO_LIMIT = 200_000
@@ -32,6 +34,8 @@ class Hit(NamedTuple, Generic[T_co]):
     last: int   # index after the last matching token
 
 
+# Hits are built by tuple.__new__, in C: a named tuple's own __new__ is a Python call, and a card has several hits.
+_new_hit: Callable[[tuple[Any, str, int, int]], Hit[Any]] = partial(tuple[Any, ...].__new__, Hit)
 _WRITTEN = "!"  # the key of a word as written, for "=word" keywords
 
 
@@ -67,14 +71,16 @@ class PhraseMatcher(Generic[T]):
         starts_at = list(map(self._starting.__getitem__, written))
         hits: list[Hit[T]] = []
         count, keys_of = len(written), self._keys_of
-        for i, (longer, single) in compress(enumerate(starts_at), starts_at):
-            for length, keys, target, keyword in longer:
-                if i + length > count or keys[1].isdisjoint(keys_of[written[i + 1]]):
-                    continue  # most phrases end here, at their second word, without the generator below
-                if length == 2 or not any(keys[j].isdisjoint(keys_of[written[i + j]]) for j in range(2, length)):
-                    hits.append(Hit(target, keyword, i, i + length))
+        for i, (longer, seconds, single) in compress(enumerate(starts_at), starts_at):
+            # Most longer phrases end at their second word: one test of the next word answers for all of them.
+            if seconds and i + 1 < count and not seconds.isdisjoint(after := keys_of[written[i + 1]]):
+                for length, keys, target, keyword in longer:
+                    if i + length > count or keys[1].isdisjoint(after):
+                        continue
+                    if length == 2 or not any(keys[j].isdisjoint(keys_of[written[i + j]]) for j in range(2, length)):
+                        hits.append(_new_hit((target, keyword, i, i + length)))
             for target, keyword in single:
-                hits.append(Hit(target, keyword, i, i + 1))
+                hits.append(_new_hit((target, keyword, i, i + 1)))
         return hits  # in order already: by position, and longest first at each (see _phrases_starting)
 
     def _phrases_starting(self, word: str) -> _Starts[T]:
@@ -91,7 +97,9 @@ class PhraseMatcher(Generic[T]):
             # changes from one process to the next (string hashing): the evidence would too.
             rank = self._rank
             found.sort(key=lambda phrase: (-phrase[0], rank[id(phrase)]))
-        return (tuple(p for p in found if p[0] > 1), tuple((p[2], p[3]) for p in found if p[0] == 1))
+        longer = tuple(p for p in found if p[0] > 1)
+        seconds = frozenset(key for p in longer for key in p[1][1])
+        return longer, seconds, tuple((p[2], p[3]) for p in found if p[0] == 1)
 
 
 class _Memo(dict[str, V]):
