@@ -412,22 +412,13 @@ class ClientRules:
 
     def _finding(self, a: _Assessed, billed: _Billed | None, current: ContractPeriod) -> Finding:
         response, messages = self._messages(a, billed, current)
-        if billed is None:
-            return Finding(
-                card_id=a.card.id, title=a.card.title, url=a.card.url, created_at=a.card.created_at,
-                period=a.period, verdict=a.scope.verdict,
-                service=a.scope.service.name if a.scope.service else None,
-                category=a.scope.category.name if a.scope.category else None,
-                response=response, flags=a.flags, hours=a.hours, extra_hours=_ZERO, extra_amount=_ZERO,
-                messages=messages, evidence=a.evidence)
-        return Finding(
-            card_id=a.card.id, title=a.card.title, url=a.card.url, created_at=a.card.created_at,
-            period=a.period, verdict=a.scope.verdict,
-            service=a.scope.service.name if a.scope.service else None,
-            category=a.scope.category.name if a.scope.category else None,
-            response=response, flags=a.flags, hours=a.hours, extra_hours=billed.extra, extra_amount=billed.amount,
-            messages=messages, evidence=a.evidence, parts=self._kept_parts(a, billed.parts), owed=billed.owed,
-        )
+        card, scope = a.card, a.scope
+        extra, amount, parts, owed = ((_ZERO, _ZERO, (), _ZERO) if billed is None
+                                      else (billed.extra, billed.amount, self._kept_parts(a, billed.parts), billed.owed))
+        # By position, in Finding's order: a named tuple's __new__ takes 17 keywords three times as slowly.
+        return Finding(card.id, card.title, card.url, card.created_at, a.period, scope.verdict,
+                       scope.service.name if scope.service else None, scope.category.name if scope.category else None,
+                       response, a.flags, a.hours, extra, amount, messages, a.evidence, parts, owed)
 
     @staticmethod
     def _kept_parts(a: _Assessed, parts: tuple[Part, ...]) -> tuple[Part, ...]:
