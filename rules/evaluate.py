@@ -324,7 +324,8 @@ class ClientRules:
             found["rescheduled"] = why
         if not found:
             return (), ()
-        ordered: list[Flag] = [f for f in fl.FLAG_ORDER if f in found]
+        # Without word flags (most cards), the card's own flags were added just above in FLAG_ORDER.
+        ordered: list[Flag] = [f for f in fl.FLAG_ORDER if f in found] if word_flags else [*cast("dict[Flag, str]", found)]
         evidence = [f"{f}: {found[f]}" for f in ordered]
         if "no_discount" in found:  # a discount word that asks nothing of the VA: say why it was let go
             evidence.append(f"not a discount request: {found['no_discount']}")  # never a discount reply
