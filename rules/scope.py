@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from .clauses import FieldText
@@ -14,9 +13,9 @@ from .text import fold, locate
 Target = Service | OutOfScope
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """The verdict, the service or category that decided it, and why."""
+class Scope(NamedTuple):
+    """The verdict, the service or category that decided it, and why (a named tuple: a board's varied evidence
+    makes thousands, and a tuple is built in one call where a frozen dataclass sets its fields one at a time)."""
 
     verdict: Verdict
     service: Service | None
@@ -85,7 +84,7 @@ class ScopeMatcher:
                 return self._scope(index, (f"label '{label}'",))
         found: list[tuple[Hit[int], Field]] = [(h, f) for f in fields for h in f.hits]
         if not found:
-            return replace(_NOTHING_MATCHED, evidence=_NOTHING_MATCHED.evidence + tuple(notes)) if notes else _NOTHING_MATCHED
+            return _NOTHING_MATCHED._replace(evidence=_NOTHING_MATCHED.evidence + tuple(notes)) if notes else _NOTHING_MATCHED
         is_category = self._is_category
         categories = [(h, f) for h, f in found if is_category[h.target]]
         hit, field = (categories or found)[0]
