@@ -31,6 +31,8 @@ _READING_MEMO = 100_000
 _READING_ROOM = 2
 _ZERO = Decimal(0)
 _NO_FLAGS: Mapping[str, str] = {}
+# A field with no text (a card without a description), shared: fields are never changed, only replaced.
+_NO_TEXT = {name: Field(name, "", [], (), ()) for name in ("title", "description")}
 
 
 class CardLike(Protocol):
@@ -300,7 +302,7 @@ class ClientRules:
 
     def _field(self, name: str, text: str) -> Field:
         if not text:
-            return Field(name, text, [], (), ())
+            return _NO_TEXT[name]
         text = readable(text)
         written = words(text)
         hits = self._phrases.find(written)

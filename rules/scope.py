@@ -93,7 +93,7 @@ class ScopeMatcher:
             evidence += [f"also matched service '{self._targets[h.target].name}' by {_keyword_evidence(h, f)}; "
                          "out of scope takes precedence"
                          for h, f in found[:3] if not is_category[h.target]]
-        return self._scope(hit.target, tuple(evidence + list(notes)))
+        return self._scope(hit.target, (*evidence, *notes))
 
     def _scope(self, index: int, evidence: tuple[str, ...]) -> Scope:
         key = (index, evidence)
