@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
+from string import Formatter
 
 from babel import Locale
 from babel.dates import get_month_names
@@ -137,6 +138,42 @@ class Placeholders(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         return ""
+
+
+class Worded:
+    """A comment's placeholders but the card's title, and each template filled in with them once: a scan
+    writes the same comments on thousands of cards, which differ by their titles alone."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+        self._pieces: dict[str, list[str] | None] = {}
+
+    def text(self, template: str, title: str) -> str:
+        """The template filled in for the card with this title."""
+        try:
+            pieces = self._pieces[template]
+        except KeyError:
+            pieces = self._pieces[template] = _around_title(template, self.values)
+        return title.join(pieces) if pieces is not None else template.format_map(Placeholders(self.values, title=title))
+
+
+# Stands for the title while a template is filled in for many cards at once; a value holding it fails the count.
+_TITLE_MARK = "\x00title\x00"
+
+
+def _around_title(template: str, values: dict[str, str]) -> list[str] | None:
+    """The template filled in with `values`, in the pieces around each {title}; None unless the title is put
+    in as it is (not '{title!r}', '{title:>30}', '{title[0]}', nor inside another field's format)."""
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(template)
+                  if name is not None]
+        titles = [(name, spec, conversion) for name, spec, conversion in fields if name.startswith("title")]
+        if any(t != ("title", "", None) for t in titles) or any("{" in spec for _, spec, _ in fields if spec):
+            return None
+        pieces = template.format_map(Placeholders(values, title=_TITLE_MARK)).split(_TITLE_MARK)
+    except (ValueError, LookupError, AttributeError, TypeError):
+        return None  # filled in card by card, it fails there as it always did
+    return pieces if len(pieces) == len(titles) + 1 else None
 
 
 @cache

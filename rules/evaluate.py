@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from . import collector
 from . import flags as fl
 from .clauses import FieldText
-from .comments import Message, Placeholders, hours_phrase, money, named_period_words, period_words, template
+from .comments import Message, Placeholders, Worded, hours_phrase, money, named_period_words, period_words, template
 from .contract import Contract, Templates
 from .discount import names_price
 from .findings import Finding, Flag, HoursSummary, Part, Response, ScanResult
@@ -131,7 +131,7 @@ class ClientRules:
         # no word flag: their reading is their Scope alone, one object fewer per card for the garbage collector.
         self._readings: dict[tuple[tuple[str, ...], str, str], Scope | _Reading] = {}
         self._wholes: dict[tuple[ContractPeriod, Decimal], tuple[tuple[ContractPeriod, Decimal]]] = {}
-        self._common: dict[tuple[Any, ...], dict[str, str]] = {}  # a comment's placeholders but the title
+        self._common: dict[tuple[Any, ...], Worded] = {}  # a comment's placeholders but the title
         self._memo_limit = _READING_MEMO
         self._clock = fl.BusinessClock(contract.business_hours)
         self._billing = partial(names_price, language=language)
@@ -449,12 +449,14 @@ class ClientRules:
             kinds.append("discount")
         elif not kinds:
             return response, ()
-        values = self._placeholders(a, billed, current)
+        worded, title = self._placeholders(a, billed, current), a.card.title
+        overrun: Placeholders | None = None
         messages: list[Message] = []
         for kind in kinds:
-            if kind == "overrun" and billed is not None:
-                values = Placeholders(values, extra_hours=hours_phrase(billed.owed, self.language))
-            messages.append((kind, self._templates[self._wording(kind, a)].format_map(values)))
+            template = self._templates[self._wording(kind, a)]
+            if kind == "overrun" and billed is not None:  # the hours taken from the next period, from here on
+                overrun = Placeholders(worded.values, title=title, extra_hours=hours_phrase(billed.owed, self.language))
+            messages.append((kind, worded.text(template, title) if overrun is None else template.format_map(overrun)))
         return response, tuple(messages)
 
     @staticmethod
@@ -462,7 +464,7 @@ class ClientRules:
         # Same message kind (and reference) either way: only the wording says the work is done.
         return "extra_hours_done" if kind == "extra_hours" and a.tracked else kind
 
-    def _placeholders(self, a: _Assessed, billed: _Billed | None, current: ContractPeriod) -> Placeholders:
+    def _placeholders(self, a: _Assessed, billed: _Billed | None, current: ContractPeriod) -> Worded:
         extra, amount, available = _ZERO, _ZERO, None
         if billed is not None:  # the billed hours; the overrun ones apart
             extra, amount, available = billed.extra - billed.owed, billed.amount, billed.available
@@ -472,8 +474,8 @@ class ClientRules:
         if common is None:
             if len(self._common) >= self._memo_limit:
                 self._common.clear()
-            common = self._common[key] = self._common_values(a, current, extra, amount, available)
-        return Placeholders(common, title=a.card.title)
+            common = self._common[key] = Worded(self._common_values(a, current, extra, amount, available))
+        return common
 
     def _common_values(self, a: _Assessed, current: ContractPeriod, extra: Decimal, amount: Decimal,
                        available: Decimal | None) -> dict[str, str]:

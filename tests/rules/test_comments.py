@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from rules.comments import DEFAULTS, hours_phrase, money
+from rules.comments import DEFAULTS, Placeholders, Worded, hours_phrase, money
 from rules.contract import Templates
 from tests.rules.support import at, card, one, rules
 
@@ -91,3 +91,26 @@ def test_templates_reject_unknown_placeholders_and_broken_braces() -> None:
         Templates(extra_hours="That is {price}")
     with pytest.raises(ValidationError, match="not a valid template"):
         Templates(decline="Sorry {")
+
+
+TEMPLATES_SHAPES = ["Hi {client}, '{title}' is {service}", "{title}{title}", "no title: {hours}", "{title!r} said",
+                    "{title:>30}|", "{hours:{title}}", "{{title}} {title}", "{{{title}}}", "{title[0]}", "{referral}{title}"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES_SHAPES)
+@pytest.mark.parametrize("service", ["Newsletter", "News\x00title\x00letter", "News {title}"])
+def test_a_template_filled_in_once_for_many_cards_writes_what_filling_it_per_card_writes(template: str, service: str) -> None:
+    """Cards differ by their titles alone: a template is filled in once and the title put in its places, unless
+    the title is formatted ({title!r}, {title:>30}) or a value holds the marker standing for it; same text always."""
+    values = {"client": "Acme {client}", "service": service, "hours": "2 h"}
+    worded = Worded(values)
+    for title in ["Blog post [2h]", "{client}", "\x00title\x00", "", ">5", "Zaktualizować stronę 🌸"]:
+        try:
+            expected: str | type[Exception] = template.format_map(Placeholders(values, title=title))
+        except (ValueError, LookupError) as err:  # '{title[0]}' of an empty title
+            expected = type(err)
+        try:
+            written: str | type[Exception] = worded.text(template, title)
+        except (ValueError, LookupError) as err:
+            written = type(err)
+        assert written == expected, (template, title)
