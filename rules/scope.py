@@ -52,6 +52,7 @@ class ScopeMatcher:
         # Cards decided by the same target for the same reasons share one (frozen) Scope: a board has few.
         self._scopes: dict[tuple[int, tuple[str, ...]], Scope] = {}
         self._labels: dict[str, int] = {}
+        self._worded: dict[tuple[int, str, str, str, bool], str] = {}
         # Out-of-scope categories come first, so they win a label both name.
         for i, target in enumerate(targets):
             for label in (*target.labels, target.name):
@@ -88,12 +89,24 @@ class ScopeMatcher:
         is_category = self._is_category
         categories = [(h, f) for h, f in found if is_category[h.target]]
         hit, field = (categories or found)[0]
-        evidence = [_keyword_evidence(hit, field)]
+        evidence = [self._said(hit, field)]
         if categories:
-            evidence += [f"also matched service '{self._targets[h.target].name}' by {_keyword_evidence(h, f)}; "
-                         "out of scope takes precedence"
-                         for h, f in found[:3] if not is_category[h.target]]
+            evidence += [self._said(h, f, also=True) for h, f in found[:3] if not is_category[h.target]]
         return self._scope(hit.target, (*evidence, *notes))
+
+    def _said(self, hit: Hit[int], field: Field, also: bool = False) -> str:
+        """Why a keyword counts, or (`also`) why its service lost to a category; worded once per keyword, word as
+        written and field: a board's cards repeat a few keywords."""
+        key = (hit.target, hit.keyword, field.written(hit), field.name, also)
+        said = self._worded.get(key)
+        if said is None:
+            if len(self._worded) >= _SCOPES_MEMO:
+                self._worded.clear()
+            said = _keyword_evidence(hit, field)
+            if also:
+                said = f"also matched service '{self._targets[hit.target].name}' by {said}; out of scope takes precedence"
+            self._worded[key] = said
+        return said
 
     def _scope(self, index: int, evidence: tuple[str, ...]) -> Scope:
         key = (index, evidence)
