@@ -131,6 +131,7 @@ class ClientRules:
         # no word flag: their reading is their Scope alone, one object fewer per card for the garbage collector.
         self._readings: dict[tuple[tuple[str, ...], str, str], Scope | _Reading] = {}
         self._wholes: dict[tuple[ContractPeriod, Decimal], tuple[tuple[ContractPeriod, Decimal]]] = {}
+        self._flag_sets: dict[tuple[Flag, ...], tuple[Flag, ...]] = {}
         self._common: dict[tuple[Any, ...], Worded] = {}  # a comment's placeholders but the title
         self._memo_limit = _READING_MEMO
         self._clock = fl.BusinessClock(contract.business_hours)
@@ -317,8 +318,8 @@ class ClientRules:
                word_flags: Mapping[str, str]) -> tuple[tuple[Flag, ...], tuple[str, ...]]:
         found = dict(word_flags)
         contract = self.contract
-        if "urgent_deadline" not in found and (why := fl.short_notice(card.created_at, card.due,
-                                                                     contract.min_notice_hours)):
+        if card.due is not None and "urgent_deadline" not in found and (  # most cards have no due date
+                why := fl.short_notice(card.created_at, card.due, contract.min_notice_hours)):
             found["urgent_deadline"] = why
         if why := self._clock.outside(local):
             found["after_hours"] = why
@@ -331,7 +332,9 @@ class ClientRules:
         evidence = [f"{f}: {found[f]}" for f in ordered]
         if "no_discount" in found:  # a discount word that asks nothing of the VA: say why it was let go
             evidence.append(f"not a discount request: {found['no_discount']}")  # never a discount reply
-        return tuple(ordered), tuple(evidence)
+        # Cards share their handful of flag combinations: one tuple each, not one per card kept in its finding.
+        flags = tuple(ordered)
+        return self._flag_sets.setdefault(flags, flags), tuple(evidence)
 
     def _ledger(self, assessed: Sequence[_Assessed], current: ContractPeriod, history: Mapping[str, Decimal],
                 whole_from: date | None, kept: _Settled) -> tuple[dict[str, _Billed], dict[str, Balance]]:
