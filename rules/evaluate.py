@@ -273,7 +273,7 @@ class ClientRules:
             fields = [self._field("title", title), self._field("description", description)]
             flags: dict[str, str] = {}
             notes = self._word_flags(fields, flags) if fields[0].flag_hits or fields[1].flag_hits else []
-            if not fields[1].words and (why := fl.vague(len(words(strip_tags(title))), description)):
+            if not fields[1].words and (why := fl.vague(self._title_words(title, fields[0]), description)):
                 flags["vague_request"] = why
             scope = self._scope.decide(labels, fields, notes)
             reading = _Reading(scope, flags) if flags else scope
@@ -281,6 +281,14 @@ class ClientRules:
                 self._readings.clear()
             self._readings[key] = reading
         return reading
+
+    @staticmethod
+    def _title_words(title: str, field: Field) -> int:
+        """How many words the title has without its hours tag: the field's own, when it has no tag and nothing
+        in it was blanked (readable gave it back as it was); else counted again."""
+        if "[" not in title and field.text is title:
+            return len(field.words)
+        return len(words(strip_tags(title)))
 
     def _word_flags(self, fields: list[Field], flags: dict[str, str]) -> list[str]:
         """Adds the flags the fields' words raise, and drops the category keywords they show ask for nothing

@@ -89,6 +89,8 @@ def test_business_days_and_hours_come_from_the_contract() -> None:
 @pytest.mark.parametrize("title, description, vague", [
     ("Misc", "", True), ("Fix the thing", "", True), ("Fix the thing now", "", False),
     ("Misc", "Call the printer about the flyers.", False), ("Stuff [2h]", "", True), ("Misc", "   ", True),
+    # the words counted are the title's as written, without its tag: a link's words count, the tag's do not
+    ("Do it [2h] now", "", True), ("See https://drive.example.com/brief now", "", False),
 ])
 def test_vague_requests(title: str, description: str, vague: bool) -> None:
     assert ("vague_request" in one(card(title, description, created=WEEKDAY_NOON)).flags) is vague
