@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 
 from integrations._parse import objectid_time
-from integrations.sandbox.trello import ME
 from integrations.reference import make_reference
+from integrations.sandbox.trello import ME
 from rules.periods import period_of
 from scheduler.store.schema import BoardRow, CardRow
 from tests.worker.support import ASANA_CLIENT, TRELLO_CLIENT
