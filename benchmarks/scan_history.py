@@ -11,14 +11,16 @@ as a card kept open for months does.
 
 Printed: the worker's CPU per scan (process CPU minus the sandbox's own, measured around its answers) for the
 first 50 scans and for 50 scans on the same days of a month as those, months later; their ratio (flat: within
-0.9-1.1); the store's cards and findings rows. A scan evaluates the cards of the contract periods that can still
-change, so its cost grows through each month as the month's cards add up: only samples at the same point of
-their months tell what history adds. The last 50 scans, 16 hours further into their month at the default
-settings, are printed too.
+0.9-1.1); the store's cards and findings rows; how much slower or faster a fixed piece of work ran in the later
+sample than in the first (1.00 on a steady machine), and the ratio over that. A scan evaluates the cards of
+the contract periods that can still change, so its cost grows through each month as the month's cards add up:
+only samples at the same point of their months tell what history adds. The last 50 scans, 16 hours further
+into their month at the default settings, are printed too.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -134,7 +136,7 @@ def main() -> None:
                         show=lambda text: None, clock=lambda: now[0])
         client = config.clients[0]
         worker.scan(client)  # the first scan evaluates every card once: not what this measures
-        costs, times = [], []
+        costs, times, reference = [], [], []
         logged = now[0]
         for _ in range(options.scans):
             now[0] += timedelta(hours=options.hours_per_scan)
@@ -148,13 +150,14 @@ def main() -> None:
             cpu, served = time.process_time(), metered.cpu
             worker.scan(client)
             costs.append((time.process_time() - cpu) - (metered.cpu - served))
+            reference.append(_reference())
             times.append(now[0])
         with store.reading() as session:
             cards = session.scalar(select(func.count()).select_from(CardRow)) or 0
             findings = session.scalar(select(func.count()).select_from(FindingRow)) or 0
         adapters.close()
         store.close()
-    _report(options, costs, times, cards, findings)
+    _report(options, costs, times, cards, findings, reference)
 
 
 def _same_days_later(times: list[datetime]) -> int:
@@ -171,7 +174,17 @@ def _same_days_later(times: list[datetime]) -> int:
     return found
 
 
-def _report(options, costs: list[float], times: list[datetime], cards: int, findings: int) -> None:
+def _reference() -> float:
+    """The CPU of the same fixed work each time (JSON, dicts, sorting, as a scan does): a machine that slows down
+    during the run (another process on the other core, a busier host) slows it as much as the scans."""
+    started = time.process_time()
+    rows = [{"id": f"{n:024x}", "title": f"Newsletter nr {n}", "hours": n % 4} for n in range(1500)]
+    sorted(json.loads(json.dumps(rows)), key=lambda row: (row["hours"], row["id"]))
+    return time.process_time() - started
+
+
+def _report(options, costs: list[float], times: list[datetime], cards: int, findings: int,
+            reference: list[float]) -> None:
     aligned = _same_days_later(times)
     print(f"{options.scans} scans of a {options.cards}-card Trello board, {options.hours_per_scan} h apart "
           f"(to {times[-1]:%Y-%m-%d}); before each scan one card added and the oldest deleted; "
@@ -190,6 +203,10 @@ def _report(options, costs: list[float], times: list[datetime], cards: int, find
     else:
         print("  too few scans for a sample on the same days of a later month")
     print(f"  ratio, last/first (medians): {medians['last'] / medians['first']:.2f}")
+    if aligned:  # the scans' ratio is only as good as the machine's steadiness: say how steady it was
+        drift = statistics.median(reference[aligned:aligned + SAMPLE]) / statistics.median(reference[:SAMPLE])
+        print(f"  the machine: a fixed piece of work took {drift:.2f}x the CPU in the later sample as in the first; "
+              f"the same-days ratio over it: {medians['later'] / medians['first'] / drift:.2f}")
 
 
 def _options() -> argparse.Namespace:
