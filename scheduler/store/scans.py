@@ -11,7 +11,7 @@ from integrations.models import Card
 from rules.findings import Part
 from rules.periods import period_of_key
 from scheduler.logs import redact
-from scheduler.records.codec import LongCards, card_to_json, parts_from_json, parts_to_json
+from scheduler.records.codec import card_to_json, parts_from_json, parts_to_json
 from scheduler.records.state import (
     BoardMemory,
     BoardUpdate,
@@ -25,6 +25,7 @@ from scheduler.records.state import (
     text_fingerprint,
 )
 from scheduler.records.status import ScanOutcome
+from scheduler.store.long_cards import LongCards
 from scheduler.store.schema import (
     PENDING_REVIEW,
     RECONCILED,

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import event, func, select, text
 
 from integrations.models import Card, TimeEntry
-from scheduler.records.codec import LongCards, card_to_json, digest
+from scheduler.records.codec import card_to_json, digest
 from scheduler.records.state import NewIntent, ScanWrite, Window
 from scheduler.store import open_store
+from scheduler.store.long_cards import LongCards
 from scheduler.store.scans import READ_BATCH, WRITE_BATCH, load_cards, load_client, save_scan
 from scheduler.store.schema import CardRow
 from scheduler.worker.arenas import limit_arenas
